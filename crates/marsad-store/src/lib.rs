@@ -1,1 +1,44 @@
-//! placeholder
+//! The Marsad store: where ingested documents live and how they are found.
+//!
+//! A store is one directory holding a SQLite database — the source of truth
+//! for documents, what cleaning removed from them, exact duplicates, and
+//! ingest batches — and a tantivy index derived from it for ranked Arabic
+//! search. The split is deliberate: SQLite gives transactional, inspectable
+//! records; tantivy gives BM25 ranking, phrase matching and snippets; and
+//! because the index can always be rebuilt from the database, a crash between
+//! the two is repaired on the next open rather than corrupting anything (see
+//! [`Store`]).
+//!
+//! All text analysis — at indexing, at query time and for highlighting — is
+//! [`marsad_text::analyze::analyze`], registered as a tantivy tokenizer
+//! ([`tokenizer`]), so a query written with diacritics, another alef, Arabic
+//! digits or an attached clitic finds the plain forms.
+//!
+//! The CLI and a future HTTP server stay thin: [`pipeline`] turns paths or a
+//! reader into committed batches with progress, [`Store::search`] parses and
+//! runs queries ([`query`] is the language), and [`Store::document`],
+//! [`Store::stats`] and [`Store::list_documents`] serve the rest.
+
+pub mod error;
+pub mod index;
+pub mod migrations;
+pub mod pipeline;
+pub mod query;
+pub mod records;
+pub mod search;
+pub mod store;
+pub mod title;
+pub mod tokenizer;
+
+pub use error::StoreError;
+pub use pipeline::{ingest_paths, ingest_reader, IngestFailure, IngestOptions, IngestProgress, IngestSummary};
+pub use query::{parse as parse_query, Clause, ParsedQuery, QueryError};
+pub use records::{
+    BatchReport, DateRange, DocumentPage, DocumentRecord, DocumentSummary, ListOptions,
+    ReasonCount, RemovedPassage, SourceCount, Stats,
+};
+pub use search::{Hit, SearchOptions, SearchResults};
+pub use store::Store;
+
+#[cfg(test)]
+mod tests;

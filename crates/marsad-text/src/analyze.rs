@@ -1,10 +1,40 @@
 //! Index-time and query-time analysis: text → search terms with spans.
 //!
-//! TEMPORARY STUB: lowercases whitespace-separated words. The real pipeline
-//! (normalize → tokenize → strip clitics → stem → drop stop words) replaces it;
-//! the signature below is the contract the store's tantivy tokenizer uses.
+//! Search only works if indexing and querying agree on every term, so there
+//! is exactly one pipeline, used for both (the store's tantivy tokenizer and
+//! its query compiler call [`analyze`]):
+//!
+//! 1. **Tokenize** the original text ([`crate::token`]), folding each
+//!    character as in [`crate::normalize`]: diacritics, alef variants,
+//!    presentation forms and Arabic-Indic digits are gone, spans still point
+//!    at the original bytes.
+//! 2. **Segment** each Arabic word: strip و ف ب ل ك and the article, but only
+//!    when that is safe ([`crate::token::segment`]).
+//! 3. **Drop stop words**, which still take a position so that phrase queries
+//!    stay exact ([`crate::stem::is_stopword`]).
+//! 4. **Stem** what is left ([`crate::stem::stem`]).
+//!
+//! Latin words are lowercased and not stemmed; numbers are kept in ASCII
+//! digits, so ٢٠١٩ and 2019 are the same term. Punctuation gives no term and
+//! takes no position.
+//!
+//! The result: a query typed as بُوتِين, إيران, والصين, بموسكو or ٢٠١٩ yields
+//! the same terms as بوتين, ايران, الصين, موسكو and 2019.
+//!
+//! # Speed
+//!
+//! Analysis runs over every article ingested, so it is built to allocate
+//! nothing per token: one pass over the characters with table lookups, the
+//! token built in a reusable buffer, segmentation and stemming done on slices
+//! of it, and every lexicon question answered by one FxHash lookup. An
+//! [`Analyzer`] keeps its buffers between texts; [`analyze`] makes a fresh
+//! one per call, which costs a handful of allocations per text.
 
 use std::ops::Range;
+
+use crate::lexicon::{lexicon, STOP};
+use crate::stem::stem_with;
+use crate::token::{scan, segment_with, TokenKind};
 
 /// One search term.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,21 +48,211 @@ pub struct Term<'a> {
     pub position: u32,
 }
 
-/// Calls `sink` once per search term of `text`, in order.
-pub fn analyze(text: &str, mut sink: impl FnMut(Term<'_>)) {
-    let mut position = 0u32;
-    let mut buf = String::new();
-    let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
+impl Term<'_> {
+    /// An owned copy of the term.
+    pub fn to_buf(&self) -> TermBuf {
+        TermBuf { text: self.text.to_owned(), span: self.span.clone(), position: self.position }
+    }
+}
+
+/// An owned [`Term`], for callers that keep terms beyond the callback.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TermBuf {
+    /// The term as indexed.
+    pub text: String,
+    /// Byte span of the word it came from, in the original input.
+    pub span: Range<usize>,
+    /// Word position.
+    pub position: u32,
+}
+
+/// The analysis pipeline with its scratch buffers, reusable across texts.
+#[derive(Clone, Debug, Default)]
+pub struct Analyzer {
+    /// The normalized token being built.
+    word: String,
+    /// Lowercased non-ASCII Latin words.
+    lower: String,
+}
+
+impl Analyzer {
+    /// A new analyzer (allocates nothing until used).
+    pub fn new() -> Analyzer {
+        Analyzer::default()
+    }
+
+    /// Calls `sink` once per search term of `text`, in order.
+    pub fn analyze(&mut self, text: &str, mut sink: impl FnMut(Term<'_>)) {
+        let lex = lexicon();
+        let Analyzer { word, lower } = self;
+        let mut position = 0u32;
+        scan(text, word, |raw| {
+            let span = raw.span;
+            match raw.kind {
+                TokenKind::Punct => return,
+                TokenKind::Word => {
+                    let w = raw.text.as_str();
+                    let base = segment_with(lex, w).base(w);
+                    if lex.flags(base) & STOP == 0 {
+                        sink(Term { text: stem_with(lex, base), span, position });
+                    }
+                }
+                TokenKind::Number => sink(Term { text: raw.text, span, position }),
+                TokenKind::Latin => {
+                    if raw.text.is_ascii() {
+                        raw.text.make_ascii_lowercase();
+                        sink(Term { text: raw.text, span, position });
+                    } else {
+                        lower.clear();
+                        lower.extend(raw.text.chars().flat_map(char::to_lowercase));
+                        sink(Term { text: lower, span, position });
+                    }
+                }
             }
-        } else if let Some(s) = start.take() {
-            buf.clear();
-            buf.extend(text[s..i].chars().flat_map(char::to_lowercase));
-            sink(Term { text: &buf, span: s..i, position });
-            position += 1;
+            position = position.saturating_add(1);
+        });
+    }
+}
+
+/// Calls `sink` once per search term of `text`, in order.
+pub fn analyze(text: &str, sink: impl FnMut(Term<'_>)) {
+    Analyzer::new().analyze(text, sink);
+}
+
+/// All the terms of `text`, owned.
+pub fn analyze_to_vec(text: &str) -> Vec<TermBuf> {
+    let mut out = Vec::new();
+    analyze(text, |t| out.push(t.to_buf()));
+    out
+}
+
+/// Just the term texts of `text`, in order: what a query compiler needs.
+pub fn query_terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    analyze(text, |t| out.push(t.text.to_owned()));
+    out
+}
+
+/// The term of a single query word, or `None` when it is a stop word or
+/// holds no word at all. When `word` holds several tokens, the first term.
+pub fn analyze_word(word: &str) -> Option<String> {
+    let mut out = None;
+    analyze(word, |t| {
+        if out.is_none() {
+            out = Some(t.text.to_owned());
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        query_terms(text)
+    }
+
+    #[test]
+    fn query_variants_give_the_same_terms() {
+        for (a, b) in [
+            ("بُوتِين", "بوتين"),
+            ("إيران", "ايران"),
+            ("٢٠١٩", "2019"),
+            ("۲۰۱۹", "2019"),
+            ("والصين", "الصين"),
+            ("بموسكو", "موسكو"),
+            ("وموسكو", "موسكو"),
+            ("للرئيس", "الرئيس"),
+            ("الـرئيس", "رئيس"),
+            ("ﺑﻮﺗﻴﻦ", "بوتين"),
+            ("المكتبه", "مكتبات"),
+            ("Putin", "PUTIN"),
+            ("كوريا", "لكوريا"),
+            ("\u{200F}أوكرانيا\u{200F}", "اوكرانيا"),
+        ] {
+            assert_eq!(terms(a), terms(b), "{a} / {b}");
+            assert!(!terms(a).is_empty(), "{a}");
+        }
+    }
+
+    #[test]
+    fn stop_words_take_positions_but_give_no_terms() {
+        let text = "قال الرئيس في موسكو إن الحرب";
+        let found = analyze_to_vec(text);
+        let view: Vec<(&str, u32)> = found.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        assert_eq!(view, [("قال", 0), ("رئيس", 1), ("موسكو", 3), ("حرب", 5)]);
+        assert_eq!(&text[found[1].span.clone()], "الرئيس");
+    }
+
+    #[test]
+    fn spans_cover_the_whole_surface_word() {
+        let text = "«والصِّينُ» بموسكو، Putin's ٢٠١٩";
+        let found = analyze_to_vec(text);
+        let view: Vec<(&str, &str)> = found.iter().map(|t| (t.text.as_str(), &text[t.span.clone()])).collect();
+        assert_eq!(
+            view,
+            [("صين", "والصِّينُ"), ("موسكو", "بموسكو"), ("putin", "Putin"), ("s", "s"), ("2019", "٢٠١٩")]
+        );
+    }
+
+    #[test]
+    fn latin_is_lowercased_not_stemmed() {
+        assert_eq!(terms("NATO Élysée Ökonomie"), ["nato", "élysée", "ökonomie"]);
+    }
+
+    #[test]
+    fn helpers_agree_with_analyze() {
+        assert_eq!(analyze_word("والصين").as_deref(), Some("صين"));
+        assert_eq!(analyze_word("في"), None);
+        assert_eq!(analyze_word(""), None);
+        let mut a = Analyzer::new();
+        for text in ["قال بوتين", "Alpha beta", "في من"] {
+            let mut v = Vec::new();
+            a.analyze(text, |t| v.push(t.to_buf()));
+            assert_eq!(v, analyze_to_vec(text));
+        }
+    }
+
+    #[test]
+    fn store_contract_examples() {
+        // What the store's tokenizer tests rely on.
+        assert_eq!(terms("one two three four").len(), 4);
+        assert_eq!(terms("five"), ["five"]);
+        assert_eq!(terms("Alpha beta, GAMMA"), ["alpha", "beta", "gamma"]);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_sound(s in crate::normalize::tests::messy()) {
+            let mut last_pos = None;
+            let mut last_end = 0;
+            analyze(&s, |t| {
+                assert!(!t.text.is_empty());
+                assert!(t.span.start < t.span.end && t.span.end <= s.len());
+                assert!(s.is_char_boundary(t.span.start) && s.is_char_boundary(t.span.end));
+                assert!(t.span.start >= last_end);
+                last_end = t.span.start;
+                if let Some(p) = last_pos {
+                    assert!(t.position >= p);
+                }
+                last_pos = Some(t.position);
+            });
+        }
+
+        #[test]
+        fn any_unicode_is_fine(s in "\\PC{0,64}") {
+            analyze(&s, |t| assert!(s.get(t.span.clone()).is_some()));
+        }
+
+        #[test]
+        fn analysis_is_stable_under_normalization(s in crate::normalize::tests::messy()) {
+            // Analyzing the normalized text gives the same terms, except
+            // where removed separators (ZWSP, RLM…) had split words.
+            prop_assume!(!s.chars().any(|c| crate::normalize::fold_char(c) == crate::normalize::Fold::Control));
+            let norm = crate::normalize::normalize_key(&s);
+            prop_assert_eq!(terms(&s), terms(&norm));
         }
     }
 }

@@ -1,6 +1,48 @@
 //! The Arabic text layer of Marsad: pure functions over `&str`, no I/O.
 //!
-//! (Module docs to be completed by the text-layer work.)
+//! Everything Marsad knows about Arabic as *text* lives here, below ingest,
+//! storage and search, which all call into it:
+//!
+//! * [`normalize`] folds the many spellings of one word into one key
+//!   (diacritics, alef and ya variants, presentation forms, Arabic-Indic
+//!   digits, invisible controls, quote marks) and keeps a map from the
+//!   normalized text back to the original.
+//! * [`sentence`] splits text into sentences and clauses without breaking on
+//!   initials (سكوت أ. سنايدر), decimals or quoted sentences.
+//! * [`token`] cuts text into words, numbers and punctuation, and splits the
+//!   proclitics و ف ب ل ك and the article off Arabic words, conservatively:
+//!   وزير and بوتين stay whole, والصين is و + ال + صين.
+//! * [`stem`] is a light suffix stemmer for search (مكتبة, مكتبات, مكتبه →
+//!   مكتب) and the stop-word list.
+//! * [`analyze`] chains all of the above into the search analyzer that
+//!   indexing and querying share.
+//! * [`calendar`] knows the month names of both Arabic series.
+//!
+//! # Invariants
+//!
+//! * **Pure.** No I/O, no global mutable state (the word lists of
+//!   `data/lexicon/` are compiled in and parsed once), and no errors: every
+//!   function is total, on any `&str`, including lone combining marks and
+//!   unpaired quotes.
+//! * **Display text is never altered.** Normalization produces *keys* for
+//!   matching; what the reader sees is always the original.
+//! * **Offsets point into the original.** Every span and range this crate
+//!   returns is a byte range of the text it was given, on character
+//!   boundaries, so callers can slice it and highlight it as is.
+//! * **One analysis.** Index-time and query-time terms come from the same
+//!   function, [`analyze::analyze`]; matching is only as good as that
+//!   agreement.
 
 pub mod analyze;
 pub mod calendar;
+mod lexicon;
+pub mod normalize;
+pub mod sentence;
+pub mod stem;
+pub mod token;
+
+pub use analyze::{analyze, Analyzer, Term};
+pub use normalize::{normalize, normalize_key, Normalized};
+pub use sentence::{split_clauses, split_sentences};
+pub use stem::{is_stopword, stem};
+pub use token::{segment, tokenize, Segmentation, Token, TokenKind};

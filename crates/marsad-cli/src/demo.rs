@@ -1,0 +1,91 @@
+//! `marsad demo`: the first thing a newcomer runs.
+//!
+//! The demo corpus (under `demo/corpus/` in the repository, written by the
+//! Marsad team) is compiled into the binary, so the demo works from any
+//! directory with nothing but the binary. It is written out to
+//! `<data>/demo-corpus/` so the user can open the files Marsad read, then
+//! ingested through the same library pipeline as `marsad ingest`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use marsad_store::pipeline::{self, IngestOptions};
+use marsad_store::{SearchOptions, Store};
+use serde::Serialize;
+
+use crate::render;
+
+/// The demo files: (file name, contents).
+const DEMO_FILES: &[(&str, &str)] = &[
+    ("2026-03-02_al-sabah.txt", include_str!("../../../demo/corpus/2026-03-02_al-sabah.txt")),
+    (
+        "2026-03-02_wakalat-al-anbaa.html",
+        include_str!("../../../demo/corpus/2026-03-02_wakalat-al-anbaa.html"),
+    ),
+    ("markets.jsonl", include_str!("../../../demo/corpus/markets.jsonl")),
+    ("water-news.rss", include_str!("../../../demo/corpus/water-news.rss")),
+];
+
+/// The example searches the demo runs: plain words with a clitic, a phrase
+/// with a filter.
+const DEMO_QUERIES: &[&str] = &["والجفاف", "\"صندوق إقليمي\" after:2026-03-01"];
+
+#[derive(Serialize)]
+struct DemoReport {
+    data: String,
+    ingest: pipeline::IngestSummary,
+    stats: marsad_store::Stats,
+    searches: Vec<(String, marsad_store::SearchResults)>,
+}
+
+pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
+    let corpus = data.join("demo-corpus");
+    std::fs::create_dir_all(&corpus)
+        .with_context(|| format!("cannot create {}", corpus.display()))?;
+    for (name, contents) in DEMO_FILES {
+        let path = corpus.join(name);
+        std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+
+    let mut store = Store::open(data)
+        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let summary = pipeline::ingest_paths(
+        &mut store,
+        &[corpus.clone()],
+        IngestOptions::default(),
+        &mut |_| {},
+    )?;
+    let stats = store.stats()?;
+    let mut searches = Vec::new();
+    for query in DEMO_QUERIES {
+        let results = store.search(query, SearchOptions { limit: 5, offset: 0 })?;
+        searches.push((query.to_string(), results));
+    }
+
+    if json {
+        render::print_json(&DemoReport {
+            data: data.display().to_string(),
+            ingest: summary,
+            stats,
+            searches,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    println!("Marsad demo — ingested the demo corpus from {}", corpus.display());
+    println!();
+    render::ingest_summary(&summary);
+    println!();
+    render::stats(data, &stats);
+    for (query, results) in &searches {
+        println!();
+        println!("$ marsad --data {} search '{query}'", data.display());
+        render::search_results(query, results);
+    }
+    println!();
+    println!("Next: see what cleaning removed from an article:");
+    println!("  marsad --data {} doc 2026-03-02_al-sabah", data.display());
+    println!("and ingest your own files:  marsad ingest PATH...   (then: marsad search QUERY)");
+    Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,133 @@
+//! Human-readable rendering of library results for a terminal.
+//!
+//! `--json` output is the library types serialized as they are; this module
+//! only decides how a person reads them. Arabic text is printed in logical
+//! order and left to the terminal's bidi support; the columns that matter for
+//! scanning (rank, score, id, date) are ASCII and come first so they line up.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Result;
+use marsad_store::pipeline::IngestSummary;
+use marsad_store::{DocumentRecord, SearchResults, Stats};
+use serde::Serialize;
+
+/// Prints one JSON object on stdout, followed by a newline.
+pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// How `<mark>…</mark>` highlights are shown: bold on a terminal, `[…]` in a pipe.
+fn highlight(snippet: &str) -> String {
+    let (open, close) = if std::io::stdout().is_terminal() {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    unescape_html(&snippet.replace("<mark>", open).replace("</mark>", close))
+}
+
+/// Undoes the HTML escaping of snippets (they are HTML for the web UI).
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+pub fn search_results(query: &str, results: &SearchResults) {
+    println!("{} result(s) for {query}", results.total);
+    for (rank, hit) in results.hits.iter().enumerate() {
+        println!();
+        println!(
+            "{:>2}. {:>7.3}  {}  {}  {}",
+            rank + 1,
+            hit.score,
+            hit.doc,
+            hit.date.as_deref().unwrap_or("----------"),
+            hit.source.as_deref().unwrap_or("-"),
+        );
+        println!("    {}", hit.title);
+        println!("    {}", highlight(&hit.snippet));
+    }
+}
+
+pub fn document(record: &DocumentRecord) {
+    println!("id:      {}", record.id);
+    println!("title:   {}", record.title.as_deref().unwrap_or("(none)"));
+    println!("source:  {}", record.source.as_deref().unwrap_or("-"));
+    println!("author:  {}", record.author.as_deref().unwrap_or("-"));
+    println!("date:    {}", record.date.as_deref().unwrap_or("-"));
+    if let Some(url) = &record.url {
+        println!("url:     {url}");
+    }
+    println!("origin:  {} ({})", record.origin, record.format);
+    if !record.duplicates.is_empty() {
+        println!("exact duplicates seen: {}", record.duplicates.join(", "));
+    }
+    println!();
+    println!("{}", record.text);
+    if !record.removed.is_empty() {
+        println!();
+        println!("removed by cleaning ({}):", record.removed.len());
+        for removal in &record.removed {
+            println!("  - [{}] {}", removal.reason, removal.text);
+        }
+    }
+}
+
+pub fn stats(data: &Path, stats: &Stats) {
+    println!("data directory:  {}", data.display());
+    println!("documents:       {}", stats.documents);
+    println!("exact duplicates:{:>4}", stats.duplicates);
+    if let (Some(from), Some(to)) = (&stats.date_from, &stats.date_to) {
+        println!("dates:           {from} … {to}");
+    }
+    println!("text:            {:.1} MB", stats.text_bytes as f64 / 1e6);
+    println!(
+        "on disk:         {:.1} MB (index {:.1} MB)",
+        stats.store_bytes as f64 / 1e6,
+        stats.index_bytes as f64 / 1e6
+    );
+    if !stats.sources.is_empty() {
+        println!("sources:");
+        for source in stats.sources.iter().take(20) {
+            println!("  {:>7}  {}", source.documents, source.name);
+        }
+        if stats.sources.len() > 20 {
+            println!("  … and {} more", stats.sources.len() - 20);
+        }
+    }
+    if !stats.removals.is_empty() {
+        println!("removed by cleaning:");
+        for removal in &stats.removals {
+            println!("  {:>7}  {}", removal.count, removal.reason);
+        }
+    }
+}
+
+pub fn ingest_summary(summary: &IngestSummary) {
+    println!(
+        "read {} document(s) from {} file(s): {} added, {} replaced, {} unchanged, {} exact duplicate(s), {} failure(s)",
+        summary.documents_read,
+        summary.files,
+        summary.added,
+        summary.replaced,
+        summary.unchanged,
+        summary.duplicates.len(),
+        summary.failures.len(),
+    );
+    for (id, of) in &summary.duplicates {
+        println!("  duplicate: {id} is an exact copy of {of} (not counted again)");
+    }
+    for failure in &summary.failures {
+        eprintln!("error: {}: {}", failure.origin, failure.reason);
+    }
+}

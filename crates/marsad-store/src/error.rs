@@ -1,0 +1,67 @@
+//! The store's error type.
+//!
+//! One enum for everything the store can fail at, so callers (the CLI, a
+//! future server) can tell "your query is malformed" (show it to the user)
+//! from "the disk is full" (abort) without parsing strings.
+
+use std::path::PathBuf;
+
+use crate::query::QueryError;
+
+/// Everything [`crate::Store`] and [`crate::pipeline`] can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file-system operation on the data directory failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// SQLite (the source of truth) reported an error.
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    /// The tantivy search index reported an error.
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+
+    /// The database was written by a newer Marsad with a schema this build
+    /// does not know; opening it could corrupt it.
+    #[error("database schema version {found} is newer than this build supports ({supported}); upgrade marsad")]
+    SchemaTooNew { found: u32, supported: u32 },
+
+    /// Another process holds the index writer lock (e.g. a running
+    /// `marsad ingest`); writing now would race with it.
+    #[error("another process is writing to this store; try again when it has finished")]
+    Busy,
+
+    /// The search query could not be parsed; the message is meant for the
+    /// person who typed it.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+
+    /// A stored value did not have the shape the store wrote (e.g. a removal
+    /// kind that is not valid JSON). Indicates a damaged or foreign database.
+    #[error("corrupt store: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StoreError::Io { action, path: path.into(), source }
+    }
+
+    /// Maps tantivy's "lock busy" to [`StoreError::Busy`], everything else to
+    /// [`StoreError::Index`].
+    pub(crate) fn from_writer_error(error: tantivy::TantivyError) -> Self {
+        match error {
+            tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _) => {
+                StoreError::Busy
+            }
+            other => StoreError::Index(other),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Versioned SQLite schema.
+//!
+//! The database records its schema version in `PRAGMA user_version`.
+//! [`MIGRATIONS`] is the ordered list of steps; step *n* (1-based) brings a
+//! database from version *n − 1* to *n*. Opening a store applies every step
+//! the database has not seen yet, each in its own transaction together with
+//! the version bump, so an interrupted upgrade leaves a valid older version
+//! and simply resumes next time. Steps are append-only: never edit a released
+//! step, add a new one.
+
+use rusqlite::Connection;
+
+use crate::error::StoreError;
+
+/// One schema step: SQL run in a transaction.
+pub struct Migration {
+    /// What the step does, for humans reading the list.
+    pub description: &'static str,
+    pub sql: &'static str,
+}
+
+/// All schema steps, oldest first. The schema version of a fully migrated
+/// database is `MIGRATIONS.len()`.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        description: "documents, removals, duplicates and batches",
+        sql: r#"
+            CREATE TABLE documents (
+                id            TEXT PRIMARY KEY NOT NULL,
+                title         TEXT,
+                source        TEXT,
+                url           TEXT,
+                author        TEXT,
+                date          TEXT,
+                text          TEXT NOT NULL,
+                body          TEXT NOT NULL,
+                raw           TEXT NOT NULL,
+                origin        TEXT NOT NULL,
+                format        TEXT NOT NULL,
+                encoding_note TEXT,
+                content_hash  TEXT NOT NULL,
+                ingested_at   TEXT NOT NULL,
+                generation    INTEGER NOT NULL
+            );
+            CREATE INDEX documents_content_hash ON documents(content_hash);
+            CREATE INDEX documents_generation ON documents(generation);
+
+            CREATE TABLE removals (
+                doc_id  TEXT NOT NULL,
+                seq     INTEGER NOT NULL,
+                reason  TEXT NOT NULL,
+                kind    TEXT NOT NULL,
+                text    TEXT NOT NULL,
+                "start" INTEGER NOT NULL,
+                "end"   INTEGER NOT NULL,
+                PRIMARY KEY (doc_id, seq)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE duplicates (
+                id           TEXT PRIMARY KEY NOT NULL,
+                duplicate_of TEXT NOT NULL,
+                origin       TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                seen_at      TEXT NOT NULL
+            );
+            CREATE INDEX duplicates_duplicate_of ON duplicates(duplicate_of);
+
+            CREATE TABLE batches (
+                generation   INTEGER PRIMARY KEY,
+                started_at   TEXT NOT NULL,
+                committed_at TEXT NOT NULL,
+                docs         INTEGER NOT NULL
+            );
+        "#,
+    },
+    Migration {
+        description: "display titles for untitled documents; source and date indexes for stats and listings",
+        sql: r#"
+            ALTER TABLE documents ADD COLUMN display_title TEXT;
+            CREATE INDEX documents_source ON documents(source);
+            CREATE INDEX documents_date ON documents(date);
+        "#,
+    },
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// The database's current schema version.
+pub fn current_version(db: &Connection) -> Result<u32, StoreError> {
+    Ok(db.query_row("PRAGMA user_version", [], |row| row.get::<_, u32>(0))?)
+}
+
+/// Brings the database to [`latest_version`]; returns the version it had.
+pub fn migrate(db: &mut Connection) -> Result<u32, StoreError> {
+    let found = current_version(db)?;
+    let latest = latest_version();
+    if found > latest {
+        return Err(StoreError::SchemaTooNew { found, supported: latest });
+    }
+    for (index, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = db.transaction()?;
+        tx.execute_batch(step.sql)?;
+        // PRAGMA does not take bound parameters; the value is our own integer.
+        tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
+        tx.commit()?;
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_reaches_latest() {
+        let mut db = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut db).unwrap(), 0);
+        assert_eq!(current_version(&db).unwrap(), latest_version());
+        // Idempotent.
+        assert_eq!(migrate(&mut db).unwrap(), latest_version());
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let mut db = Connection::open_in_memory().unwrap();
+        db.execute_batch("PRAGMA user_version = 999").unwrap();
+        assert!(matches!(migrate(&mut db), Err(StoreError::SchemaTooNew { found: 999, .. })));
+    }
+}
