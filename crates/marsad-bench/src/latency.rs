@@ -7,14 +7,15 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
-use marsad_store::{SearchOptions, Store};
+use marsad_store::{ListOptions, SearchOptions, Store};
 
 pub fn run(data: &Path, queries: usize) -> Result<()> {
     let store = Store::open(data)?;
     let titles: Vec<String> = store
-        .list_documents(0, 5_000)?
+        .list_documents(ListOptions { offset: 0, limit: 5_000 })?
+        .documents
         .into_iter()
-        .filter_map(|d| d.title)
+        .map(|d| d.title.unwrap_or(d.display_title))
         .collect();
     anyhow::ensure!(!titles.is_empty(), "the store at {} has no titled documents", data.display());
     let mut samples = Vec::with_capacity(queries);

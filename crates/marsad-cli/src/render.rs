@@ -42,6 +42,11 @@ fn unescape_html(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// `2015-08-06T01:00:00` → `2015-08-06`: the day is what a reader scans for.
+fn date_only(iso: &str) -> &str {
+    iso.get(..10).unwrap_or(iso)
+}
+
 pub fn search_results(query: &str, results: &SearchResults) {
     println!("{} result(s) for {query}", results.total);
     for (rank, hit) in results.hits.iter().enumerate() {
@@ -51,7 +56,7 @@ pub fn search_results(query: &str, results: &SearchResults) {
             rank + 1,
             hit.score,
             hit.doc,
-            hit.date.as_deref().unwrap_or("----------"),
+            hit.date.as_deref().map_or("----------", date_only),
             hit.source.as_deref().unwrap_or("-"),
         );
         println!("    {}", hit.title);
@@ -88,9 +93,9 @@ pub fn stats(data: &Path, stats: &Stats) {
     println!("documents:       {}", stats.documents);
     println!("exact duplicates:{:>4}", stats.duplicates);
     if let (Some(from), Some(to)) = (&stats.date_from, &stats.date_to) {
-        println!("dates:           {from} … {to}");
+        println!("dates:           {} … {}", date_only(from), date_only(to));
     }
-    println!("text:            {:.1} MB", stats.text_bytes as f64 / 1e6);
+    println!("text:            {:.1} kB", stats.text_bytes as f64 / 1e3);
     println!(
         "on disk:         {:.1} MB (index {:.1} MB)",
         stats.store_bytes as f64 / 1e6,
@@ -99,7 +104,7 @@ pub fn stats(data: &Path, stats: &Stats) {
     if !stats.sources.is_empty() {
         println!("sources:");
         for source in stats.sources.iter().take(20) {
-            println!("  {:>7}  {}", source.documents, source.name);
+            println!("  {:>7}  {}", source.documents, source.name.as_deref().unwrap_or("(no source)"));
         }
         if stats.sources.len() > 20 {
             println!("  … and {} more", stats.sources.len() - 20);

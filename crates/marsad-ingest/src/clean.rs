@@ -22,7 +22,7 @@
 //! line with its kind and match mode; see that file. A pattern matches a
 //! *whole* paragraph, or the start of a *short* one — never words in the
 //! middle of a sentence, so `وقال إن عليه أن يترك تعليقا …` is safe. Matching
-//! is on normalized words ([`comparison_key`], then punctuation dropped and
+//! is on normalized words (`comparison_key`, then punctuation dropped and
 //! Latin lowercased), so `اترك تعليقاً`, `اترك تعليقا` and `اترك تعليقا:`
 //! are one pattern.
 //!
@@ -68,7 +68,8 @@ use crate::document::{CleanDocument, Removal, RemovalReason, SourceDocument};
 /// and recorded; the kept paragraphs become the analysed text.
 pub fn clean(doc: SourceDocument) -> CleanDocument {
     let paragraphs = split_paragraphs(&doc.body);
-    let words: Vec<Vec<String>> = paragraphs.iter().map(|p| key_words(p.text)).collect();
+    let keys: Vec<String> = paragraphs.iter().map(|p| paragraph_key(p.text)).collect();
+    let words: Vec<Vec<&str>> = keys.iter().map(|k| split_words(k).collect()).collect();
 
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text).collect();
     let mut verdicts = boilerplate::classify(&words, &texts);
@@ -92,7 +93,13 @@ pub fn clean(doc: SourceDocument) -> CleanDocument {
     let title = doc.title.as_deref().unwrap_or("");
     let hashed = comparison_key(&format!("{title}\n{text}"));
     let content_hash = format!("{:032x}", xxh3_128(hashed.as_bytes()));
-    CleanDocument { source: doc, paragraphs: kept, text, removed, content_hash }
+    CleanDocument {
+        source: doc,
+        paragraphs: kept,
+        text,
+        removed,
+        content_hash,
+    }
 }
 
 /// One non-empty line of the body, trimmed, with its byte span.
@@ -109,7 +116,10 @@ fn split_paragraphs(body: &str) -> Vec<Paragraph<'_>> {
         let text = trimmed_start.trim_end();
         if !text.is_empty() {
             let start = line_start + (line.len() - trimmed_start.len());
-            out.push(Paragraph { text, span: start..start + text.len() });
+            out.push(Paragraph {
+                text,
+                span: start..start + text.len(),
+            });
         }
         line_start += line.len() + 1;
     }
@@ -119,11 +129,44 @@ fn split_paragraphs(body: &str) -> Vec<Paragraph<'_>> {
 /// The normalized words of a paragraph: [`comparison_key`], split on
 /// anything that is not a letter or digit, Latin lowercased.
 fn key_words(text: &str) -> Vec<String> {
-    comparison_key(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+    split_words(&paragraph_key(text))
+        .map(str::to_string)
         .collect()
+}
+
+/// [`comparison_key`], lowercased when it has anything to lowercase.
+fn paragraph_key(text: &str) -> String {
+    let key = comparison_key(text);
+    if key.chars().any(|c| !is_caseless(c)) {
+        key.to_lowercase()
+    } else {
+        key
+    }
+}
+
+/// Characters that have no case (lowercasing leaves them alone): digits,
+/// ASCII lowercase, punctuation, and the Arabic block that news text is
+/// made of. Checked first because Unicode case tables are slow.
+fn is_caseless(c: char) -> bool {
+    matches!(c, '\0'..='@' | '['..='`' | 'a'..='\u{7F}' | '\u{0600}'..='\u{06FF}')
+        || c.is_whitespace()
+}
+
+/// The words of a key: runs of letters and digits.
+fn split_words(key: &str) -> impl Iterator<Item = &str> {
+    key.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+}
+
+/// A letter or digit, with a fast path for ASCII and Arabic letters (the
+/// Unicode alphabetic table is a binary search).
+fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\0'..='\u{7F}' => false,
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0660}'..='\u{0669}' => true,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 // TODO(lead): switch to marsad_text::normalize::normalize_key
@@ -172,9 +215,17 @@ mod tests {
 
     #[test]
     fn key_ignores_diacritics_punctuation_and_alef_forms() {
-        assert_eq!(key_words("إِنَّ الأخبارَ: «عاجلة»!"), vec!["ان", "الاخبار", "عاجلة"]);
-        assert_eq!(key_words("Related Nodes  field"), vec!["related", "nodes", "field"]);
+        assert_eq!(
+            key_words("إِنَّ الأخبارَ: «عاجلة»!"),
+            vec!["ان", "الاخبار", "عاجلة"]
+        );
+        assert_eq!(
+            key_words("Related Nodes  field"),
+            vec!["related", "nodes", "field"]
+        );
         assert_eq!(key_words("عام ٢٠٢٣"), vec!["عام", "2023"]);
+        assert_eq!(key_words("Ünïcode ÉTÉ"), vec!["ünïcode", "été"]);
+        assert_eq!(key_words("ـــ"), Vec::<String>::new());
     }
 
     #[test]
@@ -201,17 +252,31 @@ mod tests {
     fn repeats_keep_the_fuller_copy() {
         let long = "وقال الوزير إن المحادثات مع الجانب الآخر ستستأنف الأسبوع المقبل في العاصمة بحضور الوسطاء.";
         let excerpt = "المحادثات مع الجانب الآخر ستستأنف الأسبوع المقبل في العاصمة";
-        let body = format!("{excerpt}\nفقرة أخرى لا علاقة لها بما سبق من كلام.\n{long}\n{}", long.trim_end_matches('.'));
+        let body = format!(
+            "{excerpt}\nفقرة أخرى لا علاقة لها بما سبق من كلام.\n{long}\n{}",
+            long.trim_end_matches('.')
+        );
         let cleaned = clean(doc(&body));
-        assert_eq!(cleaned.paragraphs, vec!["فقرة أخرى لا علاقة لها بما سبق من كلام.", long]);
+        assert_eq!(
+            cleaned.paragraphs,
+            vec!["فقرة أخرى لا علاقة لها بما سبق من كلام.", long]
+        );
         assert_eq!(cleaned.removed.len(), 2);
-        assert_eq!(cleaned.removed[0].reason, RemovalReason::RepeatedParagraph { of: 2 });
-        assert_eq!(cleaned.removed[1].reason, RemovalReason::RepeatedParagraph { of: 2 });
+        assert_eq!(
+            cleaned.removed[0].reason,
+            RemovalReason::RepeatedParagraph { of: 2 }
+        );
+        assert_eq!(
+            cleaned.removed[1].reason,
+            RemovalReason::RepeatedParagraph { of: 2 }
+        );
     }
 
     #[test]
     fn short_repeated_lines_are_kept() {
-        let cleaned = clean(doc("س:\nماذا حدث في القمة؟\nج:\nانتهت القمة ببيان.\nس:\nثم ماذا؟\nج:\nعاد الوفد."));
+        let cleaned = clean(doc(
+            "س:\nماذا حدث في القمة؟\nج:\nانتهت القمة ببيان.\nس:\nثم ماذا؟\nج:\nعاد الوفد.",
+        ));
         assert!(cleaned.removed.is_empty());
         // Seven words inside a longer paragraph: too short to call an excerpt.
         let cleaned = clean(doc("الرئيس يصل إلى العاصمة في زيارة رسمية\nوقال المتحدث إن الرئيس يصل إلى العاصمة في زيارة رسمية تستمر يومين."));

@@ -36,6 +36,42 @@ impl Format {
             Format::Feed => "feed",
         }
     }
+
+    /// The format named by `name`, case-insensitively: a name from
+    /// [`Format::as_str`] or a file extension (`txt`, `htm`, `ndjson`, `rss`,
+    /// `atom`, `xml`, with or without the dot). For `--stdin-format`.
+    pub fn parse(name: &str) -> Option<Format> {
+        let name = name.trim().trim_start_matches('.').to_ascii_lowercase();
+        match name.as_str() {
+            "text" | "txt" => Some(Format::Text),
+            "html" | "htm" => Some(Format::Html),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" | "jsonlines" | "json-lines" => Some(Format::JsonLines),
+            "feed" | "rss" | "atom" | "xml" => Some(Format::Feed),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in [
+            Format::Text,
+            Format::Html,
+            Format::Json,
+            Format::JsonLines,
+            Format::Feed,
+        ] {
+            assert_eq!(Format::parse(format.as_str()), Some(format));
+        }
+        assert_eq!(Format::parse(".RSS"), Some(Format::Feed));
+        assert_eq!(Format::parse("ndjson"), Some(Format::JsonLines));
+        assert_eq!(Format::parse("docx"), None);
+    }
 }
 
 /// One document as a reader found it, before cleaning.

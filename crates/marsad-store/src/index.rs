@@ -82,7 +82,15 @@ pub fn build_schema() -> (Schema, IndexFields) {
             .set_precision(DateTimePrecision::Seconds),
     );
     let date_text = builder.add_text_field("date_text", STORED);
-    let fields = IndexFields { id, title, display_title, text, source, date, date_text };
+    let fields = IndexFields {
+        id,
+        title,
+        display_title,
+        text,
+        source,
+        date,
+        date_text,
+    };
     (builder.build(), fields)
 }
 
@@ -95,14 +103,15 @@ pub fn open(path: &Path) -> Result<(Index, IndexFields, bool), StoreError> {
     let directory = MmapDirectory::open(path).map_err(tantivy::TantivyError::from)?;
     let mut created = false;
     let index = if Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
-        let existing = Index::open(directory)?;
-        if existing.schema() == schema {
-            existing
-        } else {
-            drop(existing);
-            wipe(path)?;
-            created = true;
-            Index::create_in_dir(path, schema)?
+        match Index::open(directory) {
+            Ok(existing) if existing.schema() == schema => existing,
+            // Another layout, or files tantivy cannot read: the index is
+            // only a cache of the database, so start it afresh.
+            _ => {
+                wipe(path)?;
+                created = true;
+                Index::create_in_dir(path, schema)?
+            }
         }
     } else {
         created = true;
@@ -118,7 +127,11 @@ pub fn wipe(path: &Path) -> Result<(), StoreError> {
     for entry in entries {
         let entry = entry.map_err(|e| StoreError::io("cannot read", path, e))?;
         let p = entry.path();
-        let result = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+        let result = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
         result.map_err(|e| StoreError::io("cannot remove", &p, e))?;
     }
     Ok(())
@@ -140,7 +153,10 @@ impl IndexState {
     pub fn load(index: &Index) -> Result<IndexState, StoreError> {
         let metas = index.load_metas()?;
         Ok(match metas.payload {
-            None => IndexState { generation: 0, layout: LAYOUT },
+            None => IndexState {
+                generation: 0,
+                layout: LAYOUT,
+            },
             Some(payload) => serde_json::from_str(&payload).unwrap_or_default(),
         })
     }
@@ -171,7 +187,7 @@ pub fn to_document(fields: &IndexFields, doc: &IndexedDoc<'_>) -> TantivyDocumen
     }
     out.add_text(fields.display_title, doc.display_title);
     out.add_text(fields.text, doc.text);
-    if let Some(source) = doc.source {
+    if let Some(source) = doc.source.map(str::trim).filter(|s| !s.is_empty()) {
         out.add_text(fields.source, source);
     }
     if let Some(date) = doc.date {
@@ -189,7 +205,10 @@ pub fn parse_iso_date(date: &str) -> Option<DateTime> {
     let date = date.trim();
     let seconds = if let Some(head) = date.get(..19) {
         let head = head.replacen(' ', "T", 1);
-        NaiveDateTime::parse_from_str(&head, "%Y-%m-%dT%H:%M:%S").ok()?.and_utc().timestamp()
+        NaiveDateTime::parse_from_str(&head, "%Y-%m-%dT%H:%M:%S")
+            .ok()?
+            .and_utc()
+            .timestamp()
     } else {
         NaiveDate::parse_from_str(date.get(..10)?, "%Y-%m-%d")
             .ok()?
@@ -202,7 +221,9 @@ pub fn parse_iso_date(date: &str) -> Option<DateTime> {
 
 /// Midnight UTC at the start of `day`, as an index date.
 pub fn day_start(day: NaiveDate) -> DateTime {
-    let seconds = day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
+    let seconds = day
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp());
     DateTime::from_timestamp_secs(seconds)
 }
 
@@ -213,9 +234,24 @@ mod tests {
     #[test]
     fn iso_dates() {
         let day = parse_iso_date("2019-04-25").unwrap().into_timestamp_secs();
-        assert_eq!(parse_iso_date("2019-04-25T00:00:00").unwrap().into_timestamp_secs(), day);
-        assert_eq!(parse_iso_date("2019-04-25T10:30:00Z").unwrap().into_timestamp_secs(), day + 37_800);
-        assert_eq!(parse_iso_date("2019-04-25 10:30:00").unwrap().into_timestamp_secs(), day + 37_800);
+        assert_eq!(
+            parse_iso_date("2019-04-25T00:00:00")
+                .unwrap()
+                .into_timestamp_secs(),
+            day
+        );
+        assert_eq!(
+            parse_iso_date("2019-04-25T10:30:00Z")
+                .unwrap()
+                .into_timestamp_secs(),
+            day + 37_800
+        );
+        assert_eq!(
+            parse_iso_date("2019-04-25 10:30:00")
+                .unwrap()
+                .into_timestamp_secs(),
+            day + 37_800
+        );
         assert!(parse_iso_date("25/04/2019").is_none());
         assert!(parse_iso_date("").is_none());
         assert!(parse_iso_date("2019-04-25Tgarbage-here").is_none());
@@ -223,8 +259,14 @@ mod tests {
 
     #[test]
     fn payload_round_trips_and_foreign_payload_forces_rebuild() {
-        let state = IndexState { generation: 42, layout: LAYOUT };
-        assert_eq!(serde_json::from_str::<IndexState>(&state.payload()).unwrap(), state);
+        let state = IndexState {
+            generation: 42,
+            layout: LAYOUT,
+        };
+        assert_eq!(
+            serde_json::from_str::<IndexState>(&state.payload()).unwrap(),
+            state
+        );
         let foreign: IndexState = serde_json::from_str("not json").unwrap_or_default();
         assert_ne!(foreign.layout, LAYOUT);
     }

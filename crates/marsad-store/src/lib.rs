@@ -31,11 +31,13 @@ pub mod title;
 pub mod tokenizer;
 
 pub use error::StoreError;
-pub use pipeline::{ingest_paths, ingest_reader, IngestFailure, IngestOptions, IngestProgress, IngestSummary};
+pub use pipeline::{
+    ingest_paths, ingest_reader, IngestFailure, IngestOptions, IngestProgress, IngestSummary,
+};
 pub use query::{parse as parse_query, Clause, ParsedQuery, QueryError};
 pub use records::{
-    BatchReport, DateRange, DocumentPage, DocumentRecord, DocumentSummary, ListOptions,
-    ReasonCount, RemovedPassage, SourceCount, Stats,
+    BatchReport, DocumentPage, DocumentRecord, DocumentSummary, ListOptions, ReasonCount,
+    RemovedPassage, SourceCount, Stats,
 };
 pub use search::{Hit, SearchOptions, SearchResults};
 pub use store::Store;

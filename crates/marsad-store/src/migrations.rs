@@ -8,7 +8,7 @@
 //! and simply resumes next time. Steps are append-only: never edit a released
 //! step, add a new one.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::StoreError;
 
@@ -74,7 +74,8 @@ pub const MIGRATIONS: &[Migration] = &[
         "#,
     },
     Migration {
-        description: "display titles for untitled documents; source and date indexes for stats and listings",
+        description:
+            "display titles for untitled documents; source and date indexes for stats and listings",
         sql: r#"
             ALTER TABLE documents ADD COLUMN display_title TEXT;
             CREATE INDEX documents_source ON documents(source);
@@ -82,6 +83,11 @@ pub const MIGRATIONS: &[Migration] = &[
         "#,
     },
 ];
+
+/// The version that added `documents.display_title`; databases older than
+/// it have the column filled in by the store after migrating (deriving a
+/// title needs Rust, not SQL).
+pub const DISPLAY_TITLE_VERSION: u32 = 2;
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {
@@ -94,20 +100,35 @@ pub fn current_version(db: &Connection) -> Result<u32, StoreError> {
 }
 
 /// Brings the database to [`latest_version`]; returns the version it had.
+///
+/// Each step runs in an `IMMEDIATE` transaction that re-reads the version
+/// first, so two processes opening a new store at once do not both try to
+/// create the tables: the second waits for the first, then finds nothing to do.
 pub fn migrate(db: &mut Connection) -> Result<u32, StoreError> {
     let found = current_version(db)?;
     let latest = latest_version();
     if found > latest {
-        return Err(StoreError::SchemaTooNew { found, supported: latest });
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: latest,
+        });
     }
-    for (index, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = db.transaction()?;
-        tx.execute_batch(step.sql)?;
+    if found == latest {
+        // The common case: no write lock, so opening never waits for an
+        // ingest running in another process.
+        return Ok(found);
+    }
+    loop {
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version = current_version(&tx)?;
+        if version >= latest {
+            return Ok(found);
+        }
+        tx.execute_batch(MIGRATIONS[version as usize].sql)?;
         // PRAGMA does not take bound parameters; the value is our own integer.
-        tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))?;
         tx.commit()?;
     }
-    Ok(found)
 }
 
 #[cfg(test)]
@@ -127,6 +148,9 @@ mod tests {
     fn newer_database_is_refused() {
         let mut db = Connection::open_in_memory().unwrap();
         db.execute_batch("PRAGMA user_version = 999").unwrap();
-        assert!(matches!(migrate(&mut db), Err(StoreError::SchemaTooNew { found: 999, .. })));
+        assert!(matches!(
+            migrate(&mut db),
+            Err(StoreError::SchemaTooNew { found: 999, .. })
+        ));
     }
 }

@@ -44,10 +44,16 @@ pub enum QueryError {
     BadDate { filter: &'static str, value: String },
     /// A filter key with nothing after the colon.
     #[error("{filter}: expects {expected}")]
-    MissingValue { filter: &'static str, expected: &'static str },
+    MissingValue {
+        filter: &'static str,
+        expected: &'static str,
+    },
     /// `-after:` / `-before:` — use the other filter instead.
     #[error("-{filter}: cannot be negated; use {instead}: instead")]
-    NegatedDate { filter: &'static str, instead: &'static str },
+    NegatedDate {
+        filter: &'static str,
+        instead: &'static str,
+    },
 }
 
 /// One searchable unit of a query, before analysis.
@@ -197,7 +203,10 @@ fn apply_filter(
     match key {
         FilterKey::Source => {
             if value.is_empty() {
-                return Err(QueryError::MissingValue { filter: "source", expected: "a source name" });
+                return Err(QueryError::MissingValue {
+                    filter: "source",
+                    expected: "a source name",
+                });
             }
             if negated {
                 parsed.excluded_sources.push(value.to_string());
@@ -214,10 +223,15 @@ fn apply_filter(
                 return Err(QueryError::NegatedDate { filter, instead });
             }
             if value.is_empty() {
-                return Err(QueryError::MissingValue { filter, expected: "YYYY-MM-DD" });
+                return Err(QueryError::MissingValue {
+                    filter,
+                    expected: "YYYY-MM-DD",
+                });
             }
-            let date = parse_date(value)
-                .ok_or_else(|| QueryError::BadDate { filter, value: value.to_string() })?;
+            let date = parse_date(value).ok_or_else(|| QueryError::BadDate {
+                filter,
+                value: value.to_string(),
+            })?;
             if filter == "after" {
                 parsed.after = Some(parsed.after.map_or(date, |d| d.max(date)));
             } else {
@@ -242,7 +256,10 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape_ok {
         return None;
     }
@@ -266,10 +283,19 @@ mod tests {
     #[test]
     fn table_of_queries() {
         let cases: Vec<(&str, ParsedQuery)> = vec![
-            ("بوتين", ParsedQuery { include: vec![word("بوتين")], ..Default::default() }),
+            (
+                "بوتين",
+                ParsedQuery {
+                    include: vec![word("بوتين")],
+                    ..Default::default()
+                },
+            ),
             (
                 "  بوتين   كيم ",
-                ParsedQuery { include: vec![word("بوتين"), word("كيم")], ..Default::default() },
+                ParsedQuery {
+                    include: vec![word("بوتين"), word("كيم")],
+                    ..Default::default()
+                },
             ),
             (
                 "\"كوريا الشمالية\" بوتين",
@@ -305,18 +331,43 @@ mod tests {
             ),
             (
                 "after:٢٠١٩-٠٤-٢٥ قمة",
-                ParsedQuery { include: vec![word("قمة")], after: date("2019-04-25"), ..Default::default() },
+                ParsedQuery {
+                    include: vec![word("قمة")],
+                    after: date("2019-04-25"),
+                    ..Default::default()
+                },
             ),
             // An unknown key is just words; a lone dash is nothing.
-            ("title:x - y", ParsedQuery { include: vec![word("title:x"), word("y")], ..Default::default() }),
+            (
+                "title:x - y",
+                ParsedQuery {
+                    include: vec![word("title:x"), word("y")],
+                    ..Default::default()
+                },
+            ),
             // A hyphen inside a word is part of the word.
-            ("co-operation", ParsedQuery { include: vec![word("co-operation")], ..Default::default() }),
+            (
+                "co-operation",
+                ParsedQuery {
+                    include: vec![word("co-operation")],
+                    ..Default::default()
+                },
+            ),
             // A quote right after a word starts a phrase.
-            ("a\"b c\"d", ParsedQuery {
-                include: vec![word("a"), phrase("b c"), word("d")],
-                ..Default::default()
-            }),
-            ("\"\" x", ParsedQuery { include: vec![word("x")], ..Default::default() }),
+            (
+                "a\"b c\"d",
+                ParsedQuery {
+                    include: vec![word("a"), phrase("b c"), word("d")],
+                    ..Default::default()
+                },
+            ),
+            (
+                "\"\" x",
+                ParsedQuery {
+                    include: vec![word("x")],
+                    ..Default::default()
+                },
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(parse(input), Ok(expected), "{input:?}");
@@ -332,18 +383,58 @@ mod tests {
             ("\"كوريا الشمالية", QueryError::UnterminatedQuote { at: 1 }),
             ("x -\"y", QueryError::UnterminatedQuote { at: 4 }),
             ("source:\"abc", QueryError::UnterminatedQuote { at: 8 }),
-            ("after:2019-13-01", QueryError::BadDate { filter: "after", value: "2019-13-01".into() }),
-            ("after:2019", QueryError::BadDate { filter: "after", value: "2019".into() }),
-            ("before:yesterday", QueryError::BadDate { filter: "before", value: "yesterday".into() }),
-            ("after:", QueryError::MissingValue { filter: "after", expected: "YYYY-MM-DD" }),
-            ("source:", QueryError::MissingValue { filter: "source", expected: "a source name" }),
-            ("-after:2019-01-01", QueryError::NegatedDate { filter: "after", instead: "before" }),
+            (
+                "after:2019-13-01",
+                QueryError::BadDate {
+                    filter: "after",
+                    value: "2019-13-01".into(),
+                },
+            ),
+            (
+                "after:2019",
+                QueryError::BadDate {
+                    filter: "after",
+                    value: "2019".into(),
+                },
+            ),
+            (
+                "before:yesterday",
+                QueryError::BadDate {
+                    filter: "before",
+                    value: "yesterday".into(),
+                },
+            ),
+            (
+                "after:",
+                QueryError::MissingValue {
+                    filter: "after",
+                    expected: "YYYY-MM-DD",
+                },
+            ),
+            (
+                "source:",
+                QueryError::MissingValue {
+                    filter: "source",
+                    expected: "a source name",
+                },
+            ),
+            (
+                "-after:2019-01-01",
+                QueryError::NegatedDate {
+                    filter: "after",
+                    instead: "before",
+                },
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(parse(input), Err(expected), "{input:?}");
         }
         assert_eq!(
-            QueryError::BadDate { filter: "after", value: "x".into() }.to_string(),
+            QueryError::BadDate {
+                filter: "after",
+                value: "x".into()
+            }
+            .to_string(),
             "after: expects YYYY-MM-DD, got \"x\""
         );
         assert_eq!(QueryError::Empty.to_string(), "empty query");

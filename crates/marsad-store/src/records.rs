@@ -107,7 +107,10 @@ pub struct ListOptions {
 
 impl Default for ListOptions {
     fn default() -> Self {
-        ListOptions { offset: 0, limit: 50 }
+        ListOptions {
+            offset: 0,
+            limit: 50,
+        }
     }
 }
 
@@ -126,8 +129,10 @@ pub struct Stats {
     pub duplicates: usize,
     /// Documents per outlet, most first; `source: null` for unknown.
     pub sources: Vec<SourceCount>,
-    /// Earliest and latest publication dates; `null` when nothing is dated.
-    pub dates: Option<DateRange>,
+    /// Earliest publication date; `null` when nothing is dated.
+    pub date_from: Option<String>,
+    /// Latest publication date; `null` when nothing is dated.
+    pub date_to: Option<String>,
     /// Removed passages per reason, most first.
     pub removals: Vec<ReasonCount>,
     /// Total bytes of cleaned text.
@@ -144,14 +149,9 @@ pub struct Stats {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceCount {
-    pub source: Option<String>,
+    /// The outlet; `null` for documents without one.
+    pub name: Option<String>,
     pub documents: usize,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DateRange {
-    pub min: String,
-    pub max: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

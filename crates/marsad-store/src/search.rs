@@ -8,6 +8,8 @@
 //!   one that mentions a single word many times.
 //! - A title match weighs twice a text match: headlines state the subject.
 //! - Phrases are required and exact (stop words inside keep their gaps).
+//!   With a phrase, the bare words still form one required "any of these"
+//!   clause: `"كوريا الشمالية" بوتين` finds the phrase *and* Putin.
 //! - Filters (`source:`, `after:`, `before:`) restrict without scoring.
 //! - A query of filters and exclusions only lists documents newest first.
 
@@ -47,7 +49,10 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: 10, offset: 0 }
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+        }
     }
 }
 
@@ -90,20 +95,33 @@ impl Store {
         let parsed = query::parse(query)?;
         let Some(compiled) = compile(&parsed, &self.fields) else {
             // Every word was a stop word: nothing can match.
-            return Ok(SearchResults { total: 0, hits: Vec::new() });
+            return Ok(SearchResults {
+                total: 0,
+                hits: Vec::new(),
+            });
         };
         let searcher = self.reader.searcher();
-        if options.limit == 0 {
+        // No page can reach past the number of documents; clamping also
+        // keeps tantivy from sizing a heap for an absurd offset.
+        let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let limit = options.limit.min(documents.saturating_sub(options.offset));
+        if limit == 0 {
             let total = searcher.search(&*compiled.query, &Count)?;
-            return Ok(SearchResults { total, hits: Vec::new() });
+            return Ok(SearchResults {
+                total,
+                hits: Vec::new(),
+            });
         }
-        let top = TopDocs::with_limit(options.limit).and_offset(options.offset);
+        let top = TopDocs::with_limit(limit).and_offset(options.offset);
         let (total, found): (usize, Vec<(f32, DocAddress)>) = if compiled.ranked {
             searcher.search(&*compiled.query, &(Count, top.order_by_score()))?
         } else {
             let by_date = top.order_by_fast_field::<DateTime>("date", Order::Desc);
             let (total, found) = searcher.search(&*compiled.query, &(Count, by_date))?;
-            (total, found.into_iter().map(|(_, addr)| (0.0, addr)).collect())
+            (
+                total,
+                found.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
+            )
         };
         let mut snippets = snippet_generator(&searcher, &self.fields, &compiled.highlight)?;
         let mut hits = Vec::with_capacity(found.len());
@@ -112,7 +130,9 @@ impl Store {
             let text = stored(&doc, self.fields.text).unwrap_or_default();
             hits.push(Hit {
                 doc: stored(&doc, self.fields.id).unwrap_or_default().to_string(),
-                title: stored(&doc, self.fields.display_title).unwrap_or_default().to_string(),
+                title: stored(&doc, self.fields.display_title)
+                    .unwrap_or_default()
+                    .to_string(),
                 source: stored(&doc, self.fields.source).map(str::to_string),
                 date: stored(&doc, self.fields.date_text).map(str::to_string),
                 score,
@@ -184,7 +204,10 @@ fn compile(parsed: &ParsedQuery, fields: &IndexFields) -> Option<Compiled> {
             .iter()
             .map(|s| (Occur::Should, source_term(s, fields)))
             .collect();
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
+        ));
     }
     for s in &parsed.excluded_sources {
         clauses.push((Occur::MustNot, source_term(s, fields)));
@@ -200,11 +223,18 @@ fn compile(parsed: &ParsedQuery, fields: &IndexFields) -> Option<Compiled> {
             None => Bound::Unbounded,
         };
         let range = RangeQuery::new(lower, upper);
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+        ));
     }
     highlight.sort();
     highlight.dedup();
-    Some(Compiled { query: Box::new(BooleanQuery::new(clauses)), ranked, highlight })
+    Some(Compiled {
+        query: Box::new(BooleanQuery::new(clauses)),
+        ranked,
+        highlight,
+    })
 }
 
 fn source_term(name: &str, fields: &IndexFields) -> Box<dyn Query> {
@@ -215,22 +245,38 @@ fn source_term(name: &str, fields: &IndexFields) -> Box<dyn Query> {
 /// One analyzed term in the title (boosted) or the text.
 fn term_in_fields(term: &str, fields: &IndexFields) -> Box<dyn Query> {
     let in_field = |field: Field| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs))
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, term),
+            IndexRecordOption::WithFreqs,
+        ))
     };
     Box::new(BooleanQuery::new(vec![
-        (Occur::Should, Box::new(BoostQuery::new(in_field(fields.title), TITLE_BOOST))),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(in_field(fields.title), TITLE_BOOST)),
+        ),
         (Occur::Should, in_field(fields.text)),
     ]))
 }
 
 /// Any of the words; documents with all of them score an extra clause.
 fn any_of_words(words: &[String], fields: &IndexFields) -> Box<dyn Query> {
-    let mut should: Vec<(Occur, Box<dyn Query>)> =
-        words.iter().map(|w| (Occur::Should, term_in_fields(w, fields))).collect();
+    let mut should: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|w| (Occur::Should, term_in_fields(w, fields)))
+        .collect();
     if words.len() > 1 {
-        let all: Vec<(Occur, Box<dyn Query>)> =
-            words.iter().map(|w| (Occur::Must, term_in_fields(w, fields))).collect();
-        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), ALL_TERMS_BOOST))));
+        let all: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| (Occur::Must, term_in_fields(w, fields)))
+            .collect();
+        should.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(all)),
+                ALL_TERMS_BOOST,
+            )),
+        ));
     }
     Box::new(BooleanQuery::new(should))
 }
@@ -242,7 +288,8 @@ fn sequence(terms: &[(u32, String)], fields: &IndexFields) -> Option<Box<dyn Que
     match terms {
         [] => None,
         [(_, only)] => Some(term_in_fields(only, fields)),
-        [(first, _), ..] => {
+        [_, _, ..] => {
+            let first = terms.iter().map(|(pos, _)| *pos).min().unwrap_or(0);
             let phrase = |field: Field| -> Box<dyn Query> {
                 let with_offsets = terms
                     .iter()
@@ -251,7 +298,10 @@ fn sequence(terms: &[(u32, String)], fields: &IndexFields) -> Option<Box<dyn Que
                 Box::new(PhraseQuery::new_with_offset(with_offsets))
             };
             Some(Box::new(BooleanQuery::new(vec![
-                (Occur::Should, Box::new(BoostQuery::new(phrase(fields.title), TITLE_BOOST))),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(phrase(fields.title), TITLE_BOOST)),
+                ),
                 (Occur::Should, phrase(fields.text)),
             ])))
         }
@@ -272,7 +322,12 @@ fn snippet_generator(
         }
     }
     let analyzer = searcher.index().tokenizer_for_field(fields.text)?;
-    Ok(SnippetGenerator::new(terms, analyzer, fields.text, SNIPPET_CHARS))
+    Ok(SnippetGenerator::new(
+        terms,
+        analyzer,
+        fields.text,
+        SNIPPET_CHARS,
+    ))
 }
 
 /// The best-matching fragment of `text` as HTML, or its opening when the
@@ -308,7 +363,9 @@ fn opening(text: &str) -> String {
         None => escape_html(text),
         Some(at) => {
             let head = &text[..at];
-            let head = head.rfind(char::is_whitespace).map_or(head, |ws| &head[..ws]);
+            let head = head
+                .rfind(char::is_whitespace)
+                .map_or(head, |ws| &head[..ws]);
             let mut s = escape_html(head.trim_end());
             s.push('…');
             s
@@ -321,7 +378,11 @@ fn opening(text: &str) -> String {
 /// Paragraph breaks become spaces: a snippet is one line.
 fn flatten_lines(html: String) -> String {
     if html.contains('\n') {
-        html.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+        html.split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     } else {
         html
     }

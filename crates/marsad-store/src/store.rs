@@ -12,7 +12,10 @@
 //! (documents stamped with that generation, removals, duplicates, the batch
 //! row) are written in **one** SQLite transaction, committed **first**. Only
 //! then is the batch applied to tantivy and committed with the generation as
-//! commit payload. A process killed at any point therefore leaves SQLite
+//! commit payload (bulk ingest commits the index every few thousand
+//! documents instead, see [`Store::ingest_batch_deferred`]; the payload is
+//! still the newest generation the commit contains). A process killed at any
+//! point therefore leaves SQLite
 //! either without the batch (nothing happened) or with it, and the index at
 //! most behind. [`Store::open`] compares the index payload with SQLite and
 //! re-indexes every document of a newer generation (delete by id, then add:
@@ -37,8 +40,8 @@ use crate::error::StoreError;
 use crate::index::{self, IndexFields, IndexState, IndexedDoc};
 use crate::migrations;
 use crate::records::{
-    BatchReport, DateRange, DocumentPage, DocumentRecord, DocumentSummary, ListOptions,
-    ReasonCount, RemovedPassage, SourceCount, Stats,
+    BatchReport, DocumentPage, DocumentRecord, DocumentSummary, ListOptions, ReasonCount,
+    RemovedPassage, SourceCount, Stats,
 };
 use crate::title::display_title;
 
@@ -63,6 +66,15 @@ pub struct Store {
     pub(crate) fields: IndexFields,
     pub(crate) reader: IndexReader,
     writer: Option<IndexWriter>,
+    /// Batches handed to the writer but not committed in the index.
+    unflushed: Option<Unflushed>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Unflushed {
+    /// The newest batch generation in the writer.
+    generation: i64,
+    documents: usize,
 }
 
 /// Where a test wants [`Store::ingest_batch`] to stop, simulating a crash.
@@ -89,12 +101,25 @@ impl Store {
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.busy_timeout(std::time::Duration::from_secs(10))?;
-        migrations::migrate(&mut db)?;
-        backfill_display_titles(&mut db)?;
+        let found = migrations::migrate(&mut db)?;
+        if found < migrations::DISPLAY_TITLE_VERSION {
+            backfill_display_titles(&mut db)?;
+        }
 
         let (index, fields, created) = index::open(&dir.join(INDEX_DIR))?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let mut store = Store { dir: dir.to_path_buf(), db, index, fields, reader, writer: None };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mut store = Store {
+            dir: dir.to_path_buf(),
+            db,
+            index,
+            fields,
+            reader,
+            writer: None,
+            unflushed: None,
+        };
         store.reconcile(created)?;
         Ok(store)
     }
@@ -116,10 +141,44 @@ impl Store {
 
     /// Stores and indexes a batch atomically: after a crash either the whole
     /// batch is in the store or none of it is (and the index catches up on
-    /// the next [`Store::open`]). See [`BatchReport`] for what happens to each
-    /// document.
+    /// the next [`Store::open`]). On return the batch is durable and
+    /// searchable. See [`BatchReport`] for what happens to each document.
     pub fn ingest_batch(&mut self, docs: Vec<CleanDocument>) -> Result<BatchReport, StoreError> {
+        let report = self.ingest_batch_until(docs, FailPoint::None)?;
+        self.flush_index()?;
+        Ok(report)
+    }
+
+    /// Like [`Store::ingest_batch`], but leaves the index commit for later:
+    /// the batch is durable in the database on return, and searchable after
+    /// the next [`Store::flush_index`] (or `ingest_batch`). Bulk ingest uses
+    /// this because every index commit cuts new segments that tantivy must
+    /// then merge; committing every few thousand documents instead of every
+    /// batch halves the indexing time. Crash safety is unchanged: documents
+    /// not yet in a committed index are re-indexed on the next open.
+    pub fn ingest_batch_deferred(
+        &mut self,
+        docs: Vec<CleanDocument>,
+    ) -> Result<BatchReport, StoreError> {
         self.ingest_batch_until(docs, FailPoint::None)
+    }
+
+    /// Commits documents handed to the index since its last commit, making
+    /// them searchable. Returns whether there was anything to commit.
+    pub fn flush_index(&mut self) -> Result<bool, StoreError> {
+        match self.unflushed.take() {
+            Some(pending) => {
+                self.commit_index(pending.generation)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Documents ingested but not yet searchable (see
+    /// [`Store::ingest_batch_deferred`]).
+    pub fn unflushed_documents(&self) -> usize {
+        self.unflushed.map_or(0, |p| p.documents)
     }
 
     pub(crate) fn ingest_batch_until(
@@ -142,15 +201,23 @@ impl Store {
                 writer.delete_term(Term::from_field_text(fields.id, &doc.source.id));
             }
             let title = display_title(doc.source.title.as_deref(), &doc.text, &doc.source.id);
-            writer.add_document(index::to_document(&fields, &indexed_from_clean(doc, &title)))?;
+            writer.add_document(index::to_document(
+                &fields,
+                &indexed_from_clean(doc, &title),
+            ))?;
         }
         if fail == FailPoint::BeforeIndexCommit {
             // Dropping the writer discards the uncommitted documents, as a
             // killed process would.
             self.writer = None;
+            self.unflushed = None;
             return Ok(written.report);
         }
-        self.commit_index(written.generation)?;
+        let documents = self.unflushed_documents() + written.to_index.len();
+        self.unflushed = Some(Unflushed {
+            generation: written.generation,
+            documents,
+        });
         Ok(written.report)
     }
 
@@ -158,6 +225,10 @@ impl Store {
     pub fn rebuild_index(&mut self) -> Result<usize, StoreError> {
         let fields = self.fields;
         let (generation, _) = database_state(&self.db)?;
+        // Discard uncommitted work first: it is in the database and is
+        // about to be indexed again.
+        self.writer = None;
+        self.unflushed = None;
         let writer = open_writer(&mut self.writer, &self.index)?;
         writer.delete_all_documents()?;
         let n = index_rows(&self.db, writer, &fields, None)?;
@@ -226,11 +297,16 @@ impl Store {
     }
 
     fn commit_index(&mut self, generation: i64) -> Result<(), StoreError> {
-        let payload = IndexState { generation, layout: index::LAYOUT }.payload();
+        let payload = IndexState {
+            generation,
+            layout: index::LAYOUT,
+        }
+        .payload();
         let writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
+        self.unflushed = None;
         self.reader.reload()?;
         Ok(())
     }
@@ -268,12 +344,24 @@ impl Store {
                 },
             )
             .optional()?;
-        let Some(mut record) = record else { return Ok(None) };
+        let Some(mut record) = record else {
+            return Ok(None);
+        };
+        if record.body.is_empty() {
+            // Stored empty when equal to the cleaned text (see write_batch).
+            record.body = record.text.clone();
+        }
         let mut removals = self.db.prepare_cached(
             r#"SELECT reason, kind, text, "start", "end" FROM removals WHERE doc_id = ?1 ORDER BY seq"#,
         )?;
         let rows = removals.query_map([id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
         })?;
         for row in rows {
             let (reason, kind, text, start, end) = row?;
@@ -287,9 +375,12 @@ impl Store {
                 end: end as usize,
             });
         }
-        let mut dups =
-            self.db.prepare_cached("SELECT id FROM duplicates WHERE duplicate_of = ?1 ORDER BY id")?;
-        record.duplicates = dups.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut dups = self
+            .db
+            .prepare_cached("SELECT id FROM duplicates WHERE duplicate_of = ?1 ORDER BY id")?;
+        record.duplicates = dups
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(Some(record))
     }
 
@@ -297,13 +388,17 @@ impl Store {
     pub fn raw(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .db
-            .query_row("SELECT raw FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT raw FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
     /// A page of documents, newest first; undated documents last, by id.
     pub fn list_documents(&self, options: ListOptions) -> Result<DocumentPage, StoreError> {
-        let total: i64 = self.db.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
+        let total: i64 = self
+            .db
+            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
         let mut stmt = self.db.prepare_cached(
             "SELECT id, title, display_title, source, date FROM documents
              ORDER BY date IS NULL, date DESC, id LIMIT ?1 OFFSET ?2",
@@ -319,7 +414,10 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        Ok(DocumentPage { total: total as usize, documents })
+        Ok(DocumentPage {
+            total: total as usize,
+            documents,
+        })
     }
 
     /// Counts, sources, date range, removals and sizes.
@@ -340,26 +438,34 @@ impl Store {
         )?;
         let sources = stmt
             .query_map([], |r| {
-                Ok(SourceCount { source: r.get(0)?, documents: r.get::<_, i64>(1)? as usize })
+                Ok(SourceCount {
+                    name: r.get(0)?,
+                    documents: r.get::<_, i64>(1)? as usize,
+                })
             })?
             .collect::<Result<_, _>>()?;
-        let (min, max): (Option<String>, Option<String>) = self.db.query_row(
+        let (date_from, date_to): (Option<String>, Option<String>) = self.db.query_row(
             "SELECT MIN(date), MAX(date) FROM documents WHERE date IS NOT NULL",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let dates = min.zip(max).map(|(min, max)| DateRange { min, max });
         let mut stmt = self.db.prepare(
             "SELECT reason, COUNT(*) AS n FROM removals GROUP BY reason ORDER BY n DESC, reason",
         )?;
         let removals = stmt
-            .query_map([], |r| Ok(ReasonCount { reason: r.get(0)?, count: r.get::<_, i64>(1)? as usize }))?
+            .query_map([], |r| {
+                Ok(ReasonCount {
+                    reason: r.get(0)?,
+                    count: r.get::<_, i64>(1)? as usize,
+                })
+            })?
             .collect::<Result<_, _>>()?;
         Ok(Stats {
             documents,
             duplicates,
             sources,
-            dates,
+            date_from,
+            date_to,
             removals,
             text_bytes: text_bytes as u64,
             index_bytes: disk_usage(&self.dir.join(INDEX_DIR))?,
@@ -371,7 +477,10 @@ impl Store {
 }
 
 /// The writer in `slot`, opened (taking the index lock) when absent.
-fn open_writer<'a>(slot: &'a mut Option<IndexWriter>, index: &Index) -> Result<&'a mut IndexWriter, StoreError> {
+fn open_writer<'a>(
+    slot: &'a mut Option<IndexWriter>,
+    index: &Index,
+) -> Result<&'a mut IndexWriter, StoreError> {
     if slot.is_none() {
         let writer = index
             .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
@@ -463,15 +572,19 @@ struct WrittenBatch {
 fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBatch, StoreError> {
     let started_at = now();
     let tx = db.transaction()?;
-    let generation: i64 =
-        tx.query_row("SELECT COALESCE(MAX(generation), 0) + 1 FROM batches", [], |r| r.get(0))?;
+    let generation: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(generation), 0) + 1 FROM batches",
+        [],
+        |r| r.get(0),
+    )?;
     let mut report = BatchReport::default();
     // id → (input position, needs delete), in first-seen order.
     let mut to_index: Vec<(usize, bool)> = Vec::new();
     let mut slot: HashMap<&str, usize> = HashMap::new();
     let mut replaced_seen: HashSet<&str> = HashSet::new();
     {
-        let mut find_by_id = tx.prepare_cached("SELECT content_hash FROM documents WHERE id = ?1")?;
+        let mut find_by_id =
+            tx.prepare_cached("SELECT content_hash FROM documents WHERE id = ?1")?;
         let mut find_by_hash = tx.prepare_cached(
             "SELECT id FROM documents WHERE content_hash = ?1 ORDER BY generation, id LIMIT 1",
         )?;
@@ -510,7 +623,13 @@ fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBat
                     let original: Option<String> =
                         find_by_hash.query_row([hash], |r| r.get(0)).optional()?;
                     if let Some(original) = original {
-                        record_duplicate.execute(params![id, original, doc.source.origin, hash, started_at])?;
+                        record_duplicate.execute(params![
+                            id,
+                            original,
+                            doc.source.origin,
+                            hash,
+                            started_at
+                        ])?;
                         report.duplicates.push((id.to_string(), original));
                         continue;
                     }
@@ -528,7 +647,12 @@ fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBat
                 src.author,
                 src.date,
                 doc.text,
-                src.body,
+                // Most bodies lose nothing in cleaning; store those once.
+                if src.body == doc.text {
+                    ""
+                } else {
+                    src.body.as_str()
+                },
                 src.raw,
                 src.origin,
                 src.format.as_str(),
@@ -539,8 +663,9 @@ fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBat
             ])?;
             clear_removals.execute([id])?;
             for (seq, removal) in doc.removed.iter().enumerate() {
-                let kind = serde_json::to_string(&removal.reason)
-                    .map_err(|e| StoreError::Corrupt(format!("cannot encode removal of {id}: {e}")))?;
+                let kind = serde_json::to_string(&removal.reason).map_err(|e| {
+                    StoreError::Corrupt(format!("cannot encode removal of {id}: {e}"))
+                })?;
                 add_removal.execute(params![
                     id,
                     seq as i64,
@@ -575,7 +700,11 @@ fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBat
         params![generation, started_at, now(), written],
     )?;
     tx.commit()?;
-    Ok(WrittenBatch { report, generation, to_index })
+    Ok(WrittenBatch {
+        report,
+        generation,
+        to_index,
+    })
 }
 
 /// Fills `display_title` for rows written before that column existed.
@@ -610,8 +739,14 @@ fn disk_usage(path: &Path) -> Result<u64, StoreError> {
     };
     for entry in entries {
         let entry = entry.map_err(|e| StoreError::io("cannot read", path, e))?;
-        let meta = entry.metadata().map_err(|e| StoreError::io("cannot stat", entry.path(), e))?;
-        total += if meta.is_dir() { disk_usage(&entry.path())? } else { meta.len() };
+        let meta = entry
+            .metadata()
+            .map_err(|e| StoreError::io("cannot stat", entry.path(), e))?;
+        total += if meta.is_dir() {
+            disk_usage(&entry.path())?
+        } else {
+            meta.len()
+        };
     }
     Ok(total)
 }

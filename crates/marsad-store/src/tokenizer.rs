@@ -31,7 +31,9 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(ARABIC, MarsadTokenizer::default());
     manager.register(
         KEYWORD,
-        TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build(),
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
     );
 }
 
@@ -69,7 +71,10 @@ impl Tokenizer for MarsadTokenizer {
             token.position_length = 1;
             len += 1;
         });
-        MarsadTokenStream { tokens: &mut self.tokens[..len], current: None }
+        MarsadTokenStream {
+            tokens: &mut self.tokens[..len],
+            current: None,
+        }
     }
 }
 
@@ -121,10 +126,20 @@ mod tests {
 
     #[test]
     fn mirrors_the_analyzer_exactly() {
-        for text in ["Alpha beta, GAMMA", "قال الرئيس الروسي فلاديمير بوتين", "", "  \n "] {
+        for text in [
+            "Alpha beta, GAMMA",
+            "قال الرئيس الروسي فلاديمير بوتين",
+            "",
+            "  \n ",
+        ] {
             let mut expected = Vec::new();
             marsad_text::analyze::analyze(text, |t| {
-                expected.push((t.text.to_string(), t.span.start, t.span.end, t.position as usize))
+                expected.push((
+                    t.text.to_string(),
+                    t.span.start,
+                    t.span.end,
+                    t.position as usize,
+                ))
             });
             assert_eq!(tokens(text), expected, "{text:?}");
         }
@@ -145,7 +160,11 @@ mod tests {
             seen.push(t.text.clone());
         }
         assert_eq!(seen.len(), 1);
-        assert_eq!(tokenizer.tokens.len(), 4, "allocated tokens are kept for reuse");
+        assert_eq!(
+            tokenizer.tokens.len(),
+            4,
+            "allocated tokens are kept for reuse"
+        );
     }
 
     #[test]

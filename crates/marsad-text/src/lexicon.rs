@@ -8,6 +8,9 @@
 //! * `clitic-exceptions-ar.txt`: words that begin with a clitic letter without
 //!   being prefixed (وزير, وكالة, بداية, …). They are never split, but are
 //!   stemmed normally (وزارة and وزارات share a stem).
+//! * `known-bases-ar.txt`: short words that often follow a bare clitic
+//!   (شكل, قال), so that بشكل and وقال are split although only three letters
+//!   remain.
 //! * `gazetteer-ar.txt`: places and names. Never split *and* never stemmed:
 //!   a suffix rule has no business turning البحرين into بحر. An entry spelled
 //!   with the bare article (الصين) is stored without it, so that the article
@@ -15,8 +18,13 @@
 //!
 //! Entries are normalized when loaded, so the files can use the ordinary
 //! spelling with hamza and diacritics. One map answers every question with a
-//! single lookup, keyed by short strings and hashed with FxHash: these lookups
-//! sit on the hot path of indexing.
+//! single lookup, keyed by short strings and hashed with FxHash.
+//!
+//! These lookups sit on the hot path of indexing (several per word, most of
+//! them misses), so a 64 Kibit filter, indexed by a hash of a key's length
+//! and its first and last four bytes, answers most misses before the map is
+//! consulted: with about two thousand keys, fewer than one bit in twenty is
+//! set.
 
 use std::sync::OnceLock;
 
@@ -30,16 +38,51 @@ pub(crate) const STOP: u8 = 1;
 pub(crate) const EXCEPTION: u8 = 2;
 /// A name (place, person, month): not split, not stemmed.
 pub(crate) const NAME: u8 = 4;
+/// A short word known to follow bare clitics (شكل in بشكل).
+pub(crate) const BASE: u8 = 8;
+/// Flags that make a word known as the base of a segmentation.
+pub(crate) const KNOWN_BASE: u8 = EXCEPTION | NAME | BASE;
+/// The flags of listed words (and of their ه spelling) are the low four
+/// bits; the high four are those of the listed words that a *core* belongs
+/// to (see [`Lexicon::inflection_flags`]).
+const EXACT: u8 = 0x0F;
+const CORE_SHIFT: u8 = 4;
 
 const STOPWORDS: &str = include_str!("../../../data/lexicon/stopwords-ar.txt");
 const EXCEPTIONS: &str = include_str!("../../../data/lexicon/clitic-exceptions-ar.txt");
 const GAZETTEER: &str = include_str!("../../../data/lexicon/gazetteer-ar.txt");
+const BASES: &str = include_str!("../../../data/lexicon/known-bases-ar.txt");
 const MONTHS: &str = include_str!("../../../data/lexicon/months-ar.txt");
 
 pub(crate) struct Lexicon {
-    map: FxHashMap<Box<str>, u8>,
+    map: FxHashMap<Box<[u8]>, u8>,
+    /// One bit per [`filter_slot`]: set when some key falls in the slot.
+    filter: Box<[u64]>,
     /// Longest key in bytes: longer words skip the lookup.
     max_len: usize,
+    /// Names in ة by their ه spelling.
+    names: FxHashMap<Box<[u8]>, Box<str>>,
+}
+
+const FILTER_BITS: u32 = 16;
+
+/// The filter slot of `key`: a hash of its length and its first and last
+/// (up to) four bytes, which for Arabic are its first and last two letters.
+#[inline(always)]
+fn filter_slot(key: &[u8]) -> usize {
+    let n = key.len();
+    let (head, tail) = if n >= 4 {
+        (
+            u32::from_le_bytes([key[0], key[1], key[2], key[3]]),
+            u32::from_le_bytes([key[n - 4], key[n - 3], key[n - 2], key[n - 1]]),
+        )
+    } else {
+        let v = key.iter().fold(0u32, |a, &b| a << 8 | b as u32);
+        (v, v)
+    };
+    let h = head.wrapping_mul(0x9E37_79B1) ^ tail.rotate_left(16).wrapping_mul(0x85EB_CA77) ^ (n as u32).wrapping_mul(0xC2B2_AE3D);
+    let h = (h ^ (h >> 15)).wrapping_mul(0x2C1B_3C6D);
+    (h >> (32 - FILTER_BITS)) as usize
 }
 
 /// The lexicon, built on first use.
@@ -57,19 +100,27 @@ fn entries(file: &str) -> impl Iterator<Item = &str> {
 
 impl Lexicon {
     fn load() -> Lexicon {
-        let mut lex = Lexicon { map: FxHashMap::default(), max_len: 0 };
+        let mut lex = Lexicon {
+            map: FxHashMap::default(),
+            filter: vec![0u64; 1 << (FILTER_BITS - 6)].into_boxed_slice(),
+            max_len: 0,
+            names: FxHashMap::default(),
+        };
         for w in entries(STOPWORDS) {
             lex.add(&normalize_key(w), STOP);
         }
         for w in entries(EXCEPTIONS) {
             lex.add(&normalize_key(w), EXCEPTION);
         }
+        for w in entries(BASES) {
+            lex.add(&normalize_key(w), BASE);
+        }
         for w in entries(GAZETTEER) {
             // The bare article (not أل/إل, which are part of the word) is
             // stripped: the known unit is what remains after segmentation.
             let key = normalize_key(w);
             match w.strip_prefix("ال") {
-                Some(rest) if rest.chars().count() >= 2 => lex.add(&normalize_key(rest), NAME),
+                Some(rest) if rest.chars().count() >= 3 => lex.add(&normalize_key(rest), NAME),
                 _ => lex.add(&key, NAME),
             }
         }
@@ -82,81 +133,194 @@ impl Lexicon {
                 }
             }
         }
+        lex.derive();
         lex
+    }
+
+    /// Adds what is derived from the listed words: the ه spelling of words
+    /// in ة (exact, as an alias), and the cores that inflections are matched
+    /// against (see [`inflection_flags`](Lexicon::inflection_flags)).
+    fn derive(&mut self) {
+        let listed: Vec<(String, u8)> = self
+            .map
+            .iter()
+            .filter(|(_, f)| **f & EXACT != 0)
+            .filter_map(|(k, f)| Some((String::from_utf8(k.to_vec()).ok()?, *f & EXACT)))
+            .collect();
+        for (key, flags) in listed {
+            self.add(&key, flags << CORE_SHIFT);
+            let letters = key.chars().count();
+            if let Some(stem) = key.strip_suffix('ة') {
+                let alias = format!("{stem}ه");
+                self.add(&alias, flags);
+                if flags & NAME != 0 {
+                    self.names.insert(alias.into_bytes().into(), key.clone().into());
+                }
+                if letters > 3 {
+                    self.add(stem, flags << CORE_SHIFT);
+                    self.add(&format!("{stem}ت"), flags << CORE_SHIFT);
+                }
+            }
+            if flags & NAME != 0 {
+                for tail in ["يا", "ا"] {
+                    if let Some(stem) = key.strip_suffix(tail) {
+                        if stem.chars().count() >= 3 {
+                            self.add(stem, NAME << CORE_SHIFT);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     fn add(&mut self, key: &str, flag: u8) {
         if key.is_empty() {
             return;
         }
+        let key = key.as_bytes();
         self.max_len = self.max_len.max(key.len());
+        let slot = filter_slot(key);
+        self.filter[slot >> 6] |= 1 << (slot & 63);
         *self.map.entry(key.into()).or_insert(0) |= flag;
     }
 
-    /// Flags of exactly `word`.
-    #[inline]
-    pub(crate) fn flags(&self, word: &str) -> u8 {
-        if word.len() > self.max_len {
+    /// All flags of exactly `key`, listed and core.
+    #[inline(always)]
+    fn probe(&self, key: &[u8]) -> u8 {
+        let slot = filter_slot(key);
+        if key.len() > self.max_len || self.filter[slot >> 6] & (1 << (slot & 63)) == 0 {
             return 0;
         }
-        self.map.get(word).copied().unwrap_or(0)
+        self.map.get(key).copied().unwrap_or(0)
     }
 
-    /// The stored key and flags of `word`, or of `word` with a final ه read
-    /// as ة (مكه for مكة), the commonest misspelling in news copy.
-    pub(crate) fn entry(&self, word: &str) -> Option<(&str, u8)> {
-        if word.len() <= self.max_len {
-            if let Some((k, f)) = self.map.get_key_value(word) {
-                return Some((k, *f));
-            }
-        }
-        let stem = word.strip_suffix('ه')?;
-        let mut buf = [0u8; 64];
-        let key = with_ta_marbuta(stem, &mut buf)?;
-        self.map.get_key_value(key).map(|(k, f)| (&**k, *f))
+    /// Flags of `word` as listed (or of its ه-for-ة spelling: مكه is مكة).
+    #[inline]
+    pub(crate) fn flags(&self, word: &str) -> u8 {
+        self.probe(word.as_bytes()) & EXACT
     }
 
-    /// Flags that make `word` a unit for segmentation: its own flags, those of
-    /// its ه-for-ة spelling, and (for exceptions and names) those of the word
-    /// with a pronoun suffix removed, ت read back as ة (وزارتها → وزارة,
-    /// وقته → وقت).
+    /// The listed spelling of a name written with ه for ة (مكه → مكة).
+    pub(crate) fn canonical_name(&self, word: &str) -> Option<&str> {
+        self.names.get(word.as_bytes()).map(|k| &**k)
+    }
+
+    /// Flags that make `word` a unit for segmentation: those of the word
+    /// itself, else those of the word it is an inflection of.
     pub(crate) fn unit_flags(&self, word: &str) -> u8 {
-        if let Some((_, f)) = self.entry(word) {
-            return f;
+        match self.flags(word) {
+            0 => self.inflection_flags(word),
+            f => f,
         }
-        for suffix in ["هما", "هم", "ها", "ه", "نا"] {
-            let Some(rest) = word.strip_suffix(suffix) else { continue };
-            if rest.chars().count() < 2 {
+    }
+
+    /// The flags of the listed word that `word` is an inflection of, if any.
+    /// One suffix is removed, and what remains is matched against the cores
+    /// derived from the lists, which undo the spelling changes of suffixation
+    /// (ة becomes ت before a suffix, and is dropped before ات تين تان):
+    ///
+    /// * a pronoun (ه ها هم هما هن كم نا): وزارتها → وزارة, بينها → بين
+    ///   (a stop word counts here: بينها and لكنهم are function words);
+    /// * tanween alif, plural, dual and verb endings (ا ات ون ين وا و تين
+    ///   تان), and ة: كبيرا → كبير, لاعبو → لاعب, وجبات → وجبة, فترتين → فترة;
+    /// * the nisba (ي ية يين يون يات), also of names in ا and يا:
+    ///   فلسطيني → فلسطين, فرنسية → فرنسا, بريطانية → بريطانيا.
+    ///
+    /// One lookup per suffix that `word` ends with; no allocation.
+    pub(crate) fn inflection_flags(&self, word: &str) -> u8 {
+        for &(suffix, kind) in variant_suffixes(word) {
+            let Some(rest) = cut_suffix(word, suffix) else { continue };
+            if rest.len() < 4 {
+                // Fewer than two letters left.
                 continue;
             }
-            let f = self.flags(rest) & (EXCEPTION | NAME);
+            let mask = if kind == Variant::Pronoun { KNOWN_BASE | STOP } else { KNOWN_BASE };
+            let f = (self.probe(rest.as_bytes()) >> CORE_SHIFT) & mask;
             if f != 0 {
                 return f;
-            }
-            if let Some(stem) = rest.strip_suffix('ت') {
-                let mut buf = [0u8; 64];
-                if let Some(key) = with_ta_marbuta(stem, &mut buf) {
-                    let f = self.flags(key) & (EXCEPTION | NAME);
-                    if f != 0 {
-                        return f;
-                    }
-                }
             }
         }
         0
     }
+
+    /// Whether `word` is a stop word, or one with a pronoun suffix (بعدها,
+    /// لكنهم): function words either way.
+    #[cfg(test)]
+    pub(crate) fn is_stop_like(&self, word: &str) -> bool {
+        let f = self.flags(word);
+        f & STOP != 0 || (f == 0 && self.is_stop_with_pronoun(word))
+    }
+
+    /// Whether `word` is a stop word followed by a pronoun suffix.
+    #[inline]
+    pub(crate) fn is_stop_with_pronoun(&self, word: &str) -> bool {
+        for &(suffix, kind) in variant_suffixes(word) {
+            if kind != Variant::Pronoun {
+                break;
+            }
+            if let Some(rest) = cut_suffix(word, suffix) {
+                if rest.len() >= 4 && self.probe(rest.as_bytes()) & STOP != 0 {
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
-/// `stem` followed by ة, built in `buf` (no allocation); `None` when too long.
-fn with_ta_marbuta<'b>(stem: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
-    let tail = "ة".as_bytes();
-    let n = stem.len() + tail.len();
-    if n > buf.len() {
-        return None;
+/// What removing a suffix undoes, for [`Lexicon::unit_flags`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    Pronoun,
+    /// Plural, dual and verb endings, tanween alif.
+    Inflection,
+    /// Endings that replace a ة: ات, تين, تان.
+    Feminine,
+    Nisba,
+}
+
+/// The suffixes [`Lexicon::inflection_flags`] tries on `word`: those ending
+/// in its last letter, pronouns first, longest first within a kind.
+#[inline(always)]
+fn variant_suffixes(word: &str) -> &'static [(&'static str, Variant)] {
+    use Variant::*;
+    match word.chars().next_back() {
+        Some('ا') => &[("هما", Pronoun), ("ها", Pronoun), ("نا", Pronoun), ("وا", Inflection), ("ا", Inflection)],
+        Some('م') => &[("هم", Pronoun), ("كم", Pronoun)],
+        Some('ن') => &[
+            ("هن", Pronoun),
+            ("يين", Nisba),
+            ("يون", Nisba),
+            ("تين", Feminine),
+            ("تان", Feminine),
+            ("ون", Inflection),
+            ("ين", Inflection),
+        ],
+        Some('ه') => &[("ه", Pronoun)],
+        Some('ت') => &[("يات", Nisba), ("ات", Feminine)],
+        Some('ة') => &[("ية", Nisba), ("ة", Inflection)],
+        Some('ي') => &[("ي", Nisba)],
+        Some('و') => &[("و", Inflection)],
+        _ => &[],
     }
-    buf[..stem.len()].copy_from_slice(stem.as_bytes());
-    buf[stem.len()..n].copy_from_slice(tail);
-    std::str::from_utf8(&buf[..n]).ok()
+}
+
+/// `word` without `suffix`, if it ends with it. Like [`str::strip_suffix`],
+/// but compares the few bytes inline: the suffix tables are looped over for
+/// every word, and a call to `memcmp` per comparison dominated the profile.
+#[inline(always)]
+pub(crate) fn cut_suffix<'a>(word: &'a str, suffix: &str) -> Option<&'a str> {
+    let (w, s) = (word.as_bytes(), suffix.as_bytes());
+    let k = w.len().checked_sub(s.len())?;
+    let mut i = s.len();
+    while i > 0 {
+        i -= 1;
+        if w[k + i] != s[i] {
+            return None;
+        }
+    }
+    word.get(..k)
 }
 
 #[cfg(test)]
@@ -173,7 +337,8 @@ mod tests {
         assert_ne!(lex.flags("صين") & NAME, 0, "الصين is stored without its article");
         assert_ne!(lex.flags("المانيا") & NAME, 0, "ألمانيا keeps its alef");
         assert_ne!(lex.flags("فبراير") & NAME, 0, "months come from the calendar file");
-        assert_eq!(lex.flags("كتاب"), 0);
+        assert_ne!(lex.flags("شكل") & BASE, 0);
+        assert_eq!(lex.flags("حديقة"), 0);
     }
 
     #[test]
@@ -182,8 +347,17 @@ mod tests {
         assert_ne!(lex.unit_flags("وزارتها") & EXCEPTION, 0);
         assert_ne!(lex.unit_flags("وزاره") & EXCEPTION, 0);
         assert_ne!(lex.unit_flags("وقته") & EXCEPTION, 0);
-        assert_eq!(lex.entry("مكه").map(|(k, _)| k), Some("مكة"));
+        assert_eq!(lex.canonical_name("مكه"), Some("مكة"));
+        assert_ne!(lex.flags("مكه") & NAME, 0);
         assert_eq!(lex.unit_flags("زارتها"), 0);
+        assert_ne!(lex.unit_flags("كبيرا") & EXCEPTION, 0);
+        assert_ne!(lex.unit_flags("وجبات") & EXCEPTION, 0);
+        assert_ne!(lex.unit_flags("فترتين") & EXCEPTION, 0);
+        assert_ne!(lex.unit_flags("فلسطينية") & NAME, 0);
+        assert_ne!(lex.unit_flags("فرنسية") & NAME, 0);
+        assert_ne!(lex.unit_flags("بريطانية") & NAME, 0);
+        assert_ne!(lex.unit_flags("بينها") & STOP, 0);
+        assert!(lex.is_stop_like("بعدها") && lex.is_stop_like("في") && !lex.is_stop_like("بيتها"));
     }
 
     #[test]
@@ -192,6 +366,7 @@ mod tests {
             ("stopwords", STOPWORDS),
             ("exceptions", EXCEPTIONS),
             ("gazetteer", GAZETTEER),
+            ("bases", BASES),
         ] {
             assert!(file.starts_with("# source:"), "{name} must start with a source line");
         }

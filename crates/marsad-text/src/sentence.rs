@@ -154,16 +154,9 @@ fn pair_quotes(chars: &[(usize, char)], inside: &mut Vec<i32>) {
                 close(&mut stacks, GUILLEMET, k, inside);
             }
             '“' | '„' | '‟' => stacks[CURLY].push(k),
-            '”' => {
-                if !close(&mut stacks, CURLY, k, inside) {
-                    stacks[CURLY].push(k);
-                }
-            }
-            '"' | '″' => {
-                if !close(&mut stacks, STRAIGHT, k, inside) {
-                    stacks[STRAIGHT].push(k);
-                }
-            }
+            // Unmatched, they open (writers use ” and " on both sides).
+            '”' if !close(&mut stacks, CURLY, k, inside) => stacks[CURLY].push(k),
+            '"' | '″' if !close(&mut stacks, STRAIGHT, k, inside) => stacks[STRAIGHT].push(k),
             _ => {}
         }
     }
@@ -195,7 +188,7 @@ fn after_abbreviation(chars: &[(usize, char)], text: &str, k: usize) -> bool {
     if letters == 1 {
         return true;
     }
-    if letters >= 2 && letters <= 4 {
+    if (2..=4).contains(&letters) {
         let word = &text[chars[word_start].0..chars[k].0];
         return word.is_ascii() && TITLES.iter().any(|t| t.eq_ignore_ascii_case(word));
     }

@@ -39,16 +39,32 @@
 //! The output is always a prefix of the input (or a gazetteer entry), so
 //! [`stem`] borrows and never allocates.
 
-use crate::lexicon::{lexicon, Lexicon, NAME, STOP};
+use crate::lexicon::{cut_suffix, lexicon, Lexicon, NAME, STOP};
 
-/// Pronoun suffixes and the letters that must remain after each.
-const PRONOUNS: [(&str, usize); 5] = [("هما", 4), ("هم", 4), ("هن", 4), ("نا", 4), ("ها", 3)];
+/// Pronoun suffixes ending in the letter `last`, each with the letters that
+/// must remain after it.
+#[inline(always)]
+fn pronouns(last: char) -> &'static [(&'static str, usize)] {
+    match last {
+        'ا' => &[("هما", 4), ("نا", 4), ("ها", 3)],
+        'م' => &[("هم", 4)],
+        'ن' => &[("هن", 4)],
+        _ => &[],
+    }
+}
 
-/// Inflectional suffixes, longest first.
-const SUFFIXES: [&str; 16] = [
-    "يتين", "يتان", "يات", "يين", "يون", "تين", "تان", "ات", "ون", "ين", "ان", "ية", "يه", "ة",
-    "ه", "ي",
-];
+/// Inflectional suffixes ending in the letter `last`, longest first.
+#[inline(always)]
+fn suffixes(last: char) -> &'static [&'static str] {
+    match last {
+        'ن' => &["يتين", "يتان", "يين", "يون", "تين", "تان", "ون", "ين", "ان"],
+        'ت' => &["يات", "ات"],
+        'ة' => &["ية", "ة"],
+        'ه' => &["يه", "ه"],
+        'ي' => &["ي"],
+        _ => &[],
+    }
+}
 
 /// Letters that a stem keeps at least.
 const MIN_STEM: usize = 3;
@@ -59,13 +75,23 @@ pub fn stem(base: &str) -> &str {
     stem_with(lexicon(), base)
 }
 
-/// [`stem`] with the lexicon at hand (the analyzer's hot path).
+/// [`stem`] with the lexicon at hand.
 #[inline]
 pub(crate) fn stem_with<'a>(lex: &'static Lexicon, base: &'a str) -> &'a str {
-    if let Some((key, flags)) = lex.entry(base) {
-        if flags & NAME != 0 {
-            return key;
+    stem_flagged(lex, base, lex.flags(base))
+}
+
+/// [`stem`] of a word whose lexicon flags are known (the analyzer's hot
+/// path: one lookup serves the stop-word test and the stemmer).
+#[inline]
+pub(crate) fn stem_flagged<'a>(lex: &'static Lexicon, base: &'a str, flags: u8) -> &'a str {
+    if flags & NAME != 0 {
+        if cut_suffix(base, "ه").is_some() {
+            if let Some(listed) = lex.canonical_name(base) {
+                return listed;
+            }
         }
+        return base;
     }
     light_stem(base)
 }
@@ -79,7 +105,7 @@ fn light_stem(base: &str) -> &str {
     let mut s = base;
 
     // 2. Tanween alif.
-    if let Some(rest) = s.strip_suffix('ا') {
+    if let Some(rest) = cut_suffix(s, "ا") {
         let keeps = matches!(rest.chars().next_back(), Some('ا' | 'و' | 'ي' | 'ه' | 'ن' | 'ء' | 'ئ' | 'ؤ' | 'ة'));
         if !keeps {
             s = rest;
@@ -88,16 +114,16 @@ fn light_stem(base: &str) -> &str {
     }
 
     // 3. One pronoun suffix.
-    for (suffix, min) in PRONOUNS {
-        if let Some(rest) = s.strip_suffix(suffix) {
+    for &(suffix, min) in pronouns(s.chars().next_back().unwrap_or(' ')) {
+        if let Some(rest) = cut_suffix(s, suffix) {
             let left = n - suffix.chars().count();
             if left >= min {
                 s = rest;
                 n = left;
                 // A bare ت here was a ة (مكتبتها), unless it ends a plural
                 // ات that leaves a long enough stem (سياساتها).
-                if let Some(before_ta) = s.strip_suffix('ت') {
-                    let plural = s.ends_with("ات") && n - 2 >= MIN_STEM;
+                if let Some(before_ta) = cut_suffix(s, "ت") {
+                    let plural = cut_suffix(s, "ات").is_some() && n - 2 >= MIN_STEM;
                     if !plural && n > MIN_STEM {
                         return before_ta;
                     }
@@ -108,8 +134,8 @@ fn light_stem(base: &str) -> &str {
     }
 
     // 4. One inflectional suffix.
-    for suffix in SUFFIXES {
-        if let Some(rest) = s.strip_suffix(suffix) {
+    for &suffix in suffixes(s.chars().next_back().unwrap_or(' ')) {
+        if let Some(rest) = cut_suffix(s, suffix) {
             if n - suffix.chars().count() >= MIN_STEM {
                 return rest;
             }

@@ -32,21 +32,32 @@
 //!   alef of the article is not written after ل).
 //! * A word that is itself known is never split: a stop word (لكن, كانت), a
 //!   word listed in `data/lexicon/clitic-exceptions-ar.txt` (وزير, ولاية,
-//!   بداية, also with a pronoun suffix: وزارتها), or a name from
-//!   `data/lexicon/gazetteer-ar.txt` (كوريا, فيتنام, لبنان).
-//! * Of the possible analyses, one whose base is known wins (ولبنان → و +
-//!   لبنان rather than و + ل + بنان); a stop word counts as known after a
-//!   bare prefix (وفي → و + في) but not after the article.
+//!   بداية, also with a pronoun suffix: وزارتها), a name from
+//!   `data/lexicon/gazetteer-ar.txt` (كوريا, فيتنام, لبنان), or a short word
+//!   from `data/lexicon/known-bases-ar.txt` (بحث, بلغ).
+//! * Of the possible analyses, one whose base is listed wins (ولبنان → و +
+//!   لبنان rather than و + ل + بنان), then one whose base is an inflection
+//!   of a listed word (وبطولة is و + بطولة, listed, not و + ب + طولة, a
+//!   form of طول); a stop word counts as known after a bare prefix (وفي → و
+//!   + في) but not after the article.
 //! * Otherwise the longest analysis wins among those whose base is long
 //!   enough: at least 3 letters after the article (الحرب → ال + حرب, but
-//!   الان stays whole), at least 4 after a bare prefix (بشكل → ب + شكل, but
-//!   بلد, لندن and بكين stay whole).
+//!   الان stays whole; two-letter words such as الخط are listed), at least 4 after a bare prefix (بموسكو → ب + موسكو,
+//!   but بلد, لندن and بكين stay whole). Three-letter words that often
+//!   follow a bare clitic are listed as known bases, so بشكل is ب + شكل and
+//!   وقال is و + قال; and a three-letter imperfect verb after و, ف or ل is
+//!   split too (ويعد, فيجب, ليصل).
+//! * After ب, ل or ك, a base ending in an accusative tanween alif is not a
+//!   base: those prepositions govern the genitive, so in كبيرا and لافتا the
+//!   first letter belongs to the word.
+//! * Known means: listed, or an inflection of a listed word (وزارتها,
+//!   كبيرا, فلسطيني), see the lexicon.
 //! * The future prefix س is never stripped: سيارة, سنوات and سيطرة start
 //!   with it too, and no length rule tells them from سيكون.
 
 use std::ops::Range;
 
-use crate::lexicon::{lexicon, Lexicon, EXCEPTION, NAME, STOP};
+use crate::lexicon::{lexicon, Lexicon, KNOWN_BASE, STOP};
 use crate::normalize::{decomposed, entry, Class};
 
 /// What a token is.
@@ -131,6 +142,9 @@ const MAX_PREFIX_CHARS: usize = 4;
 
 pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
     let none = Segmentation::default();
+    if !matches!(w.chars().next(), Some('و' | 'ف' | 'ب' | 'ل' | 'ك' | 'ا')) {
+        return none;
+    }
     // Leading letters with their byte offsets, and the letter count.
     let mut lead = [('\0', 0usize); MAX_PREFIX_CHARS + 1];
     let mut n = 0usize;
@@ -140,19 +154,15 @@ pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
         }
         n += 1;
     }
-    if n < 3 || !matches!(lead[0].0, 'و' | 'ف' | 'ب' | 'ل' | 'ك' | 'ا') {
-        return none;
-    }
-    if lex.unit_flags(w) != 0 {
+    if n < 3 || lex.unit_flags(w) != 0 {
         return none;
     }
     let at = |k: usize| if k < n && k <= MAX_PREFIX_CHARS { lead[k].0 } else { '\0' };
     let offset = |k: usize| if k < n && k <= MAX_PREFIX_CHARS { lead[k].1 } else { w.len() };
 
-    // Best analyses so far: (base start in letters, segmentation).
-    let mut best_known: Option<(usize, Segmentation)> = None;
-    let mut best_long: Option<(usize, Segmentation)> = None;
-
+    // Every analysis the grammar allows: at most 2 × 2 × 2.
+    let mut candidates = [Candidate::default(); 8];
+    let mut count = 0;
     let conjunctions: &[Option<char>] = if matches!(at(0), 'و' | 'ف') { &[Some(at(0)), None] } else { &[None] };
     for &conjunction in conjunctions {
         let p = conjunction.is_some() as usize;
@@ -173,23 +183,74 @@ pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
                 let seg = Segmentation { conjunction, preposition, article, base_start: offset(r) };
                 let base = &w[seg.base_start..];
                 let letters = n - r;
-                let flags = lex.unit_flags(base);
-                let known = if article { flags & (EXCEPTION | NAME) != 0 } else { flags != 0 };
-                let long = letters >= if article { 3 } else { 4 };
-                let slot = if known {
-                    &mut best_known
-                } else if long && flags & STOP == 0 {
-                    &mut best_long
+                let long = if article {
+                    letters >= 3
+                } else if letters >= 4 {
+                    // ب ل ك govern the genitive: an accusative tanween alif
+                    // after them (كبيرا, لافتا) means the letter was the
+                    // word's own. Names in ا are known, or stay whole.
+                    preposition.is_none() || !ends_in_tanween(base)
                 } else {
-                    continue;
+                    // و/ف/ل + an imperfect verb: ويعد, فيجب, ليصل.
+                    letters == 3 && matches!(preposition, None | Some('ل')) && matches!(at(r), 'ي' | 'ت')
                 };
-                if slot.is_none_or(|(k, _)| r > *k) {
-                    *slot = Some((r, seg));
-                }
+                // A stop word after the article is no base (الان, الذين…).
+                // A two-letter base after a bare clitic must be a stop word
+                // (وفي); known two-letter words only follow the article
+                // (الخط, not لحق → ل + حق).
+                let mask = match (article, letters) {
+                    (true, _) => KNOWN_BASE,
+                    (false, 2) => STOP,
+                    (false, _) => !0,
+                };
+                let flags = lex.flags(base);
+                candidates[count] = Candidate {
+                    strip: r,
+                    seg,
+                    mask,
+                    listed: flags & mask != 0,
+                    long: long && flags & STOP == 0,
+                };
+                count += 1;
             }
         }
     }
-    best_known.or(best_long).map_or(none, |(_, seg)| seg)
+    let candidates = &candidates[..count];
+    let longest = |keep: &dyn Fn(&Candidate) -> bool| {
+        candidates.iter().filter(|c| keep(c)).max_by_key(|c| c.strip).map(|c| c.seg)
+    };
+    if let Some(seg) = longest(&|c| c.listed) {
+        return seg;
+    }
+    if let [only] = candidates {
+        // Alone, a long enough analysis wins whatever an inflection says.
+        if only.long {
+            return only.seg;
+        }
+    }
+    longest(&|c| lex.inflection_flags(c.seg.base(w)) & c.mask != 0)
+        .or_else(|| longest(&|c| c.long))
+        .unwrap_or(none)
+}
+
+/// One analysis considered by [`segment_with`].
+#[derive(Clone, Copy, Default)]
+struct Candidate {
+    /// Letters stripped.
+    strip: usize,
+    seg: Segmentation,
+    /// Flags that make its base known.
+    mask: u8,
+    /// Its base is a listed word.
+    listed: bool,
+    /// Its base is long enough to be split off without being known.
+    long: bool,
+}
+
+/// Whether `word` ends in what can only be an accusative tanween alif.
+fn ends_in_tanween(word: &str) -> bool {
+    let mut rev = word.chars().rev();
+    rev.next() == Some('ا') && !matches!(rev.next(), Some('ه' | 'ن' | 'ي' | 'ا' | 'و' | 'ء'))
 }
 
 /// A token found by [`scan`]: what [`tokenize`] and the analyzer build on.
@@ -215,16 +276,40 @@ struct Open {
 pub(crate) fn scan(text: &str, buf: &mut String, mut emit: impl FnMut(Raw<'_>)) {
     let mut open: Option<Open> = None;
     buf.clear();
-    let mut chars = text.char_indices().peekable();
+    let mut chars = text.char_indices();
     while let Some((s, c)) = chars.next() {
         let e = s + c.len_utf8();
         let en = entry(c);
         match en.class {
             Class::Decompose => {
+                // A ligature of several words (ﷺ) stands alone, so that its
+                // words, which all span it, overlap no other token.
+                let mut phrase = false;
+                decomposed(c, |d| phrase |= d.class == Class::Space);
+                if phrase {
+                    flush(&mut open, buf, &mut emit);
+                }
                 decomposed(c, |d| step(d.class, d.to, s, e, false, &mut open, buf, &mut emit));
+                if phrase {
+                    flush(&mut open, buf, &mut emit);
+                }
             }
             Class::Punct if open.is_some_and(|o| o.kind == TokenKind::Number) && matches!(en.to, '.' | ',') => {
-                let digit_next = chars.peek().is_some_and(|&(_, d)| entry(d).class == Class::Digit);
+                // What normalization removes is invisible to the number:
+                // ٣٫َ٣ is 3.3.
+                let digit_next = chars
+                    .clone()
+                    .map(|(_, d)| (d, entry(d).class))
+                    .find(|&(d, class)| match class {
+                        Class::Mark | Class::Joiner => false,
+                        Class::Decompose => {
+                            let mut vanishes = true;
+                            decomposed(d, |_| vanishes = false);
+                            !vanishes
+                        }
+                        _ => true,
+                    })
+                    .is_some_and(|(_, class)| class == Class::Digit);
                 step(en.class, en.to, s, e, digit_next, &mut open, buf, &mut emit);
             }
             class => step(class, en.to, s, e, false, &mut open, buf, &mut emit),
@@ -448,15 +533,17 @@ mod tests {
         #[test]
         fn tokens_are_ordered_nonempty_and_on_boundaries(s in crate::normalize::tests::messy()) {
             let toks = tokenize(&s);
-            let mut prev_end = 0;
+            let mut prev = 0..0;
             for t in &toks {
                 prop_assert!(t.span.start < t.span.end);
-                prop_assert!(t.span.start >= prev_end, "overlap at {:?}", t.span);
+                // Tokens never overlap, except the words of one ligature
+                // (ﷺ), which all span that one character.
+                prop_assert!(t.span.start >= prev.end || t.span == prev, "overlap at {:?}", t.span);
                 prop_assert!(s.is_char_boundary(t.span.start) && s.is_char_boundary(t.span.end));
                 prop_assert!(!t.normalized.is_empty());
                 prop_assert!(!t.base().is_empty());
                 prop_assert!(t.normalized.ends_with(t.base()));
-                prev_end = t.span.end;
+                prev = t.span.clone();
                 if t.kind != TokenKind::Punct {
                     // The normalized text is that of the surface (ligatures
                     // that decompose to several words aside).

@@ -1,5 +1,5 @@
 //! Boilerplate patterns (`data/lexicon/boilerplate-ar.txt`) and the
-//! paragraph classifier built on them. See the [`crate::clean`] docs for the
+//! paragraph classifier built on them. See the [`clean`](mod@crate::clean) module docs for the
 //! rules and why they are shaped this way.
 
 use std::sync::OnceLock;
@@ -64,21 +64,37 @@ fn parse_patterns(source: &str) -> Vec<Pattern> {
             other => panic!("boilerplate-ar.txt line {}: unknown kind {other:?}", n + 1),
         };
         let words = key_words(text);
-        assert!(!words.is_empty(), "boilerplate-ar.txt line {}: empty pattern", n + 1);
-        out.push(Pattern { reason, words, mode });
+        assert!(
+            !words.is_empty(),
+            "boilerplate-ar.txt line {}: empty pattern",
+            n + 1
+        );
+        out.push(Pattern {
+            reason,
+            words,
+            mode,
+        });
     }
     out
 }
 
+/// Whether paragraph words equal pattern words.
+fn same_words(words: &[&str], pattern: &[String]) -> bool {
+    words.len() == pattern.len() && words.iter().zip(pattern).all(|(w, p)| *w == p)
+}
+
 /// The paragraph without trailing numbers (`التعليقات (3)`).
-fn without_trailing_numbers(words: &[String]) -> &[String] {
-    let end = words.iter().rposition(|w| !w.chars().all(|c| c.is_ascii_digit())).map_or(0, |i| i + 1);
+fn without_trailing_numbers<'a, 'w>(words: &'a [&'w str]) -> &'a [&'w str] {
+    let end = words
+        .iter()
+        .rposition(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .map_or(0, |i| i + 1);
     &words[..end]
 }
 
 /// The pattern a paragraph matches on its own, and whether it matched as a
 /// whole (a heading) rather than as a prefix.
-fn match_paragraph(words: &[String]) -> Option<(&'static Pattern, bool)> {
+fn match_paragraph(words: &[&str]) -> Option<(&'static Pattern, bool)> {
     if words.is_empty() {
         return None;
     }
@@ -87,23 +103,30 @@ fn match_paragraph(words: &[String]) -> Option<(&'static Pattern, bool)> {
     for pattern in patterns() {
         let p = pattern.words.as_slice();
         let found = match pattern.mode {
-            Mode::Exact => (bare == p).then_some(true),
+            Mode::Exact => same_words(bare, p).then_some(true),
             Mode::Line => {
-                if bare == p {
+                if same_words(bare, p) {
                     Some(true)
-                } else if words.starts_with(p) && words.len() <= p.len() + LINE_EXTRA_WORDS {
+                } else if words.len() > p.len()
+                    && words.len() <= p.len() + LINE_EXTRA_WORDS
+                    && same_words(&words[..p.len()], p)
+                {
                     Some(false)
                 } else {
                     None
                 }
             }
-            Mode::Contains => (words.len() <= CONTAINS_MAX_WORDS && contains_run(words, p)).then_some(false),
+            Mode::Contains => {
+                (words.len() <= CONTAINS_MAX_WORDS && contains_run(words, p)).then_some(false)
+            }
         };
         if let Some(whole) = found {
             // Prefer a whole-paragraph match, then the longest pattern.
             let better = match best {
                 None => true,
-                Some((b, b_whole)) => (whole && !b_whole) || (whole == b_whole && p.len() > b.words.len()),
+                Some((b, b_whole)) => {
+                    (whole && !b_whole) || (whole == b_whole && p.len() > b.words.len())
+                }
             };
             if better {
                 best = Some((pattern, whole));
@@ -113,32 +136,35 @@ fn match_paragraph(words: &[String]) -> Option<(&'static Pattern, bool)> {
     best
 }
 
-fn contains_run(words: &[String], run: &[String]) -> bool {
-    run.len() <= words.len() && words.windows(run.len()).any(|w| w == run)
+fn contains_run(words: &[&str], run: &[String]) -> bool {
+    run.len() <= words.len() && words.windows(run.len()).any(|w| same_words(w, run))
 }
 
 /// A line of related links: starts with a bullet, or is several titles
 /// joined by separators.
-fn looks_like_link_list(text_words: &[String], raw: &str) -> bool {
+fn looks_like_link_list(text_words: &[&str], raw: &str) -> bool {
     let raw = raw.trim();
     let bullet = raw.starts_with(['•', '·', '-', '*', '►', '◄', '»', '▪', '■', '●', '◆', '–']);
-    let separators = raw.matches(" | ").count() + raw.matches('•').count() + raw.matches(" · ").count();
+    let separators =
+        raw.matches(" | ").count() + raw.matches('•').count() + raw.matches(" · ").count();
     (bullet && text_words.len() <= 25) || separators >= 2
 }
 
 /// A removal reason (or none) for every paragraph, from patterns alone and
 /// the two block rules. `texts` are the paragraphs as written, for the
 /// link-list check.
-pub(super) fn classify(words: &[Vec<String>], texts: &[&str]) -> Vec<Option<RemovalReason>> {
+pub(super) fn classify(words: &[Vec<&str>], texts: &[&str]) -> Vec<Option<RemovalReason>> {
     let n = words.len();
     let matches: Vec<Option<(&Pattern, bool)>> = words.iter().map(|w| match_paragraph(w)).collect();
-    let mut verdicts: Vec<Option<RemovalReason>> =
-        matches.iter().map(|m| m.map(|(p, _)| p.reason.clone())).collect();
+    let mut verdicts: Vec<Option<RemovalReason>> = matches
+        .iter()
+        .map(|m| m.map(|(p, _)| p.reason.clone()))
+        .collect();
 
     // Read-more blocks: the heading takes the boilerplate or link-list lines
     // right after it.
-    for i in 0..n {
-        let heading = matches!(matches[i], Some((p, true)) if p.reason == RemovalReason::ReadMore);
+    for (i, found) in matches.iter().enumerate() {
+        let heading = matches!(found, Some((p, true)) if p.reason == RemovalReason::ReadMore);
         if !heading {
             continue;
         }
@@ -156,10 +182,13 @@ pub(super) fn classify(words: &[Vec<String>], texts: &[&str]) -> Vec<Option<Remo
 
     // A comment form near the end takes the short paragraphs after it, if
     // they run to the end of the document.
-    let first_form = (0..n).find(|&i| verdicts[i] == Some(RemovalReason::CommentForm) && i * 2 >= n.saturating_sub(1));
+    let first_form = (0..n)
+        .find(|&i| verdicts[i] == Some(RemovalReason::CommentForm) && i * 2 >= n.saturating_sub(1));
     if let Some(start) = first_form {
         let tail = start + 1..n;
-        let all_short = tail.clone().all(|j| verdicts[j].is_some() || words[j].len() <= COMMENT_SECTION_MAX_WORDS);
+        let all_short = tail
+            .clone()
+            .all(|j| verdicts[j].is_some() || words[j].len() <= COMMENT_SECTION_MAX_WORDS);
         if all_short {
             for j in tail {
                 if verdicts[j].is_none() {
@@ -178,7 +207,11 @@ mod tests {
     use crate::clean::tests::doc;
 
     fn reasons(body: &str) -> Vec<(String, RemovalReason)> {
-        clean(doc(body)).removed.into_iter().map(|r| (r.text, r.reason)).collect()
+        clean(doc(body))
+            .removed
+            .into_iter()
+            .map(|r| (r.text, r.reason))
+            .collect()
     }
 
     #[test]
@@ -224,20 +257,26 @@ mod tests {
         let removed = reasons(body);
         assert_eq!(removed.len(), 3);
         assert!(removed.iter().all(|(_, r)| *r == RemovalReason::ReadMore));
-        assert!(clean(doc(body)).paragraphs.contains(&"عنوان فرعي".to_string()));
+        assert!(clean(doc(body))
+            .paragraphs
+            .contains(&"عنوان فرعي".to_string()));
     }
 
     #[test]
     fn comment_section_only_at_the_end() {
-        let article = "فقرة طويلة من المقال تشرح ما جرى في القمة بين الزعيمين بالتفصيل.";
-        let body = format!("{article}\n{article} ثانية\n{article} ثالثة\nأضف تعليقك\nيرجى الالتزام بآداب الحوار.\nيمنع نشر الروابط.");
+        let article = "فقرة طويلة من المقال تشرح ما جرى في القمة بين الزعيمين بالتفصيل.\n\
+                       وفقرة ثانية عن ردود الفعل الدولية على نتائج القمة.\n\
+                       وفقرة ثالثة عن الخطوات المقبلة بعد عودة الوفدين.";
+        let body = format!("{article}\nأضف تعليقك\nيرجى الالتزام بآداب الحوار.\nيمنع نشر الروابط.");
         let removed = reasons(&body);
         assert_eq!(removed.len(), 3);
-        assert!(removed.iter().all(|(_, r)| *r == RemovalReason::CommentForm));
+        assert!(removed
+            .iter()
+            .all(|(_, r)| *r == RemovalReason::CommentForm));
         // A long paragraph after the form: the form was not the end; only the
         // form line itself goes.
         let long = "كلمة ".repeat(45);
-        let body = format!("{article}\n{article} ثانية\nأضف تعليقك\nسطر قصير\n{long}");
+        let body = format!("{article}\nأضف تعليقك\nسطر قصير\n{long}");
         assert_eq!(reasons(&body).len(), 1);
     }
 }

@@ -1,7 +1,7 @@
 //! Repeated paragraphs: equal copies and pull-quote excerpts. See the
-//! [`crate::clean`] docs for the rules.
+//! [`clean`](mod@crate::clean) module docs for the rules.
 
-use std::collections::HashMap;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::document::RemovalReason;
 
@@ -16,35 +16,36 @@ const GRAM: usize = 4;
 /// `(index, of)` for every paragraph that repeats another: `index` is removed,
 /// `of` is the kept, fuller copy. Paragraphs that already have a verdict
 /// (boilerplate) take no part.
-pub(super) fn find_repeats(words: &[Vec<String>], verdicts: &[Option<RemovalReason>]) -> Vec<(usize, usize)> {
-    // Words as small integers, so comparisons are cheap.
-    let mut vocabulary: HashMap<&str, u32> = HashMap::new();
-    let ids: Vec<Vec<u32>> = words
+pub(super) fn find_repeats(
+    words: &[Vec<&str>],
+    verdicts: &[Option<RemovalReason>],
+) -> Vec<(usize, usize)> {
+    // Words as 64-bit hashes, so comparisons are integer comparisons. Two
+    // different words colliding would take 2^32 words of one article.
+    let ids: Vec<Vec<u64>> = words
         .iter()
-        .map(|ws| {
-            ws.iter()
-                .map(|w| {
-                    let next = vocabulary.len() as u32;
-                    *vocabulary.entry(w.as_str()).or_insert(next)
-                })
-                .collect()
-        })
+        .map(|ws| ws.iter().map(|w| xxh3_64(w.as_bytes())).collect())
         .collect();
     let candidate = |i: usize| verdicts[i].is_none() && ids[i].len() >= MIN_EQUAL_WORDS;
 
-    // Every 4-gram of every candidate paragraph → where it occurs.
-    let mut grams: HashMap<&[u32], Vec<(usize, usize)>> = HashMap::new();
+    // Every 4-gram of every candidate paragraph, as (gram hash, paragraph,
+    // position), sorted so the places of a gram are one binary search away.
+    let mut grams: Vec<(u64, usize, usize)> = Vec::new();
     for (q, seq) in ids.iter().enumerate().filter(|&(q, _)| candidate(q)) {
-        for (pos, gram) in seq.windows(GRAM).enumerate() {
-            grams.entry(gram).or_default().push((q, pos));
-        }
+        grams.extend(
+            seq.windows(GRAM)
+                .enumerate()
+                .map(|(pos, g)| (gram_hash(g), q, pos)),
+        );
     }
+    grams.sort_unstable();
 
     let mut repeats = Vec::new();
     for (p, seq) in ids.iter().enumerate().filter(|&(p, _)| candidate(p)) {
-        let Some(places) = grams.get(&seq[..GRAM]) else { continue };
+        let key = gram_hash(&seq[..GRAM]);
+        let first = grams.partition_point(|&(g, _, _)| g < key);
         let mut best: Option<usize> = None;
-        for &(q, pos) in places {
+        for &(_, q, pos) in grams[first..].iter().take_while(|&&(g, _, _)| g == key) {
             let other = &ids[q];
             if q == p || !fuller(other.len(), q, seq.len(), p) {
                 continue;
@@ -58,11 +59,7 @@ pub(super) fn find_repeats(words: &[Vec<String>], verdicts: &[Option<RemovalReas
             // The longest container, then the earliest: it is never itself
             // removed (anything containing it would contain `p` and be
             // better still).
-            let better = match best {
-                None => true,
-                Some(b) => fuller(other.len(), q, ids[b].len(), b),
-            };
-            if better {
+            if best.is_none_or(|b| fuller(other.len(), q, ids[b].len(), b)) {
                 best = Some(q);
             }
         }
@@ -71,6 +68,12 @@ pub(super) fn find_repeats(words: &[Vec<String>], verdicts: &[Option<RemovalReas
         }
     }
     repeats
+}
+
+fn gram_hash(gram: &[u64]) -> u64 {
+    gram.iter().fold(0u64, |h, &w| {
+        h.rotate_left(17).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ w
+    })
 }
 
 /// Whether paragraph `a` (of `a_len` words) is the copy to keep over `b`:

@@ -47,32 +47,40 @@ use crate::document::{Format, SourceDocument};
 use crate::error::ErrorReason;
 
 use super::{
-    content_id, html_fragment_to_text, looks_like_html, paragraph_lines, read_line_limited, LineRead, Sink,
-    SourceName, MAX_DOCUMENT_BYTES,
+    content_id, html_fragment_to_text, looks_like_html, paragraph_lines, read_line_limited,
+    LineRead, Sink, SourceName, MAX_DOCUMENT_BYTES,
 };
 
 const BODY_FIELDS: &[&str] = &["content", "text", "body"];
 const TITLE_FIELDS: &[&str] = &["title", "headline"];
 const SOURCE_FIELDS: &[&str] = &["source", "site", "outlet"];
 const URL_FIELDS: &[&str] = &["url", "link"];
-const DATE_FIELDS: &[&str] = &["date", "published", "published_at", "date_extracted", "pubdate"];
+const DATE_FIELDS: &[&str] = &[
+    "date",
+    "published",
+    "published_at",
+    "date_extracted",
+    "pubdate",
+];
 const AUTHOR_FIELDS: &[&str] = &["author", "byline"];
 const ID_FIELDS: &[&str] = &["id"];
 
 /// A `.json` file: an array, one object, or JSON Lines.
 pub(crate) fn read_json<R: BufRead>(source: &SourceName<'_>, mut reader: R, sink: Sink<'_>) {
-    let first = match skip_to_content(&mut reader) {
-        Ok(Some((byte, _))) => byte,
+    let (first, skipped_lines) = match skip_to_content(&mut reader) {
+        Ok(Some(found)) => found,
         Ok(None) => return sink(Err(source.error(ErrorReason::Empty))),
         Err(e) => return sink(Err(source.error(ErrorReason::Io(e)))),
     };
     match first {
-        b'[' => read_array(source, reader, sink),
-        b'{' => read_object_or_lines(source, reader, sink),
+        b'[' => read_array(source, reader, skipped_lines, sink),
+        b'{' => read_object_or_lines(source, reader, skipped_lines, sink),
         _ => {
             // Not JSON at all: let serde_json describe where and why.
             let err = serde_json::from_reader::<_, Value>(reader).err();
-            let reason = err.map_or(ErrorReason::NotAnObject { found: "a scalar" }, |e| malformed(&e, 0));
+            let reason = err.map_or(ErrorReason::NotAnObject { found: "a scalar" }, |e| {
+                malformed(&e, skipped_lines)
+            });
             sink(Err(source.error(reason)))
         }
     }
@@ -80,16 +88,17 @@ pub(crate) fn read_json<R: BufRead>(source: &SourceName<'_>, mut reader: R, sink
 
 /// A `.jsonl` / `.ndjson` file.
 pub(crate) fn read_json_lines<R: BufRead>(source: &SourceName<'_>, mut reader: R, sink: Sink<'_>) {
-    match skip_to_content(&mut reader) {
-        Ok(Some(_)) => {}
+    let skipped_lines = match skip_to_content(&mut reader) {
+        Ok(Some((_, skipped_lines))) => skipped_lines,
         Ok(None) => return sink(Err(source.error(ErrorReason::Empty))),
         Err(e) => return sink(Err(source.error(ErrorReason::Io(e)))),
-    }
-    read_lines(source, reader, 1, 0, sink);
+    };
+    read_lines(source, reader, 1, skipped_lines, sink);
 }
 
-/// Consumes leading whitespace and a UTF-8 BOM; returns the first significant
-/// byte (not consumed) and the number of newlines skipped.
+/// Consumes a UTF-8 BOM and the blank lines before the content; returns the
+/// first significant byte (not consumed) and the number of lines consumed,
+/// so that line numbers in messages stay those of the file.
 fn skip_to_content<R: BufRead>(reader: &mut R) -> std::io::Result<Option<(u8, usize)>> {
     let mut newlines = 0;
     let mut at_start = true;
@@ -108,10 +117,12 @@ fn skip_to_content<R: BufRead>(reader: &mut R) -> std::io::Result<Option<(u8, us
             Some(i) => {
                 newlines += buf[..i].iter().filter(|&&b| b == b'\n').count();
                 let byte = buf[i];
-                // Keep whole lines: only whitespace before the first newline
-                // preceding the content is consumed, so JSON Lines line
-                // numbers stay right.
-                let consume = buf[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                // Consume whole lines only: up to the last newline before
+                // the content.
+                let consume = buf[..i]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1);
                 reader.consume(consume);
                 return Ok(Some((byte, newlines)));
             }
@@ -148,7 +159,11 @@ fn read_lines<R: BufRead>(
                 item += 1;
             }
             Ok(LineRead::TooLong(size)) => {
-                let reason = ErrorReason::LineTooLong { line: line_no, size, limit: MAX_DOCUMENT_BYTES };
+                let reason = ErrorReason::LineTooLong {
+                    line: line_no,
+                    size,
+                    limit: MAX_DOCUMENT_BYTES,
+                };
                 sink(Err(source.item_error(item, reason)));
                 item += 1;
             }
@@ -168,9 +183,15 @@ fn line_item(
         .map_err(|_| source.item_error(item, ErrorReason::LineNotUtf8 { line: line_no }))?;
     article_from_json(text.trim(), source.origin(item), Format::JsonLines).map_err(|reason| {
         let reason = match reason {
-            ErrorReason::MalformedJson { line, column, message } => {
-                ErrorReason::MalformedJson { line: line + line_no - 1, column, message }
-            }
+            ErrorReason::MalformedJson {
+                line,
+                column,
+                message,
+            } => ErrorReason::MalformedJson {
+                line: line + line_no - 1,
+                column,
+                message,
+            },
             other => other,
         };
         source.item_error(item, reason)
@@ -179,13 +200,22 @@ fn line_item(
 
 /// A `.json` file starting with `{`: JSON Lines if the first line is a whole
 /// object, else one object (or several concatenated).
-fn read_object_or_lines<R: BufRead>(source: &SourceName<'_>, mut reader: R, sink: Sink<'_>) {
+fn read_object_or_lines<R: BufRead>(
+    source: &SourceName<'_>,
+    mut reader: R,
+    skipped_lines: usize,
+    sink: Sink<'_>,
+) {
     let mut first_line = Vec::new();
     match read_line_limited(&mut reader, &mut first_line, MAX_DOCUMENT_BYTES as usize) {
         Ok(LineRead::Line) => {}
         Ok(LineRead::Eof) => return sink(Err(source.error(ErrorReason::Empty))),
         Ok(LineRead::TooLong(size)) => {
-            let reason = ErrorReason::LineTooLong { line: 1, size, limit: MAX_DOCUMENT_BYTES };
+            let reason = ErrorReason::LineTooLong {
+                line: 1,
+                size,
+                limit: MAX_DOCUMENT_BYTES,
+            };
             return sink(Err(source.item_error(1, reason)));
         }
         Err(e) => return sink(Err(source.error(ErrorReason::Io(e)))),
@@ -194,7 +224,7 @@ fn read_object_or_lines<R: BufRead>(source: &SourceName<'_>, mut reader: R, sink
         // Not a whole object on line 1: one pretty-printed object, or several.
         first_line.push(b'\n');
         let chained = Cursor::new(first_line).chain(reader);
-        return read_concatenated_objects(source, chained, sink);
+        return read_concatenated_objects(source, chained, skipped_lines, sink);
     }
     // The first line is a whole object. If anything follows, the file is JSON
     // Lines and the first line is item 1; if nothing does, it is a
@@ -203,22 +233,29 @@ fn read_object_or_lines<R: BufRead>(source: &SourceName<'_>, mut reader: R, sink
     {
         let mut forward = |result: Result<SourceDocument, crate::IngestError>| {
             if let Some(first) = pending.take() {
-                sink(line_item(source, 1, 1, &first));
+                sink(line_item(source, 1, skipped_lines + 1, &first));
             }
             sink(result);
         };
-        read_lines(source, reader, 2, 1, &mut forward);
+        read_lines(source, reader, 2, skipped_lines + 1, &mut forward);
     }
     if let Some(first) = pending {
         let doc = std::str::from_utf8(&first)
-            .map_err(|_| ErrorReason::LineNotUtf8 { line: 1 })
+            .map_err(|_| ErrorReason::LineNotUtf8 {
+                line: skipped_lines + 1,
+            })
             .and_then(|text| article_from_json(text.trim(), source.name.to_string(), Format::Json));
         sink(doc.map_err(|reason| source.error(reason)));
     }
 }
 
 /// One object, or several concatenated (pretty-printed JSON Lines).
-fn read_concatenated_objects<R: Read>(source: &SourceName<'_>, reader: R, sink: Sink<'_>) {
+fn read_concatenated_objects<R: Read>(
+    source: &SourceName<'_>,
+    reader: R,
+    skipped_lines: usize,
+    sink: Sink<'_>,
+) {
     let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Box<RawValue>>();
     // Held back one step: a file holding exactly one object is a one-document
     // file (origin = path), which is only known at the end.
@@ -236,7 +273,8 @@ fn read_concatenated_objects<R: Read>(source: &SourceName<'_>, reader: R, sink: 
                 if let Some(prev) = pending.take() {
                     sink(numbered_item(source, count, prev.get()));
                 }
-                return sink(Err(source.item_error(count + 1, malformed(&e, 0))));
+                let reason = malformed(&e, skipped_lines);
+                return sink(Err(source.item_error(count + 1, reason)));
             }
         }
     }
@@ -250,19 +288,28 @@ fn read_concatenated_objects<R: Read>(source: &SourceName<'_>, reader: R, sink: 
     }
 }
 
-fn numbered_item(source: &SourceName<'_>, item: usize, raw: &str) -> Result<SourceDocument, crate::IngestError> {
-    article_from_json(raw, source.origin(item), Format::Json).map_err(|reason| source.item_error(item, reason))
+fn numbered_item(
+    source: &SourceName<'_>,
+    item: usize,
+    raw: &str,
+) -> Result<SourceDocument, crate::IngestError> {
+    article_from_json(raw, source.origin(item), Format::Json)
+        .map_err(|reason| source.item_error(item, reason))
 }
 
 /// A JSON array, one element at a time.
-fn read_array<R: Read>(source: &SourceName<'_>, reader: R, sink: Sink<'_>) {
+fn read_array<R: Read>(source: &SourceName<'_>, reader: R, skipped_lines: usize, sink: Sink<'_>) {
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut visitor = ArrayVisitor { source, sink: &mut *sink, count: 0 };
+    let mut visitor = ArrayVisitor {
+        source,
+        sink: &mut *sink,
+        count: 0,
+    };
     let result = (&mut de).deserialize_seq(&mut visitor);
     let count = visitor.count;
     let result = result.and_then(|()| de.end());
     if let Err(e) = result {
-        let reason = malformed(&e, 0);
+        let reason = malformed(&e, skipped_lines);
         // The error is in the element after the last one delivered (or after
         // the array).
         sink(Err(source.item_error(count + 1, reason)));
@@ -302,14 +349,24 @@ fn malformed(e: &serde_json::Error, line_offset: usize) -> ErrorReason {
         Some(i) => full[..i].to_string(),
         None => full,
     };
-    ErrorReason::MalformedJson { line: e.line() + line_offset, column: e.column(), message }
+    ErrorReason::MalformedJson {
+        line: e.line() + line_offset,
+        column: e.column(),
+        message,
+    }
 }
 
 /// Builds a document from one article object's JSON text.
-pub(crate) fn article_from_json(raw: &str, origin: String, format: Format) -> Result<SourceDocument, ErrorReason> {
+pub(crate) fn article_from_json(
+    raw: &str,
+    origin: String,
+    format: Format,
+) -> Result<SourceDocument, ErrorReason> {
     let value: Value = serde_json::from_str(raw).map_err(|e| malformed(&e, 0))?;
     let Value::Object(object) = value else {
-        return Err(ErrorReason::NotAnObject { found: type_name(&value) });
+        return Err(ErrorReason::NotAnObject {
+            found: type_name(&value),
+        });
     };
     let fields = Fields(&object);
 
@@ -346,9 +403,17 @@ pub(crate) fn article_from_json(raw: &str, origin: String, format: Format) -> Re
         None => None,
     };
     let id = id.unwrap_or_else(|| {
-        content_id(&[url.as_deref().unwrap_or(""), title.as_deref().unwrap_or(""), &content])
+        content_id(&[
+            url.as_deref().unwrap_or(""),
+            title.as_deref().unwrap_or(""),
+            &content,
+        ])
     });
-    let body = if looks_like_html(&content) { html_fragment_to_text(&content) } else { paragraph_lines(&content) };
+    let body = if looks_like_html(&content) {
+        html_fragment_to_text(&content)
+    } else {
+        paragraph_lines(&content)
+    };
     Ok(SourceDocument {
         id,
         title,
@@ -402,7 +467,9 @@ fn joined_strings(name: &str, value: &Value, separator: &str) -> Result<String, 
             for item in items {
                 match item {
                     Value::String(s) => parts.push(s.as_str()),
-                    other => return Err(wrong_type(name, other, "a string or an array of strings")),
+                    other => {
+                        return Err(wrong_type(name, other, "a string or an array of strings"))
+                    }
                 }
             }
             Ok(parts.join(separator))
@@ -417,7 +484,11 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 fn wrong_type(name: &str, value: &Value, expected: &'static str) -> ErrorReason {
-    ErrorReason::WrongType { field: name.to_string(), found: type_name(value), expected }
+    ErrorReason::WrongType {
+        field: name.to_string(),
+        found: type_name(value),
+        expected,
+    }
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -438,7 +509,9 @@ mod tests {
 
     fn collect(format: Format, input: &str) -> Vec<Result<SourceDocument, IngestError>> {
         let mut out = Vec::new();
-        crate::read_reader("in.json", Some(format), input.as_bytes(), &mut |r| out.push(r));
+        crate::read_reader("in.json", Some(format), input.as_bytes(), &mut |r| {
+            out.push(r)
+        });
         out
     }
 
@@ -468,14 +541,20 @@ mod tests {
         let e = article_from_json(r#"{"title":"t"}"#, "o".into(), Format::Json).unwrap_err();
         assert!(matches!(e, ErrorReason::MissingText));
         let e = article_from_json(r#"{"content":5}"#, "o".into(), Format::Json).unwrap_err();
-        assert_eq!(e.to_string(), "field \"content\" is a number, expected a string");
+        assert_eq!(
+            e.to_string(),
+            "field \"content\" is a number, expected a string"
+        );
         let e = article_from_json("[1]", "o".into(), Format::Json).unwrap_err();
         assert_eq!(e.to_string(), "expected a JSON object, found an array");
     }
 
     #[test]
     fn one_pretty_object_is_one_document() {
-        let out = collect(Format::Json, "{\n  \"title\": \"ع\",\n  \"content\": \"نص\"\n}\n");
+        let out = collect(
+            Format::Json,
+            "{\n  \"title\": \"ع\",\n  \"content\": \"نص\"\n}\n",
+        );
         assert_eq!(out.len(), 1);
         let doc = out[0].as_ref().unwrap();
         assert_eq!(doc.origin, "in.json");
@@ -484,14 +563,21 @@ mod tests {
 
     #[test]
     fn jsonl_inside_a_json_file() {
-        let out = collect(Format::Json, "{\"content\":\"أ\"}\n\n{\"content\":\"ب\"}\n{bad\n{\"content\":\"ج\"}\n");
+        let out = collect(
+            Format::Json,
+            "{\"content\":\"أ\"}\n\n{\"content\":\"ب\"}\n{bad\n{\"content\":\"ج\"}\n",
+        );
         assert_eq!(out.len(), 4);
         assert_eq!(out[0].as_ref().unwrap().origin, "in.json#1");
         assert_eq!(out[1].as_ref().unwrap().body, "ب");
         assert_eq!(out[1].as_ref().unwrap().format, Format::JsonLines);
         let err = out[2].as_ref().unwrap_err();
         assert_eq!(err.item, Some(3));
-        assert!(err.to_string().starts_with("in.json#3: malformed JSON at line 4 column 2"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("in.json#3: malformed JSON at line 4 column 2"),
+            "{err}"
+        );
         assert_eq!(out[3].as_ref().unwrap().origin, "in.json#4");
     }
 
@@ -503,8 +589,14 @@ mod tests {
         );
         assert_eq!(out.len(), 4);
         assert_eq!(out[0].as_ref().unwrap().origin, "in.json#1");
-        assert_eq!(out[1].as_ref().unwrap_err().to_string(), "in.json#2: expected a JSON object, found a number");
-        assert_eq!(out[2].as_ref().unwrap_err().to_string(), "in.json#3: missing \"content\"/\"text\" field");
+        assert_eq!(
+            out[1].as_ref().unwrap_err().to_string(),
+            "in.json#2: expected a JSON object, found a number"
+        );
+        assert_eq!(
+            out[2].as_ref().unwrap_err().to_string(),
+            "in.json#3: missing \"content\"/\"text\" field"
+        );
         assert_eq!(out[3].as_ref().unwrap().id, "x");
     }
 
@@ -513,7 +605,29 @@ mod tests {
         let out = collect(Format::Json, "[{\"content\":\"أ\"},\n {\"content\": ");
         assert_eq!(out.len(), 2);
         let err = out[1].as_ref().unwrap_err();
-        assert!(err.to_string().starts_with("in.json#2: malformed JSON at line 2"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("in.json#2: malformed JSON at line 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn line_numbers_count_leading_blank_lines() {
+        let out = collect(Format::JsonLines, "\n\n{\"content\":\"أ\"}\n{oops}\n");
+        let err = out[1].as_ref().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("in.json#2: malformed JSON at line 4 column 2"),
+            "{err}"
+        );
+        let out = collect(Format::Json, "\n\n[{\"content\":\"أ\"},\n oops]");
+        let err = out[1].as_ref().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("in.json#2: malformed JSON at line 4 column 2"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -521,13 +635,21 @@ mod tests {
         for format in [Format::Json, Format::JsonLines] {
             let out = collect(format, "  \n ");
             assert_eq!(out.len(), 1);
-            assert!(matches!(out[0].as_ref().unwrap_err().reason, ErrorReason::Empty));
+            assert!(matches!(
+                out[0].as_ref().unwrap_err().reason,
+                ErrorReason::Empty
+            ));
         }
     }
 
     #[test]
     fn html_content_is_converted() {
-        let doc = article_from_json(r#"{"content":"<p>أولى</p><p>ثانية</p>"}"#, "o".into(), Format::Json).unwrap();
+        let doc = article_from_json(
+            r#"{"content":"<p>أولى</p><p>ثانية</p>"}"#,
+            "o".into(),
+            Format::Json,
+        )
+        .unwrap();
         assert_eq!(doc.body, "أولى\nثانية");
     }
 }
