@@ -42,6 +42,14 @@ fn unescape_html(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1e3),
+        b => format!("{b} B"),
+    }
+}
+
 /// `2015-08-06T01:00:00` → `2015-08-06`: the day is what a reader scans for.
 fn date_only(iso: &str) -> &str {
     iso.get(..10).unwrap_or(iso)
@@ -95,11 +103,11 @@ pub fn stats(data: &Path, stats: &Stats) {
     if let (Some(from), Some(to)) = (&stats.date_from, &stats.date_to) {
         println!("dates:           {} … {}", date_only(from), date_only(to));
     }
-    println!("text:            {:.1} kB", stats.text_bytes as f64 / 1e3);
+    println!("text:            {}", human_bytes(stats.text_bytes));
     println!(
-        "on disk:         {:.1} MB (index {:.1} MB)",
-        stats.store_bytes as f64 / 1e6,
-        stats.index_bytes as f64 / 1e6
+        "on disk:         {} (index {})",
+        human_bytes(stats.store_bytes),
+        human_bytes(stats.index_bytes)
     );
     if !stats.sources.is_empty() {
         println!("sources:");
@@ -129,8 +137,15 @@ pub fn ingest_summary(summary: &IngestSummary) {
         summary.duplicates.len(),
         summary.failures.len(),
     );
-    for (id, of) in &summary.duplicates {
+    const SHOWN: usize = 10;
+    for (id, of) in summary.duplicates.iter().take(SHOWN) {
         println!("  duplicate: {id} is an exact copy of {of} (not counted again)");
+    }
+    if summary.duplicates.len() > SHOWN {
+        println!("  … and {} more duplicates (all of them with --json)", summary.duplicates.len() - SHOWN);
+    }
+    for skip in &summary.skipped {
+        println!("  {}: {}", skip.origin, skip.reason);
     }
     for failure in &summary.failures {
         eprintln!("error: {}: {}", failure.origin, failure.reason);

@@ -89,6 +89,13 @@ fn walk_folder(folder: &Path, discovery: &mut Discovery, seen: &mut HashSet<Path
             continue;
         }
         let path = entry.path();
+        if is_dataset_note(path) {
+            discovery.skipped.push(IngestError::file(
+                path.display().to_string(),
+                ErrorReason::DatasetNoteInFolder,
+            ));
+            continue;
+        }
         if format_for_path(path).is_none() {
             let reason = ErrorReason::UnsupportedInFolder {
                 extension: extension_of(path),
@@ -111,4 +118,40 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 fn extension_of(path: &Path) -> Option<String> {
     path.extension().map(|e| e.to_string_lossy().into_owned())
+}
+
+/// Files that travel with a collection of articles but are not articles:
+/// `SOURCE.txt`, `README.txt`, `LICENSE` and the like. Matched on the file
+/// stem, case-insensitively.
+fn is_dataset_note(path: &Path) -> bool {
+    const NOTES: &[&str] = &["readme", "source", "sources", "license", "licence", "copying", "notice", "changelog"];
+    path.file_stem()
+        .and_then(|stem| stem.to_str())
+        .map(|stem| stem.split('.').next().unwrap_or(stem).to_ascii_lowercase())
+        .is_some_and(|stem| NOTES.contains(&stem.as_str()))
+}
+
+#[cfg(test)]
+mod dataset_note_tests {
+    use super::*;
+
+    #[test]
+    fn collection_notes_are_recognised_and_articles_are_not() {
+        for note in ["SOURCE.txt", "README.md", "readme.txt", "LICENSE", "README.upstream.md"] {
+            assert!(is_dataset_note(Path::new(note)), "{note}");
+        }
+        for article in ["000_7f7829b64ebcc593.txt", "sources-of-water.txt", "2015-08-06.json"] {
+            assert!(!is_dataset_note(Path::new(article)), "{article}");
+        }
+    }
+
+    #[test]
+    fn a_folder_walk_skips_notes_but_reads_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("SOURCE.txt"), "origin of the data").unwrap();
+        std::fs::write(dir.path().join("article.txt"), "نص الخبر").unwrap();
+        let found = discover(&[dir.path().to_path_buf()]);
+        assert_eq!(found.files, vec![dir.path().join("article.txt")]);
+        assert!(found.skipped.iter().any(|s| s.is_skip() && s.to_string().contains("SOURCE.txt")));
+    }
 }

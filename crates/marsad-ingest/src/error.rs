@@ -58,7 +58,10 @@ impl IngestError {
     /// True for a file that [`crate::discover`] passed over inside a folder
     /// because its type is not supported: a note, not a failure.
     pub fn is_skip(&self) -> bool {
-        matches!(self.reason, ErrorReason::UnsupportedInFolder { .. })
+        matches!(
+            self.reason,
+            ErrorReason::UnsupportedInFolder { .. } | ErrorReason::DatasetNoteInFolder
+        )
     }
 }
 
@@ -94,6 +97,11 @@ pub enum ErrorReason {
     /// skipped, not read.
     #[error("skipped: unsupported file type {}", extension_label(.extension))]
     UnsupportedInFolder { extension: Option<String> },
+    /// A file found inside a folder that describes the collection rather than
+    /// being an article (README, SOURCE, LICENSE …): skipped, not read. Named
+    /// explicitly on the command line, it is read like any other file.
+    #[error("skipped: a note about the collection (README/SOURCE/LICENSE), not an article")]
+    DatasetNoteInFolder,
     /// JSON that does not parse. Line and column are 1-based, in the file.
     #[error("malformed JSON at line {line} column {column}: {message}")]
     MalformedJson {

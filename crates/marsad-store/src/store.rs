@@ -450,7 +450,11 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let mut stmt = self.db.prepare(
-            "SELECT reason, COUNT(*) AS n FROM removals GROUP BY reason ORDER BY n DESC, reason",
+            // Grouped by kind, not by the per-removal description, which names
+            // the kept paragraph of each repeat.
+            "SELECT CASE json_extract(kind, '$.kind') WHEN 'repeated_paragraph' THEN 'repeated paragraph' \
+                    ELSE MIN(reason) END AS label, COUNT(*) AS n \
+             FROM removals GROUP BY json_extract(kind, '$.kind') ORDER BY n DESC, label",
         )?;
         let removals = stmt
             .query_map([], |r| {

@@ -5,7 +5,7 @@
 //! its query compiler call [`analyze`]):
 //!
 //! 1. **Tokenize** the original text ([`crate::token`]), folding each
-//!    character as in [`crate::normalize`]: diacritics, alef variants,
+//!    character as in [`crate::normalize`](mod@crate::normalize): diacritics, alef variants,
 //!    presentation forms and Arabic-Indic digits are gone, spans still point
 //!    at the original bytes.
 //! 2. **Segment** each Arabic word: strip و ف ب ل ك and the article, but only
@@ -189,6 +189,18 @@ mod tests {
         let view: Vec<(&str, u32)> = found.iter().map(|t| (t.text.as_str(), t.position)).collect();
         assert_eq!(view, [("قال", 0), ("رئيس", 1), ("موسكو", 3), ("حرب", 5)]);
         assert_eq!(&text[found[1].span.clone()], "الرئيس");
+    }
+
+    #[test]
+    fn function_words_with_pronouns_are_dropped() {
+        let found = analyze_to_vec("وصل بعدها الوزير لكنهم غادروا");
+        let view: Vec<(&str, u32)> = found.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        assert_eq!(view, [("وصل", 0), ("وزير", 2), ("غادروا", 4)]);
+    }
+
+    #[test]
+    fn numbers_see_through_removed_marks() {
+        assert_eq!(terms("٣٫\u{064E}٥ و١٬٠٠٠"), ["3.5", "1,000"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The word lists compiled into the crate, as one hash map.
 //!
-//! Three small hand-written lists (and the month names of the calendar) steer
+//! Four small hand-written lists (and the month names of the calendar) steer
 //! the tokenizer and stemmer where rules alone would go wrong:
 //!
 //! * `stopwords-ar.txt`: function words, dropped from the index. They also
@@ -17,14 +17,17 @@
 //!   is stripped as usual and the base `صين` is what is known.
 //!
 //! Entries are normalized when loaded, so the files can use the ordinary
-//! spelling with hamza and diacritics. One map answers every question with a
-//! single lookup, keyed by short strings and hashed with FxHash.
+//! spelling with hamza and diacritics. Two kinds of entries are derived from
+//! them: the ه spelling of every word in ة (مكه is known as مكة is), and the
+//! *cores* that inflected forms are matched against (وزارت for وزارتها, فرنس
+//! for فرنسية), so that the lists need not spell out every inflection.
 //!
-//! These lookups sit on the hot path of indexing (several per word, most of
-//! them misses), so a 64 Kibit filter, indexed by a hash of a key's length
-//! and its first and last four bytes, answers most misses before the map is
-//! consulted: with about two thousand keys, fewer than one bit in twenty is
-//! set.
+//! One map answers every question with a single lookup, keyed by bytes and
+//! hashed with FxHash. These lookups sit on the hot path of indexing (several
+//! per word, most of them misses), so a 64 Kibit filter, indexed by a hash of
+//! a key's length and of its first and last four bytes, answers most misses
+//! before the map is consulted: the lists make under two thousand keys, so
+//! fewer than one bit in thirty is set.
 
 use std::sync::OnceLock;
 
@@ -62,6 +65,8 @@ pub(crate) struct Lexicon {
     max_len: usize,
     /// Names in ة by their ه spelling.
     names: FxHashMap<Box<[u8]>, Box<str>>,
+    /// Longest stop word in bytes.
+    max_stop_len: usize,
 }
 
 const FILTER_BITS: u32 = 16;
@@ -105,6 +110,7 @@ impl Lexicon {
             filter: vec![0u64; 1 << (FILTER_BITS - 6)].into_boxed_slice(),
             max_len: 0,
             names: FxHashMap::default(),
+            max_stop_len: 0,
         };
         for w in entries(STOPWORDS) {
             lex.add(&normalize_key(w), STOP);
@@ -180,6 +186,9 @@ impl Lexicon {
         }
         let key = key.as_bytes();
         self.max_len = self.max_len.max(key.len());
+        if flag & STOP != 0 {
+            self.max_stop_len = self.max_stop_len.max(key.len());
+        }
         let slot = filter_slot(key);
         self.filter[slot >> 6] |= 1 << (slot & 63);
         *self.map.entry(key.into()).or_insert(0) |= flag;
@@ -206,8 +215,9 @@ impl Lexicon {
         self.names.get(word.as_bytes()).map(|k| &**k)
     }
 
-    /// Flags that make `word` a unit for segmentation: those of the word
-    /// itself, else those of the word it is an inflection of.
+    /// Flags of `word` as listed, else of the listed word it is an
+    /// inflection of.
+    #[cfg(test)]
     pub(crate) fn unit_flags(&self, word: &str) -> u8 {
         match self.flags(word) {
             0 => self.inflection_flags(word),
@@ -255,6 +265,9 @@ impl Lexicon {
     /// Whether `word` is a stop word followed by a pronoun suffix.
     #[inline]
     pub(crate) fn is_stop_with_pronoun(&self, word: &str) -> bool {
+        if word.len() > self.max_stop_len + "هما".len() {
+            return false;
+        }
         for &(suffix, kind) in variant_suffixes(word) {
             if kind != Variant::Pronoun {
                 break;
@@ -269,7 +282,7 @@ impl Lexicon {
     }
 }
 
-/// What removing a suffix undoes, for [`Lexicon::unit_flags`].
+/// What removing a suffix undoes, for [`Lexicon::inflection_flags`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Variant {
     Pronoun,

@@ -3,7 +3,7 @@
 //! Everything Marsad knows about Arabic as *text* lives here, below ingest,
 //! storage and search, which all call into it:
 //!
-//! * [`normalize`] folds the many spellings of one word into one key
+//! * [`normalize`](mod@normalize) folds the many spellings of one word into one key
 //!   (diacritics, alef and ya variants, presentation forms, Arabic-Indic
 //!   digits, invisible controls, quote marks) and keeps a map from the
 //!   normalized text back to the original.
@@ -12,11 +12,37 @@
 //! * [`token`] cuts text into words, numbers and punctuation, and splits the
 //!   proclitics و ف ب ل ك and the article off Arabic words, conservatively:
 //!   وزير and بوتين stay whole, والصين is و + ال + صين.
-//! * [`stem`] is a light suffix stemmer for search (مكتبة, مكتبات, مكتبه →
+//! * [`stem`](mod@stem) is a light suffix stemmer for search (مكتبة, مكتبات, مكتبه →
 //!   مكتب) and the stop-word list.
-//! * [`analyze`] chains all of the above into the search analyzer that
+//! * [`analyze`](mod@analyze) chains all of the above into the search analyzer that
 //!   indexing and querying share.
 //! * [`calendar`] knows the month names of both Arabic series.
+//!
+//! # Example
+//!
+//! ```
+//! use marsad_text::{analyze, normalize, split_sentences};
+//!
+//! // Diacritics, clitics and stop words: the terms a search index sees.
+//! let text = "قال بُوتين في موسكو والصين";
+//! let mut terms = Vec::new();
+//! analyze(text, |t| terms.push((t.text.to_owned(), &text[t.span], t.position)));
+//! assert_eq!(terms, [
+//!     ("قال".to_owned(), "قال", 0),
+//!     ("بوتين".to_owned(), "بُوتين", 1),
+//!     ("موسكو".to_owned(), "موسكو", 3),
+//!     ("صين".to_owned(), "والصين", 4),
+//! ]);
+//!
+//! // Normalized text maps back to the original.
+//! let norm = normalize("إيران ٢٠١٩");
+//! assert_eq!(norm.as_str(), "ايران 2019");
+//! assert_eq!(norm.original_range(11..15), 11..19);
+//!
+//! // An initial is not the end of a sentence.
+//! let s = "وقال سكوت أ. سنايدر إن العلاقة تغيرت. ثم غادر.";
+//! assert_eq!(split_sentences(s).len(), 2);
+//! ```
 //!
 //! # Invariants
 //!

@@ -29,7 +29,7 @@
 //!   words that differ (مكتبة "library" and مكتبه "his office"); the stemmer,
 //!   which knows it is looking at a word ending, treats both endings alike.
 //! * **Case is kept.** Lowercasing Latin is a search decision, not a
-//!   normalization one, so it happens in [`crate::analyze`].
+//!   normalization one, so it happens in [`crate::analyze`](mod@crate::analyze).
 //!
 //! Every output character of [`fold_char`] is a fixed point of it, which is
 //! what makes normalization idempotent: `normalize(normalize(x)) ==

@@ -4,7 +4,7 @@
 //!
 //! [`tokenize`] cuts text into words, numbers and punctuation in one pass over
 //! the *original* text, folding each character as it goes (see
-//! [`crate::normalize`]), so spans are original byte ranges with no map to
+//! [`crate::normalize`](mod@crate::normalize)), so spans are original byte ranges with no map to
 //! consult. The rules are the ones a reader expects:
 //!
 //! * An Arabic word is a run of Arabic letters. Diacritics and tatweel inside
@@ -30,28 +30,26 @@
 //!
 //! * The grammar is `[و|ف]? [ب|ل|ك]? [ال]? base`, with لل for ل + ال (the
 //!   alef of the article is not written after ل).
-//! * A word that is itself known is never split: a stop word (لكن, كانت), a
-//!   word listed in `data/lexicon/clitic-exceptions-ar.txt` (وزير, ولاية,
-//!   بداية, also with a pronoun suffix: وزارتها), a name from
-//!   `data/lexicon/gazetteer-ar.txt` (كوريا, فيتنام, لبنان), or a short word
-//!   from `data/lexicon/known-bases-ar.txt` (بحث, بلغ).
-//! * Of the possible analyses, one whose base is listed wins (ولبنان → و +
-//!   لبنان rather than و + ل + بنان), then one whose base is an inflection
-//!   of a listed word (وبطولة is و + بطولة, listed, not و + ب + طولة, a
-//!   form of طول); a stop word counts as known after a bare prefix (وفي → و
-//!   + في) but not after the article.
-//! * Otherwise the longest analysis wins among those whose base is long
-//!   enough: at least 3 letters after the article (الحرب → ال + حرب, but
-//!   الان stays whole; two-letter words such as الخط are listed), at least 4 after a bare prefix (بموسكو → ب + موسكو,
-//!   but بلد, لندن and بكين stay whole). Three-letter words that often
-//!   follow a bare clitic are listed as known bases, so بشكل is ب + شكل and
-//!   وقال is و + قال; and a three-letter imperfect verb after و, ف or ل is
-//!   split too (ويعد, فيجب, ليصل).
-//! * After ب, ل or ك, a base ending in an accusative tanween alif is not a
-//!   base: those prepositions govern the genitive, so in كبيرا and لافتا the
-//!   first letter belongs to the word.
-//! * Known means: listed, or an inflection of a listed word (وزارتها,
-//!   كبيرا, فلسطيني), see the lexicon.
+//! * *Known* words anchor every decision. Known means listed — a stop word,
+//!   a word of `data/lexicon/clitic-exceptions-ar.txt` (وزير, ولاية,
+//!   بداية), a name of `gazetteer-ar.txt` (كوريا, لبنان, فيتنام), a short
+//!   word of `known-bases-ar.txt` (شكل, قال) — or an inflection of a listed
+//!   word (وزارتها, كبيرا, فلسطيني; see the lexicon for which).
+//! * A listed word is never split. Otherwise, in this order, longest strip
+//!   first within each: an analysis whose base is listed (ولبنان → و +
+//!   لبنان, not و + ل + بنان; بلغة → ب + لغة); the whole word, if it is an
+//!   inflection of a listed word (وزارتها stays whole); an analysis whose
+//!   base is such an inflection (وبطولة → و + بطولة, not و + ب + طولة, a
+//!   form of طول). A stop word is known after a bare clitic (وفي → و + في)
+//!   but not after the article (الان stays whole); a listed two-letter word
+//!   only after the article (الخط → ال + خط, but لحق is a verb, not ل + حق).
+//! * Failing those, the longest analysis whose base is long enough: 3
+//!   letters after the article (الحرب → ال + حرب), 4 after a bare clitic
+//!   (بموسكو → ب + موسكو, while بلد, لندن and بكين stay whole), 3 for an
+//!   imperfect verb after و, ف or ل (ويعد, فيجب, ليصل).
+//! * After ب, ل or ك, a base ending in an accusative tanween alif is never
+//!   long enough: those prepositions govern the genitive, so in كبيرا and
+//!   لافتا the first letter belongs to the word.
 //! * The future prefix س is never stripped: سيارة, سنوات and سيطرة start
 //!   with it too, and no length rule tells them from سيكون.
 
@@ -154,7 +152,7 @@ pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
         }
         n += 1;
     }
-    if n < 3 || lex.unit_flags(w) != 0 {
+    if n < 3 || lex.flags(w) != 0 {
         return none;
     }
     let at = |k: usize| if k < n && k <= MAX_PREFIX_CHARS { lead[k].0 } else { '\0' };
@@ -221,6 +219,12 @@ pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
     };
     if let Some(seg) = longest(&|c| c.listed) {
         return seg;
+    }
+    // A word that is itself an inflection of a listed word (وزارتها) is a
+    // unit, unless a listed base was found above (بلغة is ب + لغة, not a
+    // form of بلغ).
+    if lex.inflection_flags(w) != 0 {
+        return none;
     }
     if let [only] = candidates {
         // Alone, a long enough analysis wins whatever an inflection says.
@@ -418,6 +422,10 @@ mod tests {
             "وزير", "والي", "فلاديفوستوك", "بوتين", "لبنان", "بيونغ", "كيم", "لندن", "بكين", "فيتنام", "وكالة",
             "ولاية", "بلد", "كوريا", "وزارة", "وزراء", "وقت", "وطن", "ولي", "الله", "الان", "الذي", "التي",
             "بداية", "برنامج", "فرنسا", "بريطانيا", "واشنطن", "كانت", "لكن", "فبراير", "ألمانيا",
+            // inflections of listed words
+            "وزارتها", "كبيرا", "فلسطيني", "بريطانية", "لاعبين", "بينها",
+            // a bare clitic before a two-letter word, or before tanween
+            "لحق", "كبر", "لافتا", "بعيدا",
         ] {
             assert_eq!(split(w), normalize_key(w), "{w}");
         }
@@ -447,6 +455,11 @@ mod tests {
             ("بشكل", "ب|شكل"),
             ("لروسيا", "ل|روسيا"),
             ("فالمسألة", "فال|مسالة"),
+            ("بلغة", "ب|لغة"),
+            ("الخط", "ال|خط"),
+            ("وقال", "و|قال"),
+            ("ويعد", "و|يعد"),
+            ("ليصل", "ل|يصل"),
         ] {
             assert_eq!(split(w), expected, "{w}");
         }
