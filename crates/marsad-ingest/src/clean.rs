@@ -169,27 +169,12 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
-// TODO(lead): switch to marsad_text::normalize::normalize_key
-/// The form two texts are compared in: Arabic diacritics and tatweel
-/// removed, alef variants folded to ا and alef maqsura / Farsi ya to ي,
-/// Arabic-Indic digits to ASCII, typographic quotes unified. A private
-/// stand-in for the text layer's `normalize_key`, kept minimal so switching
-/// changes nothing the patterns rely on.
+/// The form two texts are compared in: the text layer's normalization key
+/// (diacritics and tatweel removed, alef and ya forms folded, Arabic-Indic
+/// digits to ASCII, quotes unified), so cleaning, duplicate hashing and search
+/// agree on what "the same text" means.
 fn comparison_key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
-            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-            'ى' | 'ی' => out.push('ي'),
-            '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
-            '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
-            '“' | '”' | '„' | '«' | '»' | '″' => out.push('"'),
-            '‘' | '’' | '‚' | '′' => out.push('\''),
-            _ => out.push(c),
-        }
-    }
-    out
+    marsad_text::normalize::normalize_key(text)
 }
 
 #[cfg(test)]

@@ -89,13 +89,6 @@ fn walk_folder(folder: &Path, discovery: &mut Discovery, seen: &mut HashSet<Path
             continue;
         }
         let path = entry.path();
-        if is_dataset_note(path) {
-            discovery.skipped.push(IngestError::file(
-                path.display().to_string(),
-                ErrorReason::DatasetNoteInFolder,
-            ));
-            continue;
-        }
         if format_for_path(path).is_none() {
             let reason = ErrorReason::UnsupportedInFolder {
                 extension: extension_of(path),
@@ -103,6 +96,15 @@ fn walk_folder(folder: &Path, discovery: &mut Discovery, seen: &mut HashSet<Path
             discovery
                 .skipped
                 .push(IngestError::file(path.display().to_string(), reason));
+            continue;
+        }
+        // Only files we could read are worth the note check: an unsupported
+        // README.md is already reported as unsupported.
+        if is_dataset_note(path) {
+            discovery.skipped.push(IngestError::file(
+                path.display().to_string(),
+                ErrorReason::DatasetNoteInFolder,
+            ));
             continue;
         }
         if seen.insert(path.to_path_buf()) {
@@ -153,5 +155,6 @@ mod dataset_note_tests {
         let found = discover(&[dir.path().to_path_buf()]);
         assert_eq!(found.files, vec![dir.path().join("article.txt")]);
         assert!(found.skipped.iter().any(|s| s.is_skip() && s.to_string().contains("SOURCE.txt")));
+        assert!(!found.skipped.iter().any(|s| s.to_string().contains("article.txt")));
     }
 }

@@ -28,8 +28,14 @@ fn main() {
     let top: usize = args.next().and_then(|a| a.to_str()?.parse().ok()).unwrap_or(60);
     let mut counts: HashMap<String, u64> = HashMap::new();
     let mut splits: HashMap<String, (String, String)> = HashMap::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", dir.display());
+            std::process::exit(2);
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();

@@ -220,7 +220,7 @@ mod tests {
     }
 
     #[test]
-    fn helpers_agree_with_analyze() {
+    fn owned_and_query_forms_agree_with_analyze() {
         assert_eq!(analyze_word("والصين").as_deref(), Some("صين"));
         assert_eq!(analyze_word("في"), None);
         assert_eq!(analyze_word(""), None);
@@ -278,5 +278,18 @@ mod tests {
             let norm = normalize_key(&s);
             prop_assert_eq!(terms(&s), terms(&norm));
         }
+    }
+}
+
+#[cfg(test)]
+mod name_ali_tests {
+    use super::*;
+
+    /// على (on) and علي (Ali) are one key after ى → ي; the stop-word list
+    /// must not swallow the name.
+    #[test]
+    fn the_name_ali_is_searchable() {
+        let terms = analyze_to_vec("التقى الوزير علي حسن");
+        assert!(terms.iter().any(|t| t.text == "علي"), "{terms:?}");
     }
 }
