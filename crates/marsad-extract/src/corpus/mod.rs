@@ -1,0 +1,30 @@
+//! Corpus views: what needs every document at once.
+//!
+//! The store keeps each document's [`DocumentAnalysis`](crate::DocumentAnalysis)
+//! and, after an ingest, hands the relevant parts of all of them to these
+//! functions: [`resolve_entities`] merges the documents' own entities into
+//! corpus entities, [`build_timeline`] merges events told by several articles
+//! into one entry, and [`build_graph`] weighs who appears with whom. Each is
+//! a pure function of its input, and deterministic: the same analyses in any
+//! order give the same ids and the same output.
+
+use serde::{Deserialize, Serialize};
+
+use crate::EntityType;
+
+mod entities;
+mod graph;
+mod timeline;
+
+pub use entities::{entity_id, name_key, resolve_entities, DocEntities, GlobalEntity, Resolution};
+pub use graph::{build_graph, DocGraphInput, Graph, GraphEdge, GraphNode};
+pub use timeline::{build_timeline, DocEvents, TimelineEntry};
+
+/// A reference to a corpus entity, as shown in quotes, events and graphs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EntityRef {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub entity_type: EntityType,
+}

@@ -1,0 +1,373 @@
+//! Who, what, when: the extraction layer of Marsad.
+//!
+//! This crate turns one cleaned document into a [`DocumentAnalysis`] —
+//! sentences, entity mentions grouped into the document's own entities,
+//! quotations with their speakers, dates, events and typed relations — and
+//! turns many stored analyses into the corpus views an analyst asks for:
+//! entities merged across documents ([`corpus::resolve_entities`]), one
+//! timeline ([`corpus::build_timeline`]) and an actor graph
+//! ([`corpus::build_graph`]).
+//!
+//! # Why two levels
+//!
+//! Everything that can be decided from one article is decided at ingest, by
+//! [`analyze_document`], and stored: it is the expensive part (tagging every
+//! token), it never changes unless the article does, and it keeps the store
+//! fast to query. What needs the whole corpus — that ترمب in one outlet and
+//! دونالد ترامب in another are one man, that three articles report the same
+//! summit — is a cheap pass over the stored analyses, re-run after each
+//! ingest. Both levels are pure functions over values, so each is tested on
+//! a string.
+//!
+//! # Where to start reading
+//!
+//! [`analyze_document`] is the pipeline in a dozen lines: sentences →
+//! [`ner`] (the statistical tagger) → [`mention`] (names with titles and
+//! roles kept apart, grouped per document) → [`date`] → [`quote`] →
+//! [`event`]. Then [`corpus`].
+//!
+//! Offsets are byte ranges into the text handed to [`analyze_document`]
+//! (the cleaned document text), always on character boundaries.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+pub mod corpus;
+pub mod date;
+pub mod event;
+pub mod gazetteer;
+pub mod mention;
+pub mod ner;
+pub mod quote;
+
+/// The kind of a named entity. Serialized in lowercase English
+/// (`"person"`, `"organization"`, `"place"`, `"misc"`), which is also what the
+/// CLI's `--type` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    Person,
+    Organization,
+    Place,
+    Misc,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 4] = [
+        EntityType::Person,
+        EntityType::Organization,
+        EntityType::Place,
+        EntityType::Misc,
+    ];
+
+    /// The lowercase English name (`person`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "person",
+            EntityType::Organization => "organization",
+            EntityType::Place => "place",
+            EntityType::Misc => "misc",
+        }
+    }
+
+    /// Parses `person|organization|place|misc`, also the CoNLL tags
+    /// (`PERS`, `ORG`, `LOC`, `MISC`) and short forms (`org`, `loc`).
+    pub fn parse(s: &str) -> Option<EntityType> {
+        match s.to_ascii_lowercase().as_str() {
+            "person" | "pers" | "per" | "people" | "persons" => Some(EntityType::Person),
+            "organization" | "organisation" | "org" | "orgs" | "organizations" => {
+                Some(EntityType::Organization)
+            }
+            "place" | "loc" | "location" | "places" | "gpe" => Some(EntityType::Place),
+            "misc" => Some(EntityType::Misc),
+            _ => None,
+        }
+    }
+
+    /// The Arabic label shown to readers.
+    pub fn label_ar(self) -> &'static str {
+        match self {
+            EntityType::Person => "شخص",
+            EntityType::Organization => "منظمة",
+            EntityType::Place => "مكان",
+            EntityType::Misc => "أخرى",
+        }
+    }
+}
+
+/// What [`analyze_document`] reads.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DocumentInput<'a> {
+    /// The cleaned text of the document (paragraphs separated by blank lines).
+    pub text: &'a str,
+    /// The title, if any (not part of `text`; used as context only).
+    pub title: Option<&'a str>,
+    /// The publication date from metadata, ISO `YYYY-MM-DD` (a longer ISO
+    /// timestamp is accepted: only its first ten characters are read).
+    pub date: Option<&'a str>,
+}
+
+/// One entity mention: a name as written, with its title or role apart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Byte range of the name (without clitics such as و/ب/ل and without the
+    /// title) in the document text. For وبوتين the span starts after و.
+    pub span: Range<usize>,
+    /// The name as written at `span`, diacritics and tatweel removed
+    /// (فلاديمير بوتين).
+    pub name: String,
+    pub entity_type: EntityType,
+    /// The title or role written with this mention, if any (الرئيس الروسي;
+    /// المتحدث باسم الرئاسة الروسية), diacritics removed.
+    pub role: Option<String>,
+    /// Index of the sentence in [`DocumentAnalysis::sentences`].
+    pub sentence: usize,
+    /// Index of the document-level entity in [`DocumentAnalysis::entities`].
+    pub entity: usize,
+}
+
+/// One entity of one document: the mentions of one referent grouped
+/// (a surname alone is grouped with the full name it abbreviates).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalEntity {
+    /// The fullest name the document gives (كيم جونغ أون), diacritics removed.
+    pub name: String,
+    pub entity_type: EntityType,
+    /// Every distinct name form used in the document (including `name`).
+    pub variants: Vec<String>,
+    /// Distinct roles/titles given in the document.
+    pub roles: Vec<String>,
+    /// Number of mentions.
+    pub mentions: usize,
+}
+
+/// Who a quotation is attributed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    /// A named person, or a role that resolved to one.
+    Person,
+    /// An organisation or institution (الكرملين, البيت الأبيض, a news agency).
+    Organization,
+    /// A group the text does not name (مسؤولون أمريكيون, محللون).
+    Group,
+    /// A role or description that did not resolve to a name (مصدر مطلع).
+    Description,
+    /// No speaker could be found.
+    Unknown,
+}
+
+/// A quotation: direct (between quotation marks) or reported (قال … إن …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Byte range of the quoted words in the document text (inside the
+    /// quotation marks for a direct quote; the clause after إن/أن for a
+    /// reported one).
+    pub span: Range<usize>,
+    /// Exactly the text at `span`.
+    pub text: String,
+    pub direct: bool,
+    /// The speaker as the text refers to it, diacritics removed (ديمتري
+    /// بيسكوف; المتحدث باسم البيت الأبيض; محللون). Empty if unknown.
+    pub speaker_text: String,
+    pub speaker_kind: SpeakerKind,
+    /// The document-level entity the speaker resolves to, if any.
+    pub speaker: Option<usize>,
+    /// The reporting verb (قال, أضاف, …) if any, as written.
+    pub verb: Option<String>,
+    /// Whether the speaker was carried over from the previous quote
+    /// (وأضاف، وتابع without a subject).
+    pub continuation: bool,
+    /// Index of the sentence where the quote starts.
+    pub sentence: usize,
+}
+
+/// How precise a date is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    Day,
+    Month,
+    Year,
+    Decade,
+}
+
+impl Granularity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Granularity::Day => "day",
+            Granularity::Month => "month",
+            Granularity::Year => "year",
+            Granularity::Decade => "decade",
+        }
+    }
+}
+
+/// A date expression found in the text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateMention {
+    /// Byte range of the whole expression (الاثنين 4 سبتمبر/أيلول 2023).
+    pub span: Range<usize>,
+    /// The text at `span`.
+    pub text: String,
+    /// ISO value at its granularity: `2023-09-13`, `2023-09`, `2023`, or the
+    /// first year of a decade `1980` with granularity `decade`. `None` when a
+    /// relative expression could not be resolved (no anchor).
+    pub value: Option<String>,
+    pub granularity: Granularity,
+    /// Whether the expression is relative (أمس, الشهر الماضي, قبل أسبوعين).
+    pub relative: bool,
+    /// For a range (بين عامي 2006 و2017), the end value; `value` is the start.
+    pub end: Option<String>,
+    /// Index of the sentence.
+    pub sentence: usize,
+}
+
+/// Where the reference date for relative expressions came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorSource {
+    /// The document's metadata (publication date).
+    Metadata,
+    /// A dateline at the start of the text (موسكو - 13 سبتمبر 2023).
+    Dateline,
+    /// The most reliable explicit full date in the text.
+    Text,
+}
+
+/// The article's own date, against which relative dates are resolved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// ISO `YYYY-MM-DD`.
+    pub date: String,
+    pub source: AnchorSource,
+}
+
+/// An event: a sentence with a resolved date and an event trigger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Event type, a stable English key (`summit`, `visit`, `meeting`,
+    /// `talks`, `agreement`, `sanctions`, `resolution`, `nuclear_test`,
+    /// `invasion`, `election`, `attack`, `recognition`, …): see
+    /// `data/lexicon/event-triggers-ar.txt`.
+    pub event_type: String,
+    /// ISO date at `granularity`.
+    pub date: String,
+    pub granularity: Granularity,
+    /// The trigger word as written (قمة).
+    pub trigger: String,
+    /// A short Arabic title (قمة بوتين وكيم جونغ أون في فلاديفوستوك).
+    pub title: String,
+    /// Document-level entities taking part (indexes into
+    /// [`DocumentAnalysis::entities`]); persons and organisations, places
+    /// excluded.
+    pub actors: Vec<usize>,
+    /// Where it happened, a place entity, if the sentence says.
+    pub place: Option<usize>,
+    /// Index of the evidence sentence.
+    pub sentence: usize,
+    /// The evidence sentence's text.
+    pub evidence: String,
+    /// Index into [`DocumentAnalysis::dates`] of the date used.
+    pub date_mention: usize,
+}
+
+/// A typed relation between two document-level entities, where the text
+/// says how they relate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// Document-level entity indexes.
+    pub source: usize,
+    pub target: usize,
+    /// `met`, `visited`, `quoted_about`, `supplies`.
+    pub kind: String,
+    pub sentence: usize,
+}
+
+/// Everything extracted from one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentAnalysis {
+    /// Byte ranges of the sentences of the text.
+    pub sentences: Vec<Range<usize>>,
+    pub entities: Vec<LocalEntity>,
+    pub mentions: Vec<Mention>,
+    pub quotes: Vec<Quote>,
+    pub dates: Vec<DateMention>,
+    pub anchor: Option<Anchor>,
+    pub events: Vec<Event>,
+    pub relations: Vec<Relation>,
+}
+
+/// Analyzes one document: the whole per-document pipeline.
+///
+/// Never panics on any input (see the property tests); an empty text gives
+/// an empty analysis.
+pub fn analyze_document(input: &DocumentInput<'_>) -> DocumentAnalysis {
+    let text = input.text;
+    let sentences = marsad_text::split_sentences(text);
+    let tokens = marsad_text::tokenize(text);
+    let tagged = ner::Tagger::default_model().tag(text, &tokens);
+    let (entities, mentions) = mention::extract(text, &tokens, &sentences, &tagged);
+    let (anchor, dates) = date::extract(text, &tokens, &sentences, input.date);
+    let quotes = quote::extract(text, &tokens, &sentences, &entities, &mentions);
+    let events = event::extract(text, &sentences, &entities, &mentions, &dates);
+    let relations = event::relations(text, &sentences, &entities, &mentions, &quotes, &events);
+    DocumentAnalysis {
+        sentences,
+        entities,
+        mentions,
+        quotes,
+        dates,
+        anchor,
+        events,
+        relations,
+    }
+}
+
+/// Removes Arabic diacritics, tatweel and invisible marks from a name for
+/// display, and collapses runs of whitespace; letters are otherwise kept as
+/// written (أ stays أ).
+pub fn display_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        let cu = c as u32;
+        let mark = (0x064B..=0x065F).contains(&cu)
+            || cu == 0x0670
+            || cu == 0x0640
+            || (0x06D6..=0x06ED).contains(&cu)
+            || matches!(cu, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF);
+        if mark {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_name_strips_marks() {
+        assert_eq!(display_name("الزعيمَ  كيم\u{640}"), "الزعيم كيم");
+    }
+
+    #[test]
+    fn entity_type_parses() {
+        assert_eq!(EntityType::parse("PERS"), Some(EntityType::Person));
+        assert_eq!(EntityType::parse("organization"), Some(EntityType::Organization));
+        assert_eq!(EntityType::parse("loc"), Some(EntityType::Place));
+        assert_eq!(EntityType::parse("x"), None);
+    }
+}

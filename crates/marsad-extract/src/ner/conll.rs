@@ -1,0 +1,1 @@
+//! Reading CoNLL two-column files (`token TAG`, blank line between sentences).
