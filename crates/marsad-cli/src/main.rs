@@ -17,7 +17,10 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use marsad_store::pipeline::{self, IngestOptions, IngestProgress, IngestSummary};
-use marsad_store::{SearchOptions, Store};
+use marsad_store::marsad_extract::EntityType;
+use marsad_store::{
+    EntityFilter, EntityLookup, GraphOptions, QuoteFilter, SearchOptions, Store, TimelineFilter,
+};
 
 /// Marsad (مرصد): an Arabic-first news-intelligence engine.
 #[derive(Parser, Debug)]
@@ -82,6 +85,85 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// People, organisations and places, merged across documents and spellings.
+    Entities {
+        /// Only this type: person, organization, place, misc.
+        #[arg(long = "type", value_parser = parse_entity_type)]
+        entity_type: Option<EntityType>,
+        /// Only entities whose name or a variant contains this.
+        #[arg(long)]
+        name: Option<String>,
+        /// How many to show (most documents first); 0 for all.
+        #[arg(long, short = 'n', default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One entity's profile: roles, variants, documents, quotes, events, neighbours.
+    Entity {
+        /// An entity id (P-…, O-…, L-…) or a name in any spelling.
+        id_or_name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who said what: direct and reported quotations with their speakers.
+    Quotes {
+        /// Only quotes by this speaker (entity id or name, or words of an unnamed speaker such as محللون).
+        #[arg(long)]
+        speaker: Option<String>,
+        /// Only quotes from this document.
+        #[arg(long)]
+        doc: Option<String>,
+        /// How many to show; 0 for all.
+        #[arg(long, short = 'n', default_value_t = 0)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Events of all documents on one timeline, sorted by date.
+    Timeline {
+        /// From this date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        to: Option<String>,
+        /// Only events with this entity (id or name) among the actors or as the place.
+        #[arg(long)]
+        entity: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The actor graph: entities linked by co-occurrence and stated relations.
+    Graph {
+        /// json, graphml (Gephi, yEd) or dot (Graphviz).
+        #[arg(long, default_value = "json", value_parser = ["json", "graphml", "dot"])]
+        format: String,
+        /// Keep the N most mentioned entities.
+        #[arg(long, default_value_t = 300)]
+        max_nodes: usize,
+        /// Drop co-occurrence edges seen in fewer sentences than this (typed edges are kept).
+        #[arg(long, default_value_t = 1)]
+        min_weight: usize,
+    },
+    /// Re-run the extractors (entities, quotes, dates, events) on stored documents.
+    Reanalyze {
+        /// All documents, not only those analyzed by an older version.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+fn parse_entity_type(s: &str) -> Result<EntityType, String> {
+    EntityType::parse(s).ok_or_else(|| format!("unknown type {s:?} (person, organization, place, misc)"))
+}
+
+fn limit_of(n: usize) -> Option<usize> {
+    (n > 0).then_some(n)
 }
 
 fn main() -> ExitCode {
@@ -149,7 +231,133 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { json } => demo::run(&data, json),
+        Command::Entities { entity_type, name, limit, offset, json } => {
+            let store = open_views(&data)?;
+            let list = store.entities(&EntityFilter {
+                entity_type,
+                name,
+                offset,
+                limit: limit_of(limit),
+            })?;
+            if json {
+                render::print_json(&list)?;
+            } else {
+                render::entities(&list, offset);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Entity { id_or_name, json } => {
+            let store = open_views(&data)?;
+            match store.entity(&id_or_name)? {
+                EntityLookup::Found(profile) => {
+                    if json {
+                        render::print_json(&profile)?;
+                    } else {
+                        render::entity_profile(&profile);
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                EntityLookup::Ambiguous(candidates) => {
+                    let list: Vec<String> = candidates
+                        .iter()
+                        .take(10)
+                        .map(|e| format!("  {}  {} ({}, {} docs)", e.id, e.name, e.entity_type.as_str(), e.docs.len()))
+                        .collect();
+                    anyhow::bail!(
+                        "{id_or_name:?} matches {} entities; give an id:\n{}",
+                        candidates.len(),
+                        list.join("\n")
+                    )
+                }
+                EntityLookup::NotFound => {
+                    anyhow::bail!("no entity {id_or_name:?} in {} (try `marsad entities --name ...`)", data.display())
+                }
+            }
+        }
+        Command::Quotes { speaker, doc, limit, offset, json } => {
+            let store = open_views(&data)?;
+            let list = store.quotes(&QuoteFilter { speaker, doc, offset, limit: limit_of(limit) })?;
+            if json {
+                render::print_json(&list)?;
+            } else {
+                render::quotes(&list);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timeline { from, to, entity, json } => {
+            for d in from.iter().chain(to.iter()) {
+                check_date_bound(d)?;
+            }
+            let store = open_views(&data)?;
+            let events = store.timeline(&TimelineFilter { from, to, entity })?;
+            if json {
+                render::print_json(&serde_json::json!({ "events": events }))?;
+            } else {
+                render::timeline(&events);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Graph { format, max_nodes, min_weight } => {
+            let store = open_views(&data)?;
+            let graph = store.graph(&GraphOptions { max_nodes, min_weight })?;
+            match format.as_str() {
+                "graphml" => print!("{}", graph.to_graphml()),
+                "dot" => print!("{}", graph.to_dot()),
+                _ => render::print_json(&graph)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reanalyze { all } => {
+            let mut store = open_store(&data)?;
+            let bar = ProgressBar::new(0);
+            if !std::io::stderr().is_terminal() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            }
+            let started = Instant::now();
+            let n = store.reanalyze(all, |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })?;
+            bar.finish_and_clear();
+            println!("analyzed {n} document(s) in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Opens the store for a corpus-view query, bringing the views up to date
+/// first when an earlier ingest did not finish.
+fn open_views(data: &std::path::Path) -> Result<Store> {
+    let mut store = open_store(data)?;
+    store.ensure_views().context("cannot refresh the corpus views")?;
+    let stale = store.stale_analyses()?;
+    if stale > 0 {
+        eprintln!("note: {stale} document(s) were analyzed by an older version or not at all; run `marsad reanalyze`");
+    }
+    Ok(store)
+}
+
+/// `--from`/`--to` take an ISO date prefix: YYYY, YYYY-MM or YYYY-MM-DD.
+fn check_date_bound(d: &str) -> Result<()> {
+    let ok = match d.len() {
+        4 => d.bytes().all(|b| b.is_ascii_digit()),
+        7 => d[..4].bytes().all(|b| b.is_ascii_digit()) && &d[4..5] == "-" && d[5..].bytes().all(|b| b.is_ascii_digit()),
+        10 => chrono_like_day(d),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        anyhow::bail!("bad date {d:?}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    }
+}
+
+fn chrono_like_day(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && d.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 fn open_store(data: &std::path::Path) -> Result<Store> {

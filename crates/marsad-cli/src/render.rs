@@ -10,7 +10,8 @@ use std::path::Path;
 
 use anyhow::Result;
 use marsad_store::pipeline::IngestSummary;
-use marsad_store::{DocumentRecord, SearchResults, Stats};
+use marsad_store::marsad_extract::corpus::TimelineEntry;
+use marsad_store::{DocumentRecord, EntityList, EntityProfile, QuoteList, SearchResults, Stats};
 use serde::Serialize;
 
 /// Prints one JSON object on stdout, followed by a newline.
@@ -149,5 +150,121 @@ pub fn ingest_summary(summary: &IngestSummary) {
     }
     for failure in &summary.failures {
         eprintln!("error: {}: {}", failure.origin, failure.reason);
+    }
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    format!("{cut}…")
+}
+
+pub fn entities(list: &EntityList, offset: usize) {
+    println!("{} entit{} ({} shown)", list.total, if list.total == 1 { "y" } else { "ies" }, list.entities.len());
+    for (i, e) in list.entities.iter().enumerate() {
+        println!(
+            "{:>4}. {:<11} {:<12} {:>4} docs {:>5} mentions  {}",
+            offset + i + 1,
+            e.id,
+            e.entity_type.as_str(),
+            e.docs.len(),
+            e.mentions,
+            e.name
+        );
+        let others: Vec<&str> = e.variants.iter().filter(|v| **v != e.name).map(String::as_str).collect();
+        if !others.is_empty() {
+            println!("{:>32}also: {}", "", others.join(" · "));
+        }
+        if !e.roles.is_empty() {
+            let roles: Vec<&str> = e.roles.iter().take(3).map(String::as_str).collect();
+            println!("{:>32}role: {}", "", roles.join(" · "));
+        }
+    }
+}
+
+pub fn entity_profile(p: &EntityProfile) {
+    let e = &p.entity;
+    println!("{}  {}  ({})", e.id, e.name, e.entity_type.as_str());
+    println!("mentions: {} in {} document(s)", e.mentions, e.docs.len());
+    if e.variants.len() > 1 {
+        println!("variants: {}", e.variants.join(" · "));
+    }
+    if !e.roles.is_empty() {
+        println!("roles:    {}", e.roles.join(" · "));
+    }
+    println!();
+    println!("documents:");
+    for d in &p.documents {
+        println!(
+            "  {}  {}  {:>3}×  {}",
+            d.id,
+            d.date.as_deref().map_or("----------", date_only),
+            d.mentions,
+            shorten(&d.title, 70)
+        );
+    }
+    if !p.quotes.is_empty() {
+        println!();
+        println!("quotes ({}):", p.quotes.len());
+        for q in &p.quotes {
+            println!("  [{}] {} «{}»", q.doc, if q.direct { "said" } else { "reported" }, shorten(&q.text, 160));
+        }
+    }
+    if !p.events.is_empty() {
+        println!();
+        println!("events:");
+        for ev in &p.events {
+            println!("  {:<10} {:<12} {}", ev.date, ev.event_type, ev.title);
+        }
+    }
+    if !p.neighbours.is_empty() {
+        println!();
+        println!("neighbours:");
+        for n in p.neighbours.iter().take(15) {
+            let kinds = if n.kinds.is_empty() { String::new() } else { format!(" [{}]", n.kinds.join(", ")) };
+            println!("  {:>3}  {}  {}{kinds}", n.weight, n.id, n.name);
+        }
+    }
+}
+
+pub fn quotes(list: &QuoteList) {
+    println!("{} quotation(s)", list.total);
+    for q in &list.quotes {
+        let who = match &q.speaker {
+            Some(s) => format!("{} ({})", s.name, s.id),
+            None if q.speaker_text.is_empty() => "(unknown speaker)".to_owned(),
+            None => format!("{} [{}]", q.speaker_text, q.speaker_kind),
+        };
+        let how = match (q.direct, q.continuation) {
+            (true, false) => "direct",
+            (true, true) => "direct, continued",
+            (false, false) => "reported",
+            (false, true) => "reported, continued",
+        };
+        println!();
+        println!("{who} — {how} — {}", q.doc);
+        println!("    «{}»", shorten(&q.text, 300));
+    }
+}
+
+pub fn timeline(events: &[TimelineEntry]) {
+    println!("{} event(s)", events.len());
+    for ev in events {
+        let actors: Vec<&str> = ev.actors.iter().map(|a| a.name.as_str()).collect();
+        println!();
+        println!("{:<10}  {:<6}  {}", ev.date, ev.granularity.as_str(), ev.title);
+        println!("            type: {}  sources: {}", ev.event_type, ev.docs.join(", "));
+        if !actors.is_empty() {
+            println!("            actors: {}", actors.join(" · "));
+        }
+        if let Some(place) = &ev.place {
+            println!("            place: {}", place.name);
+        }
+        if let Some(first) = ev.evidence.first() {
+            println!("            «{}»", shorten(first, 200));
+        }
     }
 }

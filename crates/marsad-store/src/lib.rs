@@ -29,6 +29,7 @@ pub mod search;
 pub mod store;
 pub mod title;
 pub mod tokenizer;
+pub mod views;
 
 pub use error::StoreError;
 pub use pipeline::{
@@ -41,6 +42,12 @@ pub use records::{
 };
 pub use search::{Hit, SearchOptions, SearchResults};
 pub use store::Store;
+pub use views::{
+    AnalyzedDocument, EntityDocument, EntityFilter, EntityList, EntityLookup, EntityProfile,
+    EntityRecord, GraphOptions, Neighbour, QuoteFilter, QuoteList, QuoteRecord, SpeakerRef,
+    TimelineFilter, ViewSummary, ANALYSIS_VERSION,
+};
+pub use marsad_extract;
 
 #[cfg(test)]
 mod tests;

@@ -82,6 +82,106 @@ pub const MIGRATIONS: &[Migration] = &[
             CREATE INDEX documents_date ON documents(date);
         "#,
     },
+    Migration {
+        description: "extraction: per-document analyses (entities, quotes, events) and the corpus views built from them",
+        sql: r#"
+            -- Per document, written in the batch's transaction (see views.rs).
+            CREATE TABLE analyses (
+                doc_id   TEXT PRIMARY KEY NOT NULL,
+                version  INTEGER NOT NULL,
+                json     TEXT NOT NULL
+            );
+            CREATE TABLE doc_entities (
+                doc_id    TEXT NOT NULL,
+                local     INTEGER NOT NULL,
+                type      TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                variants  TEXT NOT NULL,
+                roles     TEXT NOT NULL,
+                mentions  INTEGER NOT NULL,
+                sentences TEXT NOT NULL,
+                PRIMARY KEY (doc_id, local)
+            );
+            CREATE TABLE doc_quotes (
+                doc_id        TEXT NOT NULL,
+                seq           INTEGER NOT NULL,
+                speaker_local INTEGER,
+                speaker_text  TEXT NOT NULL,
+                speaker_key   TEXT NOT NULL,
+                speaker_kind  TEXT NOT NULL,
+                text          TEXT NOT NULL,
+                direct        INTEGER NOT NULL,
+                verb          TEXT,
+                continuation  INTEGER NOT NULL,
+                sentence      TEXT NOT NULL,
+                "start"       INTEGER NOT NULL,
+                "end"         INTEGER NOT NULL,
+                PRIMARY KEY (doc_id, seq)
+            );
+            CREATE TABLE doc_events (
+                doc_id  TEXT NOT NULL,
+                seq     INTEGER NOT NULL,
+                json    TEXT NOT NULL,
+                PRIMARY KEY (doc_id, seq)
+            );
+            CREATE TABLE doc_relations (
+                doc_id  TEXT NOT NULL,
+                source  INTEGER NOT NULL,
+                target  INTEGER NOT NULL,
+                kind    TEXT NOT NULL
+            );
+            CREATE INDEX doc_relations_doc ON doc_relations(doc_id);
+            -- Corpus views, rewritten whole by Store::refresh_views.
+            CREATE TABLE entities (
+                id        TEXT PRIMARY KEY NOT NULL,
+                rank      INTEGER NOT NULL,
+                type      TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                variants  TEXT NOT NULL,
+                roles     TEXT NOT NULL,
+                docs      INTEGER NOT NULL,
+                doc_ids   TEXT NOT NULL,
+                mentions  INTEGER NOT NULL
+            );
+            CREATE INDEX entities_rank ON entities(rank);
+            CREATE TABLE entity_names (
+                key        TEXT NOT NULL,
+                entity_id  TEXT NOT NULL
+            );
+            CREATE INDEX entity_names_key ON entity_names(key);
+            CREATE TABLE entity_docs (
+                entity_id  TEXT NOT NULL,
+                doc_id     TEXT NOT NULL,
+                local      INTEGER NOT NULL,
+                mentions   INTEGER NOT NULL,
+                PRIMARY KEY (doc_id, local)
+            );
+            CREATE INDEX entity_docs_entity ON entity_docs(entity_id);
+            CREATE TABLE timeline (
+                seq         INTEGER PRIMARY KEY NOT NULL,
+                date        TEXT NOT NULL,
+                json        TEXT NOT NULL
+            );
+            CREATE INDEX timeline_date ON timeline(date);
+            CREATE TABLE timeline_actors (
+                seq        INTEGER NOT NULL,
+                entity_id  TEXT NOT NULL
+            );
+            CREATE INDEX timeline_actors_entity ON timeline_actors(entity_id);
+            CREATE TABLE graph_edges (
+                source  TEXT NOT NULL,
+                target  TEXT NOT NULL,
+                weight  INTEGER NOT NULL,
+                kinds   TEXT NOT NULL
+            );
+            CREATE INDEX graph_edges_source ON graph_edges(source);
+            CREATE INDEX graph_edges_target ON graph_edges(target);
+            CREATE TABLE view_state (
+                key    TEXT PRIMARY KEY NOT NULL,
+                value  INTEGER NOT NULL
+            );
+        "#,
+    },
 ];
 
 /// The version that added `documents.display_title`; databases older than

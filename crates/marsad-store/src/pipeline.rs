@@ -31,7 +31,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::sync::Mutex;
 
-use marsad_ingest::{CleanDocument, Format, IngestError, SourceDocument};
+use marsad_ingest::{Format, IngestError, SourceDocument};
+
+use crate::views::AnalyzedDocument;
 use serde::Serialize;
 
 use crate::error::StoreError;
@@ -185,7 +187,7 @@ pub fn ingest_reader(
 }
 
 /// A cleaned document, or why cleaning failed.
-type Cleaned = Result<CleanDocument, IngestFailure>;
+type Cleaned = Result<AnalyzedDocument, IngestFailure>;
 
 /// The calling thread's end of the cleaning workers.
 struct Cleaners {
@@ -237,7 +239,9 @@ fn with_cleaners<R>(body: impl FnOnce(Cleaners) -> R) -> R {
 /// Cleans one document; a panic in the cleaner costs that document only.
 fn clean_guarded(doc: SourceDocument) -> Cleaned {
     let origin = doc.origin.clone();
-    catch_unwind(AssertUnwindSafe(|| marsad_ingest::clean(doc))).map_err(|panic| {
+    catch_unwind(AssertUnwindSafe(|| marsad_ingest::clean(doc)))
+        .map(AnalyzedDocument::new)
+        .map_err(|panic| {
         let message = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -256,7 +260,7 @@ struct Run<'a> {
     options: IngestOptions,
     progress: &'a mut dyn FnMut(IngestProgress),
     cleaners: Cleaners,
-    batch: Vec<CleanDocument>,
+    batch: Vec<AnalyzedDocument>,
     summary: IngestSummary,
     state: IngestProgress,
     /// A store error raised inside the reader callback, which cannot return
@@ -375,7 +379,7 @@ impl<'a> Run<'a> {
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.options.batch_size));
         let n = batch.len();
-        let report = self.store.ingest_batch_deferred(batch)?;
+        let report = self.store.ingest_analyzed_deferred(batch)?;
         if self.store.unflushed_documents() >= INDEX_COMMIT_DOCUMENTS
             || self.last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL
         {
@@ -409,6 +413,9 @@ impl<'a> Run<'a> {
         self.check()?;
         self.commit()?;
         self.store.flush_index()?;
+        // Entities, timeline and graph need every document: one pass at the
+        // end of the run, not one per batch.
+        self.store.refresh_views()?;
         self.state.current_file = None;
         self.report();
         Ok(self.summary)

@@ -44,6 +44,7 @@ use crate::records::{
     RemovedPassage, SourceCount, Stats,
 };
 use crate::title::display_title;
+use crate::views::{self, AnalyzedDocument};
 
 /// File name of the database inside the store directory.
 pub const DATABASE_FILE: &str = "marsad.sqlite3";
@@ -163,6 +164,15 @@ impl Store {
         self.ingest_batch_until(docs, FailPoint::None)
     }
 
+    /// [`Store::ingest_batch_deferred`] for documents already analyzed
+    /// (the ingest pipeline analyzes on its worker threads).
+    pub fn ingest_analyzed_deferred(
+        &mut self,
+        docs: Vec<AnalyzedDocument>,
+    ) -> Result<BatchReport, StoreError> {
+        self.ingest_analyzed_until(docs, FailPoint::None)
+    }
+
     /// Commits documents handed to the index since its last commit, making
     /// them searchable. Returns whether there was anything to commit.
     pub fn flush_index(&mut self) -> Result<bool, StoreError> {
@@ -186,6 +196,15 @@ impl Store {
         docs: Vec<CleanDocument>,
         fail: FailPoint,
     ) -> Result<BatchReport, StoreError> {
+        let docs = docs.into_iter().map(AnalyzedDocument::new).collect();
+        self.ingest_analyzed_until(docs, fail)
+    }
+
+    pub(crate) fn ingest_analyzed_until(
+        &mut self,
+        docs: Vec<AnalyzedDocument>,
+        fail: FailPoint,
+    ) -> Result<BatchReport, StoreError> {
         // Take the writer lock before writing anything, so a concurrent
         // writer is refused up front instead of after its rows are committed.
         self.writer()?;
@@ -196,7 +215,7 @@ impl Store {
         let fields = self.fields;
         let writer = self.writer()?;
         for (i, needs_delete) in &written.to_index {
-            let doc = &docs[*i];
+            let doc = &docs[*i].clean;
             if *needs_delete {
                 writer.delete_term(Term::from_field_text(fields.id, &doc.source.id));
             }
@@ -290,6 +309,11 @@ impl Store {
         // Leave the lock free for other processes; an ingest takes it again.
         self.writer = None;
         Ok(())
+    }
+
+    /// Takes the writer lock (the index writer's), or [`StoreError::Busy`].
+    pub(crate) fn lock_writer(&mut self) -> Result<(), StoreError> {
+        self.writer().map(|_| ())
     }
 
     fn writer(&mut self) -> Result<&mut IndexWriter, StoreError> {
@@ -573,7 +597,10 @@ struct WrittenBatch {
 }
 
 /// Writes a batch in one transaction. See [`BatchReport`] for the rules.
-fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBatch, StoreError> {
+fn write_batch(
+    db: &mut Connection,
+    docs: &[AnalyzedDocument],
+) -> Result<WrittenBatch, StoreError> {
     let started_at = now();
     let tx = db.transaction()?;
     let generation: i64 = tx.query_row(
@@ -613,7 +640,8 @@ fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBat
             "DELETE FROM duplicates WHERE duplicate_of = ?1 AND content_hash <> ?2",
         )?;
 
-        for (i, doc) in docs.iter().enumerate() {
+        for (i, analyzed) in docs.iter().enumerate() {
+            let doc = &analyzed.clean;
             let id = doc.source.id.as_str();
             let hash = doc.content_hash.as_str();
             let existing: Option<String> = find_by_id.query_row([id], |r| r.get(0)).optional()?;
@@ -680,6 +708,7 @@ fn write_batch(db: &mut Connection, docs: &[CleanDocument]) -> Result<WrittenBat
                     removal.span.end as i64,
                 ])?;
             }
+            views::write_analysis(&tx, id, &doc.text, &analyzed.analysis)?;
             if replacing {
                 forget_stale_duplicates.execute([id, hash])?;
                 report.replaced.push(id.to_string());
