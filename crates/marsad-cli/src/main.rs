@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use marsad_store::pipeline::{self, IngestOptions, IngestProgress, IngestSummary};
-use marsad_store::marsad_extract::EntityType;
+use marsad_store::marsad_extract::{ner, EntityType};
 use marsad_store::{
     EntityFilter, EntityLookup, GraphOptions, QuoteFilter, SearchOptions, Store, TimelineFilter,
 };
@@ -150,12 +150,133 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         min_weight: usize,
     },
+    /// Train a model (the named-entity tagger) from annotated data.
+    Train {
+        #[command(subcommand)]
+        what: TrainCommand,
+    },
+    /// Evaluate a model against annotated data.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
     /// Re-run the extractors (entities, quotes, dates, events) on stored documents.
     Reanalyze {
         /// All documents, not only those analyzed by an older version.
         #[arg(long)]
         all: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum TrainCommand {
+    /// Train the named-entity tagger (averaged perceptron) on a CoNLL file (`word TAG`, IOB2 PERS/LOC/ORG/MISC).
+    Ner {
+        /// The training data.
+        #[arg(long)]
+        conll: PathBuf,
+        /// Where to write the model (load it with `eval ner --model`, or ship it as data/models/ner-ar.bin).
+        #[arg(long)]
+        out: PathBuf,
+        /// Passes over the data.
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// Hold out the last FRACTION of the sentences as a dev split, train on the rest and report dev scores.
+        #[arg(long, default_value_t = 0.0)]
+        dev_fraction: f64,
+        /// Seed of the sentence shuffle (training is deterministic for a seed).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Strict entity-level precision, recall and F1 (conlleval semantics) per type and micro-averaged.
+    Ner {
+        /// Gold data in CoNLL format.
+        #[arg(long)]
+        conll: PathBuf,
+        /// A model written by `train ner` [default: the built-in model].
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Evaluate only the last FRACTION of the sentences (the dev split `train ner --dev-fraction` held out).
+        #[arg(long, default_value_t = 0.0)]
+        dev_fraction: f64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_conll(path: &std::path::Path) -> Result<Vec<ner::ConllSentence>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let sentences = ner::conll::parse(&text).with_context(|| format!("{}", path.display()))?;
+    anyhow::ensure!(!sentences.is_empty(), "{}: no sentences", path.display());
+    Ok(sentences)
+}
+
+fn check_fraction(f: f64) -> Result<()> {
+    anyhow::ensure!((0.0..1.0).contains(&f), "--dev-fraction must be in [0, 1), got {f}");
+    Ok(())
+}
+
+fn train_ner(conll: &std::path::Path, out: &std::path::Path, epochs: Option<usize>, dev_fraction: f64, seed: Option<u64>) -> Result<ExitCode> {
+    check_fraction(dev_fraction)?;
+    let sentences = read_conll(conll)?;
+    let (train, dev) = if dev_fraction > 0.0 {
+        ner::split_dev(&sentences, dev_fraction)
+    } else {
+        (sentences, Vec::new())
+    };
+    let mut options = ner::TrainOptions::default();
+    if let Some(e) = epochs {
+        options.epochs = e.max(1);
+    }
+    if let Some(s) = seed {
+        options.seed = s;
+    }
+    eprintln!(
+        "training on {} sentences ({} held out for dev), {} epochs",
+        train.len(),
+        dev.len(),
+        options.epochs
+    );
+    let tagger = ner::train(&train, &options, |p| {
+        eprintln!(
+            "  epoch {:>2}/{}: {} token errors, {} features, {:.1} s",
+            p.epoch, p.epochs, p.token_errors, p.features, p.elapsed_seconds
+        );
+    });
+    let bytes = tagger.to_bytes();
+    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("wrote {} ({:.1} MB, {} features)", out.display(), bytes.len() as f64 / 1e6, tagger.feature_count());
+    if !dev.is_empty() {
+        println!("dev split (last {:.0}% of {}):", dev_fraction * 100.0, conll.display());
+        print!("{}", ner::evaluate(&tagger, &dev));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_ner(conll: &std::path::Path, model: Option<&std::path::Path>, dev_fraction: f64, json: bool) -> Result<ExitCode> {
+    check_fraction(dev_fraction)?;
+    let sentences = read_conll(conll)?;
+    let gold = if dev_fraction > 0.0 { ner::split_dev(&sentences, dev_fraction).1 } else { sentences };
+    let loaded;
+    let tagger = match model {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            loaded = ner::Tagger::from_bytes(&bytes).with_context(|| format!("{} is not a Marsad NER model", path.display()))?;
+            &loaded
+        }
+        None => ner::Tagger::default_model(),
+    };
+    let report = ner::evaluate(tagger, &gold);
+    if json {
+        render::print_json(&report)?;
+    } else {
+        print!("{report}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_entity_type(s: &str) -> Result<EntityType, String> {
@@ -306,6 +427,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 _ => render::print_json(&graph)?,
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Train { what: TrainCommand::Ner { conll, out, epochs, dev_fraction, seed } } => {
+            train_ner(&conll, &out, epochs, dev_fraction, seed)
+        }
+        Command::Eval { what: EvalCommand::Ner { conll, model, dev_fraction, json } } => {
+            eval_ner(&conll, model.as_deref(), dev_fraction, json)
         }
         Command::Reanalyze { all } => {
             let mut store = open_store(&data)?;
