@@ -7,6 +7,7 @@
 //! harness from rotting.
 
 mod arcd;
+mod extraction;
 mod latency;
 mod throughput;
 
@@ -36,6 +37,23 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Extraction speed on one core: cleaning, the NER tagger, and the whole per-document analysis, over SaudiNewsNet.
+    Analysis {
+        #[arg(long, default_value = "../shared/corpus/saudinewsnet")]
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Use at most this many articles.
+        #[arg(long, default_value_t = usize::MAX)]
+        limit: usize,
+    },
+    /// Latency of the corpus-view queries (entities, quotes, timeline, entity profile) over an existing store.
+    Views {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// Search latency over an existing store: median and p99 over N queries built from its documents' titles.
     Latency {
         #[arg(long)]
@@ -50,6 +68,8 @@ fn main() -> Result<()> {
         Command::Arcd { file } => arcd::run(&file),
         Command::Text { corpus, runs } => throughput::run(&corpus, runs),
         Command::Latency { data, queries } => latency::run(&data, queries),
+        Command::Analysis { corpus, runs, limit } => extraction::analysis(&corpus, runs, limit),
+        Command::Views { data, runs } => extraction::views(&data, runs),
     }
 }
 
