@@ -208,13 +208,35 @@ fn read_format<R: BufRead>(source: &SourceName<'_>, format: Format, reader: R, s
                 Ok(bytes) => bytes,
                 Err(reason) => return sink(Err(source.error(reason))),
             };
+            let dated = |doc: Result<SourceDocument, ErrorReason>| {
+                doc.map(|mut d| {
+                    if d.date.is_none() {
+                        d.date = source.stem.as_deref().and_then(date_from_stem);
+                    }
+                    d
+                })
+                .map_err(|r| source.error(r))
+            };
             match format {
-                Format::Text => sink(text::read_text(source, &bytes).map_err(|r| source.error(r))),
-                Format::Html => sink(html::read_html(source, &bytes).map_err(|r| source.error(r))),
+                Format::Text => sink(dated(text::read_text(source, &bytes))),
+                Format::Html => sink(dated(html::read_html(source, &bytes))),
                 _ => feed::read_feed(source, &bytes, sink),
             }
         }
     }
+}
+
+/// The date a file name starts with, `YYYY-MM-DD` (as in
+/// `2024-06-22_tass.txt`): the usual way to keep the publication date of a
+/// saved page whose text does not carry one. Used only when the document
+/// itself gives no date.
+pub(crate) fn date_from_stem(stem: &str) -> Option<String> {
+    let head = stem.get(..10)?;
+    let rest = &stem[10..];
+    if !(rest.is_empty() || rest.starts_with(['_', '-', ' ', '.'])) {
+        return None;
+    }
+    crate::date::normalize_date(head).filter(|d| d.len() >= 10 && d.starts_with(head))
 }
 
 /// Reads a whole one-document input, refusing more than
@@ -357,6 +379,15 @@ pub(crate) enum LineRead {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_names_may_carry_the_date() {
+        assert_eq!(super::date_from_stem("2024-06-22_tass").as_deref(), Some("2024-06-22"));
+        assert_eq!(super::date_from_stem("2024-06-22").as_deref(), Some("2024-06-22"));
+        assert_eq!(super::date_from_stem("2024-13-22_x"), None);
+        assert_eq!(super::date_from_stem("20240622_x"), None);
+        assert_eq!(super::date_from_stem("002_da7c"), None);
+    }
+
     use super::*;
 
     #[test]
