@@ -1,11 +1,46 @@
 //! One timeline from the events of all documents.
 //!
-//! CONTRACT (filled in by the dates/events helper).
+//! Five articles about one summit give five events; the analyst wants one
+//! line with five sources. Two events are told about the same occasion when
+//! they agree on three things:
+//!
+//! * **Kind.** The same family of type: a summit, a meeting, talks and a
+//!   visit are one occasion in different words ([`event_family`]); anything
+//!   else must match its own family.
+//! * **When.** The same date at the same granularity — or, a coarser date
+//!   that contains a finer one (`2023-09` and `2023-09-13`): one article
+//!   says "later this month", another gives the day. The finest date wins.
+//! * **Who or where.** Shared actors by corpus entity id — persons when both
+//!   name persons (at least two shared, or the smaller side's only one, so
+//!   that Putin–Erdogan and Putin–Kim on one day stay apart), else
+//!   organisations and countries — or the same place. An event with nothing
+//!   to compare is compatible with anything; it joins the only candidate
+//!   there is, and stays alone when there are several to choose from.
+//!
+//! # How
+//!
+//! In two passes, both over canonically sorted events so that the output
+//! does not depend on the order of the input:
+//!
+//! 1. Events with the same family and the same exact date are grouped; inside
+//!    a group, events sharing an actor or place are compared and united
+//!    (union-find), so the work is linear in the group unless everyone shares
+//!    an actor, and even then bounded by a fixed number of comparisons.
+//! 2. Coarser clusters (month, then year) are attached to the best matching
+//!    finer cluster of the same family inside their period: the most shared
+//!    actors and places, or the only candidate for an event with neither.
+//!
+//! Each entry then takes its date and type from its finest members, its
+//! title from its most informative member (the finest date, then the most
+//! actors and a place), and
+//! one evidence sentence per source document.
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::EntityRef;
-use crate::{Event, Granularity};
+use crate::event::{event_family, type_rank};
+use crate::{EntityType, Event, Granularity};
 
 /// One document's events, with its local entities already resolved.
 #[derive(Clone, Copy, Debug)]
@@ -34,7 +69,474 @@ pub struct TimelineEntry {
     pub evidence: Vec<String>,
 }
 
+/// One event with its entities interned.
+struct Item<'a> {
+    doc: &'a str,
+    event: &'a Event,
+    refs: &'a [EntityRef],
+    family: &'a str,
+    /// Interned corpus entity ids, sorted, distinct: the persons among the
+    /// actors, and the others (organisations, countries).
+    who: Who,
+}
+
+/// Who an event or cluster is about, as interned ids (sorted, distinct).
+#[derive(Clone, Debug, Default)]
+struct Who {
+    persons: Vec<u32>,
+    others: Vec<u32>,
+    places: Vec<u32>,
+}
+
+impl Who {
+    fn loose(&self) -> bool {
+        self.persons.is_empty() && self.others.is_empty() && self.places.is_empty()
+    }
+
+    fn extend(&mut self, o: &Who) {
+        for (a, b) in [(&mut self.persons, &o.persons), (&mut self.others, &o.others), (&mut self.places, &o.places)] {
+            a.extend_from_slice(b);
+            a.sort_unstable();
+            a.dedup();
+        }
+    }
+}
+
+/// How two events' participants compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Agreement {
+    /// They share enough: how much.
+    Agree(usize),
+    /// Nothing to compare (one names persons, the other only countries).
+    Loose,
+    Disagree,
+}
+
+/// Persons decide when both name persons: at least two shared, or all of
+/// the smaller side's one; else organisations and countries, one shared
+/// being enough; the same place always agrees.
+fn agreement(a: &Who, b: &Who) -> Agreement {
+    let place = shared(&a.places, &b.places);
+    let score = |n: usize| Agreement::Agree(n + 2 * place);
+    if !a.persons.is_empty() && !b.persons.is_empty() {
+        let n = shared(&a.persons, &b.persons);
+        let need = 2.min(a.persons.len()).min(b.persons.len());
+        return if n >= need || place > 0 { score(n) } else { Agreement::Disagree };
+    }
+    if !a.others.is_empty() && !b.others.is_empty() {
+        let n = shared(&a.others, &b.others);
+        return if n > 0 || place > 0 { score(n) } else { Agreement::Disagree };
+    }
+    if place > 0 {
+        return score(0);
+    }
+    if !a.places.is_empty() && !b.places.is_empty() {
+        return Agreement::Disagree;
+    }
+    Agreement::Loose
+}
+
+struct UnionFind(Vec<u32>);
+
+impl UnionFind {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.0[x] as usize != x {
+            let p = self.0[x] as usize;
+            self.0[x] = self.0[p];
+            x = p;
+        }
+        x
+    }
+
+    /// Unites, keeping the smaller index as root (deterministic).
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            self.0[hi] = lo as u32;
+        }
+    }
+}
+
+fn shared(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// How many comparisons one event makes per shared actor in pass 1.
+const MAX_COMPARISONS: usize = 64;
+
 /// Merges events that tell the same thing; sorted by date.
-pub fn build_timeline(_docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
-    Vec::new()
+pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
+    // Intern ids in sorted order, so numbers do not depend on input order.
+    let mut ids: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| d.entities.iter().map(|e| e.id.as_str()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let intern: FxHashMap<&str, u32> = ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
+
+    let mut items: Vec<Item<'_>> = Vec::new();
+    for d in docs {
+        for e in d.events {
+            let id_of = |l: usize| d.entities.get(l).and_then(|r| intern.get(r.id.as_str()).copied());
+            let mut who = Who::default();
+            for &a in &e.actors {
+                if let (Some(r), Some(id)) = (d.entities.get(a), id_of(a)) {
+                    if r.entity_type == EntityType::Person {
+                        who.persons.push(id);
+                    } else {
+                        who.others.push(id);
+                    }
+                }
+            }
+            who.places.extend(e.place.and_then(id_of));
+            let mut sorted = Who::default();
+            sorted.extend(&who);
+            items.push(Item { doc: d.doc, event: e, refs: d.entities, family: event_family(&e.event_type), who: sorted });
+        }
+    }
+    items.sort_by(|a, b| {
+        (a.doc, a.event.sentence, &a.event.event_type, &a.event.date, &a.event.title)
+            .cmp(&(b.doc, b.event.sentence, &b.event.event_type, &b.event.date, &b.event.title))
+    });
+    let mut uf = UnionFind((0..items.len() as u32).collect());
+
+    // Pass 1: same family, same date.
+    let mut groups: FxHashMap<(&str, Granularity, &str), Vec<usize>> = FxHashMap::default();
+    for (i, it) in items.iter().enumerate() {
+        groups.entry((it.family, it.event.granularity, it.event.date.as_str())).or_default().push(i);
+    }
+    let mut group_list: Vec<_> = groups.into_iter().collect();
+    group_list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, members) in &group_list {
+        let mut by_key: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        for &i in members {
+            let it = &items[i];
+            let w = &it.who;
+            let keys = w.persons.iter().chain(&w.others).map(|&a| a as u64).chain(w.places.iter().map(|&p| (1u64 << 32) | p as u64));
+            for key in keys {
+                let list = by_key.entry(key).or_default();
+                for &j in list.iter().rev().take(MAX_COMPARISONS) {
+                    if matches!(agreement(w, &items[j].who), Agreement::Agree(_)) {
+                        uf.union(i, j);
+                    }
+                }
+                list.push(i);
+            }
+        }
+        // Loose events: into the only named cluster, else with their own type.
+        let mut roots: Vec<usize> = members.iter().filter(|&&i| !items[i].who.loose()).map(|&i| uf.find(i)).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        let mut by_type: FxHashMap<&str, usize> = FxHashMap::default();
+        for &i in members.iter().filter(|&&i| items[i].who.loose()) {
+            if roots.len() == 1 {
+                uf.union(i, roots[0]);
+            } else {
+                let first = *by_type.entry(items[i].event.event_type.as_str()).or_insert(i);
+                uf.union(i, first);
+            }
+        }
+    }
+
+    // Pass 2: months into days, then years into months and days.
+    for coarse in [Granularity::Month, Granularity::Year] {
+        let clusters = clusters(&mut uf, &items);
+        let mut fine: Vec<&Cluster> = clusters.iter().filter(|c| c.granularity < coarse).collect();
+        fine.sort_by(|a, b| (a.family, a.date, a.root).cmp(&(b.family, b.date, b.root)));
+        for c in clusters.iter().filter(|c| c.granularity == coarse) {
+            let candidates = fine
+                .iter()
+                .filter(|f| f.family == c.family && f.date.starts_with(c.date) && f.date.len() > c.date.len());
+            let mut best: Option<(usize, usize)> = None;
+            let mut count = 0;
+            let mut tied = false;
+            for f in candidates {
+                count += 1;
+                let score = match agreement(&c.who, &f.who) {
+                    Agreement::Agree(n) => n,
+                    Agreement::Loose => 0,
+                    Agreement::Disagree => continue,
+                };
+                match best {
+                    Some((s, _)) if s > score => {}
+                    Some((s, _)) if s == score => tied = true,
+                    _ => {
+                        best = Some((score, f.root));
+                        tied = false;
+                    }
+                }
+            }
+            if let Some((score, root)) = best {
+                if !tied && (score > 0 || count == 1) {
+                    uf.union(c.root, root);
+                }
+            }
+        }
+    }
+
+    let mut entries: Vec<TimelineEntry> = clusters(&mut uf, &items).iter().map(|c| entry(c, &items)).collect();
+    entries.sort_by(|a, b| {
+        (&a.date, a.granularity, &a.event_type, &a.title, &a.docs).cmp(&(
+            &b.date,
+            b.granularity,
+            &b.event_type,
+            &b.title,
+            &b.docs,
+        ))
+    });
+    entries
+}
+
+/// A union-find class, summarized.
+struct Cluster<'a> {
+    root: usize,
+    members: Vec<usize>,
+    family: &'a str,
+    /// The finest date of its members.
+    date: &'a str,
+    granularity: Granularity,
+    who: Who,
+}
+
+fn clusters<'a>(uf: &mut UnionFind, items: &[Item<'a>]) -> Vec<Cluster<'a>> {
+    let mut index: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut out: Vec<Cluster<'a>> = Vec::new();
+    for (i, it) in items.iter().enumerate() {
+        let root = uf.find(i);
+        let k = *index.entry(root).or_insert_with(|| {
+            out.push(Cluster {
+                root,
+                members: Vec::new(),
+                family: it.family,
+                date: &it.event.date,
+                granularity: it.event.granularity,
+                who: Who::default(),
+            });
+            out.len() - 1
+        });
+        let c = &mut out[k];
+        c.members.push(i);
+        if (it.event.granularity, it.event.date.as_str()) < (c.granularity, c.date) {
+            c.granularity = it.event.granularity;
+            c.date = &it.event.date;
+        }
+        c.who.extend(&it.who);
+    }
+    out
+}
+
+fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
+    let finest: Vec<&Item> = c
+        .members
+        .iter()
+        .map(|&i| &items[i])
+        .filter(|it| it.event.granularity == c.granularity && it.event.date == c.date)
+        .collect();
+    // Type: the most frequent among the finest members, then the more specific.
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for it in &finest {
+        match counts.iter_mut().find(|(t, _)| *t == it.event.event_type) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&it.event.event_type, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(type_rank(a.0).cmp(&type_rank(b.0))).then(a.0.cmp(b.0)));
+    let event_type = counts.first().map_or("", |c| c.0).to_owned();
+
+    // Title: the most informative member.
+    let informative = |it: &Item| (it.event.actors.len().min(3) + usize::from(it.event.place.is_some()), it.event.title.chars().count());
+    let best = c
+        .members
+        .iter()
+        .map(|&i| &items[i])
+        .max_by(|a, b| {
+            b.event
+                .granularity
+                .cmp(&a.event.granularity)
+                .then(informative(a).cmp(&informative(b)))
+                .then(b.event.title.cmp(&a.event.title))
+                .then(b.doc.cmp(a.doc))
+        })
+        .expect("a cluster has members");
+
+    // Actors: the title member's first, then by how many members name them.
+    let mut actors: Vec<EntityRef> = Vec::new();
+    let mut tally: Vec<(usize, &EntityRef)> = Vec::new();
+    for &i in &c.members {
+        let it = &items[i];
+        for &a in &it.event.actors {
+            if let Some(r) = it.refs.get(a) {
+                match tally.iter_mut().find(|(_, x)| x.id == r.id) {
+                    Some(t) => t.0 += 1,
+                    None => tally.push((1, r)),
+                }
+            }
+        }
+    }
+    for &a in &best.event.actors {
+        if let Some(r) = best.refs.get(a) {
+            if !actors.iter().any(|x| x.id == r.id) {
+                actors.push(r.clone());
+            }
+        }
+    }
+    tally.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    for (_, r) in tally {
+        if !actors.iter().any(|x| x.id == r.id) {
+            actors.push(r.clone());
+        }
+    }
+    let place = best
+        .event
+        .place
+        .and_then(|p| best.refs.get(p))
+        .or_else(|| {
+            let mut places: Vec<&EntityRef> = c
+                .members
+                .iter()
+                .filter_map(|&i| items[i].event.place.and_then(|p| items[i].refs.get(p)))
+                .collect();
+            places.sort_by(|a, b| a.id.cmp(&b.id));
+            places.first().copied()
+        })
+        .cloned();
+
+    // One evidence sentence per document: its finest, earliest member.
+    let mut per_doc: Vec<&Item> = Vec::new();
+    for &i in &c.members {
+        let it = &items[i];
+        match per_doc.iter_mut().find(|x| x.doc == it.doc) {
+            Some(x) => {
+                if (it.event.granularity, it.event.sentence) < (x.event.granularity, x.event.sentence) {
+                    *x = it;
+                }
+            }
+            None => per_doc.push(it),
+        }
+    }
+    per_doc.sort_by(|a, b| a.doc.cmp(b.doc));
+    TimelineEntry {
+        date: c.date.to_owned(),
+        granularity: c.granularity,
+        event_type,
+        title: best.event.title.clone(),
+        actors,
+        place,
+        docs: per_doc.iter().map(|it| it.doc.to_owned()).collect(),
+        evidence: per_doc.iter().map(|it| it.event.evidence.clone()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str) -> EntityRef {
+        EntityRef { id: format!("P-{name}"), name: name.into(), entity_type: EntityType::Person }
+    }
+
+    fn place(name: &str) -> EntityRef {
+        EntityRef { id: format!("L-{name}"), name: name.into(), entity_type: EntityType::Place }
+    }
+
+    fn event(ty: &str, date: &str, g: Granularity, actors: &[usize], place: Option<usize>, title: &str) -> Event {
+        Event {
+            event_type: ty.into(),
+            date: date.into(),
+            granularity: g,
+            trigger: String::new(),
+            title: title.into(),
+            actors: actors.to_vec(),
+            place,
+            sentence: 0,
+            evidence: format!("{title}."),
+            date_mention: 0,
+        }
+    }
+
+    #[test]
+    fn one_summit_many_sources_order_independent() {
+        let refs = vec![person("بوتين"), person("كيم"), place("فلاديفوستوك"), person("ترمب")];
+        let a = [event("summit", "2023-09-13", Granularity::Day, &[0, 1], Some(2), "قمة بوتين وكيم في فلاديفوستوك")];
+        let b = [event("visit", "2023-09", Granularity::Month, &[1], None, "زيارة كيم")];
+        let c = [
+            event("meeting", "2023-09-13", Granularity::Day, &[1, 0], None, "لقاء كيم وبوتين"),
+            event("summit", "2019-02", Granularity::Month, &[1, 3], None, "قمة كيم وترمب"),
+        ];
+        let d = [event("talks", "2023-09", Granularity::Month, &[], None, "محادثات")];
+        let docs = [
+            DocEvents { doc: "a", doc_date: None, events: &a, entities: &refs },
+            DocEvents { doc: "b", doc_date: None, events: &b, entities: &refs },
+            DocEvents { doc: "c", doc_date: None, events: &c, entities: &refs },
+            DocEvents { doc: "d", doc_date: None, events: &d, entities: &refs },
+        ];
+        let t = build_timeline(&docs);
+        assert_eq!(t.len(), 2, "{t:#?}");
+        assert_eq!(t[0].date, "2019-02");
+        let s = &t[1];
+        assert_eq!((s.date.as_str(), s.event_type.as_str()), ("2023-09-13", "summit"));
+        assert_eq!(s.docs, ["a", "b", "c", "d"]);
+        assert_eq!(s.evidence.len(), 4);
+        assert_eq!(s.title, "قمة بوتين وكيم في فلاديفوستوك");
+        assert_eq!(s.place.as_ref().map(|p| p.name.as_str()), Some("فلاديفوستوك"));
+        let mut rev = docs;
+        rev.reverse();
+        assert_eq!(build_timeline(&rev), t);
+    }
+
+    #[test]
+    fn different_people_same_day_stay_apart() {
+        let refs = vec![person("أ"), person("ب"), person("ج"), person("د")];
+        let a = [event("meeting", "2024-01-01", Granularity::Day, &[0, 1], None, "لقاء أ وب")];
+        let b = [event("meeting", "2024-01-01", Granularity::Day, &[2, 3], None, "لقاء ج ود")];
+        let docs = [
+            DocEvents { doc: "a", doc_date: None, events: &a, entities: &refs },
+            DocEvents { doc: "b", doc_date: None, events: &b, entities: &refs },
+        ];
+        assert_eq!(build_timeline(&docs).len(), 2);
+    }
+
+    #[test]
+    fn two_hundred_thousand_events_fast() {
+        let refs: Vec<EntityRef> = (0..500).map(|i| person(&format!("p{i}"))).collect();
+        let evs: Vec<Vec<Event>> = (0..2000)
+            .map(|d| {
+                (0..100)
+                    .map(|k| {
+                        let day = (d * 7 + k) % 28 + 1;
+                        let month = (d + k) % 12 + 1;
+                        let ty = ["summit", "visit", "sanctions", "attack"][k % 4];
+                        let date = format!("20{:02}-{month:02}-{day:02}", 10 + (d % 14));
+                        event(ty, &date, Granularity::Day, &[(d + k) % 500, (d * 3 + k) % 500], None, "ح")
+                    })
+                    .collect()
+            })
+            .collect();
+        let names: Vec<String> = (0..2000).map(|d| format!("doc{d}")).collect();
+        let docs: Vec<DocEvents> = evs
+            .iter()
+            .zip(&names)
+            .map(|(e, n)| DocEvents { doc: n, doc_date: None, events: e, entities: &refs })
+            .collect();
+        let start = std::time::Instant::now();
+        let t = build_timeline(&docs);
+        let took = start.elapsed();
+        assert!(!t.is_empty());
+        // Debug builds are slow; the bound is for release, checked loosely here.
+        assert!(took.as_secs_f64() < if cfg!(debug_assertions) { 20.0 } else { 1.0 }, "{took:?}");
+    }
 }

@@ -1,0 +1,575 @@
+//! Events (a dated sentence with a trigger) and typed relations.
+//!
+//! # Events
+//!
+//! An event is the smallest thing a timeline can show: *what* happened
+//! (a trigger word: قمة, زيارة, تعترف, …), *when* (a resolved date in the
+//! same sentence), *who* (the persons and organisations of the sentence) and,
+//! if the text says, *where*. It is deliberately sentence-local: the sentence
+//! is the evidence a reader checks, and pairing a date with a trigger three
+//! sentences away is how timelines go wrong.
+//!
+//! Within a sentence, each date is paired with its nearest trigger, where a
+//! comma counts as three words (in `قام الوزير بزيارة لباريس الأربعاء الماضي،
+//! التقى خلالها …` the date belongs to the visit, not the meeting). Of the pairs,
+//! one event per type is kept — per *family* for summit, meeting, talks and
+//! visit, which are one occasion told in different words — the one with the
+//! most specific date, then the nearest. Triggers that the sentence itself
+//! places before or after its date are not dated by it: `بعد شهرين من
+//! الحرب`, `فشل المباحثات`, `انهيار المحادثات`; `غداة القمة` dates the
+//! summit one day before the sentence's day.
+//!
+//! Titles are built from the parts: `قمة فلاديمير بوتين وكيم جونغ أون في
+//! فلاديفوستوك`, `زيارة سيرغي شويغو إلى بيونغ يانغ`; with no names, from the
+//! trigger and the words after it (`قمة روسية كورية شمالية`).
+//!
+//! # Relations
+//!
+//! [`relations`] records only what the text says: `met` (a summit, meeting
+//! or talks event, or التقى/اجتمع, with two persons), `visited` (a person and
+//! the place after زيارة/زار), `quoted_about` (a quote's speaker and the
+//! entities inside the quote), `supplies` (زود, تزويد, إمدادات, صفقة
+//! أسلحة: the supplier before, the recipient after).
+
+mod triggers;
+
+use std::ops::Range;
+
+use marsad_text::{Token, TokenKind};
+use rustc_hash::FxHashSet;
+
+use crate::date::Day;
+use crate::{DateMention, EntityType, Event, Granularity, LocalEntity, Mention, Quote, Relation};
+use triggers::{trigger_at, Trigger};
+
+pub(crate) use triggers::is_event_noun;
+
+/// The family of an event type: summit, meeting, talks and visit are one
+/// occasion told in different words; every other type is its own family.
+pub fn event_family(event_type: &str) -> &str {
+    match event_type {
+        "summit" | "meeting" | "talks" | "visit" => "encounter",
+        other => other,
+    }
+}
+
+/// The Arabic noun naming an event type, for titles.
+pub fn type_label(event_type: &str) -> &'static str {
+    match event_type {
+        "summit" => "قمة",
+        "visit" => "زيارة",
+        "meeting" => "لقاء",
+        "talks" => "محادثات",
+        "agreement" => "اتفاق",
+        "sanctions" => "عقوبات",
+        "resolution" => "قرار",
+        "nuclear_test" => "تجربة نووية",
+        "missile_test" => "تجربة صاروخية",
+        "invasion" => "غزو",
+        "war" => "حرب",
+        "election" => "انتخاب",
+        "attack" => "هجوم",
+        "recognition" => "اعتراف",
+        "statement" => "بيان",
+        "exercise" => "مناورات",
+        _ => "حدث",
+    }
+}
+
+/// Which of two types a merged event shows: the more specific occasion.
+pub(crate) fn type_rank(event_type: &str) -> u8 {
+    match event_type {
+        "summit" => 0,
+        "visit" => 1,
+        "talks" => 2,
+        "meeting" => 3,
+        _ => 4,
+    }
+}
+
+/// A sentence, tokenized on demand, with token spans shifted to document offsets.
+struct SentenceTokens {
+    tokens: Vec<Token>,
+}
+
+impl SentenceTokens {
+    fn new(text: &str, range: &Range<usize>) -> SentenceTokens {
+        let mut tokens = marsad_text::tokenize(&text[range.clone()]);
+        for t in &mut tokens {
+            t.span = t.span.start + range.start..t.span.end + range.start;
+        }
+        SentenceTokens { tokens }
+    }
+
+    /// Index of the first token starting at or after byte `at`.
+    fn index_at(&self, at: usize) -> usize {
+        self.tokens.partition_point(|t| t.span.start < at)
+    }
+
+    /// Triggers of `lex` in the sentence, skipping the ones the sentence
+    /// dates by something else (see the module docs). The `i64` is a day
+    /// shift (غداة: -1).
+    fn triggers(&self, lex: &triggers::Lexicon) -> Vec<(Trigger, i64)> {
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < self.tokens.len() {
+            let Some(t) = trigger_at(lex, &self.tokens, k) else {
+                k += 1;
+                continue;
+            };
+            k = t.tokens.end;
+            let base = |i: usize| self.tokens.get(i).map_or("", |t| if t.kind == TokenKind::Word { t.base() } else { "" });
+            let prev = t.tokens.start.checked_sub(1);
+            let prev_base = prev.map_or("", base);
+            if matches!(prev_base, "انهيار" | "فشل" | "استئناف" | "احياء") {
+                continue;
+            }
+            if prev_base == "من" {
+                let p = prev.unwrap_or(0);
+                if (p.saturating_sub(3)..p).any(|i| matches!(base(i), "بعد" | "قبل")) {
+                    continue;
+                }
+            }
+            let shift = if prev_base == "غداة" { -1 } else { 0 };
+            out.push((t, shift));
+        }
+        out
+    }
+}
+
+/// How far a trigger (tokens `a`) is from a date (tokens `b`): the tokens
+/// between, a comma or a relative pronoun (التي, الذي) counting as three,
+/// plus two when the trigger comes after the date (Arabic names the event,
+/// then dates it: زيارة … في سبتمبر الماضي).
+fn distance(tokens: &[Token], a: &Range<usize>, b: &Range<usize>) -> usize {
+    let (gap, after) = if a.end <= b.start {
+        (a.end..b.start, 0)
+    } else if b.end <= a.start {
+        (b.end..a.start, 2)
+    } else {
+        (0..0, 0)
+    };
+    after
+        + tokens[gap]
+            .iter()
+            .map(|t| match t.kind {
+                TokenKind::Punct if matches!(t.normalized.as_str(), "," | "،" | "؛" | ";" | ":") => 3,
+                TokenKind::Word if matches!(t.normalized.as_str(), "التي" | "الذي" | "الذين" | "اللذين" | "اللتين") => 3,
+                _ => 1,
+            })
+            .sum::<usize>()
+}
+
+/// Finds the events of a document.
+pub fn extract(
+    text: &str,
+    sentences: &[Range<usize>],
+    entities: &[LocalEntity],
+    mentions: &[Mention],
+    dates: &[DateMention],
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    let lex = triggers::events();
+    let by_sentence = mentions_by_sentence(text, sentences, entities, mentions);
+    let mut d = 0;
+    while d < dates.len() {
+        let s = dates[d].sentence;
+        let mut e = d;
+        while e < dates.len() && dates[e].sentence == s {
+            e += 1;
+        }
+        let sentence_dates = d..e;
+        d = e;
+        let Some(range) = sentences.get(s) else { continue };
+        if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) || range.start > range.end {
+            continue;
+        }
+        if !dates[sentence_dates.clone()].iter().any(|m| m.value.is_some()) {
+            continue;
+        }
+        let st = SentenceTokens::new(text, range);
+        let found = st.triggers(lex);
+        if found.is_empty() {
+            continue;
+        }
+        // Each resolved date picks its nearest trigger.
+        let mut pairs: Vec<(usize, usize, usize)> = Vec::new(); // (date, trigger, distance)
+        for di in sentence_dates {
+            let m = &dates[di];
+            if m.value.is_none() || m.span.end > text.len() {
+                continue;
+            }
+            let dt = st.index_at(m.span.start)..st.index_at(m.span.end);
+            let best = found
+                .iter()
+                .enumerate()
+                // غداة القمة: the sentence's day is the day after the summit.
+                .map(|(ti, (t, shift))| (if *shift != 0 { 0 } else { distance(&st.tokens, &t.tokens, &dt) }, ti))
+                .min();
+            if let Some((dist, ti)) = best {
+                if dist <= 25 {
+                    pairs.push((di, ti, dist));
+                }
+            }
+        }
+        // One event per family: the most specific date, then the nearest.
+        pairs.sort_by_key(|&(di, ti, dist)| {
+            (event_family(found[ti].0.event_type), dates[di].granularity, dist, di)
+        });
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        for (di, ti, _) in pairs {
+            let (trigger, shift) = &found[ti];
+            if !seen.insert(event_family(trigger.event_type)) {
+                continue;
+            }
+            let m = &dates[di];
+            let Some(mut date) = m.value.clone() else { continue };
+            if *shift != 0 && m.granularity == Granularity::Day {
+                if let Some(day) = Day::parse_iso(&date) {
+                    date = day.add_days(*shift).iso();
+                }
+            }
+            events.push(build_event(text, s, range, &st, trigger, entities, &by_sentence[s], date, m, di));
+        }
+    }
+    events.sort_by_key(|e| e.sentence);
+    events
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_event(
+    text: &str,
+    s: usize,
+    range: &Range<usize>,
+    st: &SentenceTokens,
+    trigger: &Trigger,
+    entities: &[LocalEntity],
+    in_sentence: &[&Mention],
+    date: String,
+    m: &DateMention,
+    di: usize,
+) -> Event {
+    let trigger_span = st.tokens[trigger.tokens.start].span.start..st.tokens[trigger.tokens.end - 1].span.end;
+    let visit = (trigger.event_type == "visit").then_some(trigger.noun);
+    let place = place_after(text, in_sentence, entities, &trigger_span, visit);
+    let actors = actors_near(st, trigger, in_sentence, entities, place);
+    let title = title(text, st, trigger, entities, &actors, place, &m.span);
+    Event {
+        event_type: trigger.event_type.to_owned(),
+        date,
+        granularity: m.granularity,
+        trigger: text[trigger_span].to_owned(),
+        title,
+        actors,
+        place,
+        sentence: s,
+        evidence: text[range.clone()].trim().to_owned(),
+        date_mention: di,
+    }
+}
+
+/// Who takes part: the persons and organisations named near the trigger
+/// (starting at most ten words before it or sixteen after, inside the sentence and not across
+/// ؛ or :), in text order; failing that, the nearest one named before it in
+/// the sentence (the subject of a long sentence); failing that, the places
+/// named near it other than the event's place (countries acting).
+fn actors_near(
+    st: &SentenceTokens,
+    trigger: &Trigger,
+    in_sentence: &[&Mention],
+    entities: &[LocalEntity],
+    place: Option<usize>,
+) -> Vec<usize> {
+    let hard_stop = |t: &Token| t.kind == TokenKind::Punct && matches!(t.normalized.as_str(), "؛" | ";" | ":");
+    let mut lo = trigger.tokens.start;
+    while lo > 0 && trigger.tokens.start - lo < 10 && !hard_stop(&st.tokens[lo - 1]) {
+        lo -= 1;
+    }
+    let mut hi = trigger.tokens.end;
+    while hi < st.tokens.len() && hi - trigger.tokens.end < 16 && !hard_stop(&st.tokens[hi]) {
+        hi += 1;
+    }
+    let window = st.tokens[lo].span.start..st.tokens[hi.max(lo + 1) - 1].span.end;
+    let agent = |x: &&&Mention| matches!(entities[x.entity].entity_type, EntityType::Person | EntityType::Organization);
+    let near = |x: &&&Mention| x.span.start >= window.start && x.span.start < window.end;
+    let mut out: Vec<usize> = Vec::new();
+    let add = |e: usize, out: &mut Vec<usize>| {
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    };
+    for x in in_sentence.iter().filter(agent).filter(near) {
+        add(x.entity, &mut out);
+    }
+    if out.is_empty() {
+        let start = st.tokens[trigger.tokens.start].span.start;
+        if let Some(x) = in_sentence.iter().filter(agent).filter(|x| x.span.end <= start).last() {
+            add(x.entity, &mut out);
+        }
+    }
+    if out.is_empty() {
+        for x in in_sentence.iter().filter(near) {
+            if entities[x.entity].entity_type == EntityType::Place && Some(x.entity) != place {
+                add(x.entity, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The place a trigger happened at or went to: a place mention shortly after
+/// it, introduced by في, ب, إلى (or ل, for a visit); failing that, for a
+/// visit, the place that is its object (زار … بيونغ يانغ; زيارة موسكو).
+fn place_after(
+    text: &str,
+    mentions: &[&Mention],
+    entities: &[LocalEntity],
+    trigger: &Range<usize>,
+    visit: Option<bool>,
+) -> Option<usize> {
+    let places = || {
+        mentions.iter().filter(move |x| {
+            x.span.start >= trigger.end
+                && x.span.start <= text.len()
+                && x.span.start - trigger.end <= 150
+                && entities[x.entity].entity_type == EntityType::Place
+        })
+    };
+    if let Some(x) = places().find(|x| introduced(text, x.span.start, visit.is_some())) {
+        return Some(x.entity);
+    }
+    let noun = visit?;
+    let x = places().next()?;
+    // A noun's object follows it at once (زيارة موسكو); a verb's may come
+    // after its subject (زار وزير الدفاع سيرغي شويغو بيونغ يانغ).
+    (!noun || text[trigger.end..x.span.start].trim().is_empty()).then_some(x.entity)
+}
+
+/// Whether the word at byte `at` is introduced by a locative preposition:
+/// a clitic ب (or ل for a visit) glued to it, or في/إلى before it (with
+/// مدينة, العاصمة, … between).
+fn introduced(text: &str, at: usize, visit: bool) -> bool {
+    let before = &text[..at];
+    let glued: String = before.chars().rev().take_while(|c| c.is_alphabetic()).collect();
+    if !glued.is_empty() {
+        return glued.contains('ب') || (visit && glued.contains('ل'));
+    }
+    let mut words = before.split_whitespace().rev();
+    for _ in 0..2 {
+        let Some(w) = words.next() else { return false };
+        let key = marsad_text::normalize_key(w);
+        let bare = key.trim_start_matches('و');
+        if matches!(bare, "في" | "الي" | "نحو" | "داخل") || (visit && bare == "ل") {
+            return true;
+        }
+        let head = bare.strip_prefix('ب').unwrap_or(bare);
+        let head = head.strip_prefix("ال").unwrap_or(head);
+        if !matches!(head, "مدينة" | "عاصمة" | "جزيرة" | "منطقة" | "ولاية" | "مقاطعة") {
+            return false;
+        }
+        if bare.starts_with('ب') {
+            // بمدينة فلاديفوستوك, بالعاصمة موسكو
+            return true;
+        }
+    }
+    false
+}
+
+fn title(
+    text: &str,
+    st: &SentenceTokens,
+    trigger: &Trigger,
+    entities: &[LocalEntity],
+    actors: &[usize],
+    place: Option<usize>,
+    date_span: &Range<usize>,
+) -> String {
+    let label = type_label(trigger.event_type);
+    let mut out = String::new();
+    if actors.is_empty() {
+        let first = &st.tokens[trigger.tokens.start];
+        if trigger.noun {
+            // The trigger as written, without و/ب/ل (القمة, المحادثات السداسية).
+            let surface = crate::display_name(&text[first.span.start..st.tokens[trigger.tokens.end - 1].span.end]);
+            let seg = first.segmentation;
+            let clitics = usize::from(seg.conjunction.is_some()) + usize::from(seg.preposition.is_some());
+            let mut head: String = surface.chars().skip(clitics).collect();
+            if seg.preposition == Some('ل') && seg.article && !head.starts_with("ال") {
+                head = format!("ا{head}");
+            }
+            out.push_str(&head);
+        } else {
+            out.push_str(label);
+        }
+        if place.is_none() {
+            // The words after the trigger: قمة روسية كورية شمالية.
+            let mut taken = 0;
+            for t in &st.tokens[trigger.tokens.end..] {
+                if taken == 4
+                    || t.kind == TokenKind::Punct
+                    || t.span.start < date_span.end && t.span.end > date_span.start
+                    || (t.kind == TokenKind::Word && marsad_text::is_stopword(t.base()))
+                    || (t.kind == TokenKind::Word && crate::date::is_date_word(t.base()))
+                {
+                    break;
+                }
+                out.push(' ');
+                out.push_str(&crate::display_name(&text[t.span.clone()]));
+                taken += 1;
+            }
+        }
+    } else {
+        out.push_str(label);
+        for (n, &a) in actors.iter().take(3).enumerate() {
+            out.push_str(if n == 0 { " " } else { " و" });
+            out.push_str(&entities[a].name);
+        }
+    }
+    if let Some(p) = place {
+        out.push_str(if trigger.event_type == "visit" { " إلى " } else { " في " });
+        out.push_str(&entities[p].name);
+    }
+    out
+}
+
+/// Typed relations between entities (met, visited, quoted_about, supplies).
+pub fn relations(
+    text: &str,
+    sentences: &[Range<usize>],
+    entities: &[LocalEntity],
+    mentions: &[Mention],
+    quotes: &[Quote],
+    events: &[Event],
+) -> Vec<Relation> {
+    let mut out: Vec<Relation> = Vec::new();
+    let mut seen: FxHashSet<(usize, usize, &'static str, usize)> = FxHashSet::default();
+    let mut push = |out: &mut Vec<Relation>, source: usize, target: usize, kind: &'static str, sentence: usize| {
+        if source != target && source < entities.len() && target < entities.len() && seen.insert((source, target, kind, sentence)) {
+            out.push(Relation { source, target, kind: kind.to_owned(), sentence });
+        }
+    };
+    let kind_of = |e: usize| entities.get(e).map(|x| x.entity_type);
+
+    // met: encounter events with two persons.
+    for ev in events {
+        if matches!(ev.event_type.as_str(), "summit" | "meeting" | "talks") {
+            let persons: Vec<usize> =
+                ev.actors.iter().copied().filter(|&a| kind_of(a) == Some(EntityType::Person)).collect();
+            for &b in persons.iter().skip(1) {
+                push(&mut out, persons[0], b, "met", ev.sentence);
+            }
+        }
+    }
+
+    // Per sentence: met verbs, visits, supplies.
+    let by_sentence = mentions_by_sentence(text, sentences, entities, mentions);
+    let event_lex = triggers::events();
+    let supply_lex = triggers::supplies();
+    for (s, ms) in by_sentence.iter().enumerate() {
+        if ms.len() < 2 {
+            continue;
+        }
+        let range = &sentences[s];
+        if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) || range.start > range.end {
+            continue;
+        }
+        let st = SentenceTokens::new(text, range);
+        let persons: Vec<&Mention> = ms.iter().copied().filter(|m| kind_of(m.entity) == Some(EntityType::Person)).collect();
+        for (t, _) in st.triggers(event_lex) {
+            let span = st.tokens[t.tokens.start].span.start..st.tokens[t.tokens.end - 1].span.end;
+            match t.event_type {
+                "meeting" if !t.noun => {
+                    let mut distinct: Vec<usize> = Vec::new();
+                    for p in &persons {
+                        if !distinct.contains(&p.entity) {
+                            distinct.push(p.entity);
+                        }
+                    }
+                    for &b in distinct.iter().skip(1).take(3) {
+                        push(&mut out, distinct[0], b, "met", s);
+                    }
+                }
+                "visit" => {
+                    let Some(place) = place_after(text, ms, entities, &span, Some(t.noun)) else { continue };
+                    let nearest = persons
+                        .iter()
+                        .min_by_key(|p| if p.span.start >= span.end { p.span.start - span.end } else { span.start.saturating_sub(p.span.end) + 1 });
+                    if let Some(p) = nearest {
+                        push(&mut out, p.entity, place, "visited", s);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (t, _) in st.triggers(supply_lex) {
+            let span = st.tokens[t.tokens.start].span.start..st.tokens[t.tokens.end - 1].span.end;
+            if let Some((a, b)) = supply_parties(text, ms, &span, t.noun) {
+                push(&mut out, a, b, "supplies", s);
+            }
+        }
+    }
+
+    // quoted_about: the speaker and who or what the quote names.
+    let mut by_start: Vec<&Mention> = mentions.iter().collect();
+    by_start.sort_by_key(|m| (m.span.start, m.span.end));
+    for q in quotes {
+        let Some(speaker) = q.speaker else { continue };
+        let first = by_start.partition_point(|m| m.span.start < q.span.start);
+        for m in by_start[first..].iter().take_while(|m| m.span.start < q.span.end) {
+            if m.span.end <= q.span.end && m.entity != speaker {
+                push(&mut out, speaker, m.entity, "quoted_about", q.sentence);
+            }
+        }
+    }
+    out
+}
+
+/// The valid mentions of each sentence, in text order.
+fn mentions_by_sentence<'m>(
+    text: &str,
+    sentences: &[Range<usize>],
+    entities: &[LocalEntity],
+    mentions: &'m [Mention],
+) -> Vec<Vec<&'m Mention>> {
+    let mut by_sentence: Vec<Vec<&Mention>> = vec![Vec::new(); sentences.len()];
+    for m in mentions {
+        let valid = m.entity < entities.len()
+            && m.span.start <= m.span.end
+            && m.span.end <= text.len()
+            && text.is_char_boundary(m.span.start)
+            && text.is_char_boundary(m.span.end);
+        if valid {
+            if let Some(v) = by_sentence.get_mut(m.sentence) {
+                v.push(m);
+            }
+        }
+    }
+    for v in &mut by_sentence {
+        v.sort_by_key(|m| m.span.start);
+    }
+    by_sentence
+}
+
+/// Supplier and recipient around a supply trigger (see the module docs).
+fn supply_parties(text: &str, ms: &[&Mention], trigger: &Range<usize>, noun: bool) -> Option<(usize, usize)> {
+    let after: Vec<&Mention> = ms
+        .iter()
+        .copied()
+        .filter(|m| m.span.start >= trigger.end && m.span.start - trigger.end <= if noun { 40 } else { 60 })
+        .collect();
+    let clause_start = text[..trigger.start]
+        .rfind([',', '،', '؛', ';', ':', '.'])
+        .map_or(0, |i| i + 1);
+    let before_in_clause = ms.iter().filter(|m| m.span.end <= trigger.start && m.span.start >= clause_start).last();
+    let first_before = ms.iter().find(|m| m.span.end <= trigger.start);
+    let supplier_before = before_in_clause.or(first_before).map(|m| m.entity);
+    let (a, b) = if !noun && after.len() >= 2 && after[0].entity != after[1].entity {
+        (after[0].entity, after[1].entity)
+    } else {
+        (supplier_before?, after.first()?.entity)
+    };
+    (a != b).then_some((a, b))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+//! Trigger words: `data/lexicon/event-triggers-ar.txt` (event types) and
+//! `data/lexicon/supply-triggers-ar.txt` (who supplies whom), matched on
+//! tokens.
+//!
+//! A word matches on its bare form (clitics and article split off by the
+//! tokenizer), then with a pronoun suffix removed and a final ت restored to
+//! ة (زيارته → زيارة, قمتهما → قمة): the list stays one entry per word
+//! instead of one per inflection.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use marsad_text::{Token, TokenKind};
+use rustc_hash::FxHashMap;
+
+const EVENT_TRIGGERS: &str = include_str!("../../../../data/lexicon/event-triggers-ar.txt");
+const SUPPLY_TRIGGERS: &str = include_str!("../../../../data/lexicon/supply-triggers-ar.txt");
+
+/// One entry: an optional second word, what it means, and whether it is a noun.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub second: Option<String>,
+    pub event_type: &'static str,
+    pub noun: bool,
+}
+
+pub(crate) struct Lexicon {
+    /// First word → entries (two-word entries first).
+    pub by_first: FxHashMap<String, Vec<Entry>>,
+}
+
+fn parse(data: &'static str, supply: bool) -> Lexicon {
+    let mut by_first: FxHashMap<String, Vec<Entry>> = FxHashMap::default();
+    for line in data.lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (form, event_type, pos) = if supply {
+            (fields[0], "supplies", fields.get(1).copied().unwrap_or("n"))
+        } else if fields.len() >= 3 {
+            // Leaked once: the type keys live as long as the program.
+            (fields[0], &*Box::leak(fields[1].to_owned().into_boxed_str()), fields[2])
+        } else {
+            continue;
+        };
+        let mut words = form.split_whitespace().map(marsad_text::normalize_key);
+        let Some(first) = words.next() else { continue };
+        let entry = Entry { second: words.next(), event_type, noun: pos != "v" };
+        let list = by_first.entry(first).or_default();
+        list.push(entry);
+        list.sort_by_key(|e| e.second.is_none());
+    }
+    Lexicon { by_first }
+}
+
+pub(crate) fn events() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| parse(EVENT_TRIGGERS, false))
+}
+
+pub(crate) fn supplies() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| parse(SUPPLY_TRIGGERS, true))
+}
+
+/// A trigger found in a token slice.
+#[derive(Clone, Debug)]
+pub(crate) struct Trigger {
+    /// Tokens of the trigger.
+    pub tokens: Range<usize>,
+    pub event_type: &'static str,
+    pub noun: bool,
+}
+
+const PRONOUN_SUFFIXES: [&str; 6] = ["هما", "هم", "ها", "نا", "ه", "ي"];
+
+/// The word's entries, trying the bare form, then without a pronoun suffix.
+fn lookup<'l>(lex: &'l Lexicon, base: &str) -> Option<&'l Vec<Entry>> {
+    if let Some(e) = lex.by_first.get(base) {
+        return Some(e);
+    }
+    for suffix in PRONOUN_SUFFIXES {
+        if let Some(stem) = base.strip_suffix(suffix) {
+            if stem.chars().count() < 2 {
+                continue;
+            }
+            if let Some(e) = lex.by_first.get(stem) {
+                return Some(e);
+            }
+            if let Some(s) = stem.strip_suffix('ت') {
+                let mut restored = String::with_capacity(s.len() + 2);
+                restored.push_str(s);
+                restored.push('ة');
+                if let Some(e) = lex.by_first.get(&restored) {
+                    return Some(e);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The trigger starting at token `k` of `tokens`, if any.
+pub(crate) fn trigger_at(lex: &Lexicon, tokens: &[Token], k: usize) -> Option<Trigger> {
+    let t = tokens.get(k)?;
+    if t.kind != TokenKind::Word {
+        return None;
+    }
+    let entries = lookup(lex, t.base())?;
+    let next = tokens.get(k + 1).filter(|n| n.kind == TokenKind::Word).map(|n| n.base());
+    for e in entries {
+        match &e.second {
+            Some(second) if next == Some(second.as_str()) => {
+                return Some(Trigger { tokens: k..k + 2, event_type: e.event_type, noun: e.noun });
+            }
+            Some(_) => {}
+            None => return Some(Trigger { tokens: k..k + 1, event_type: e.event_type, noun: e.noun }),
+        }
+    }
+    // القرار 2397: a resolution by number.
+    if t.base() == "قرار" && tokens.get(k + 1).is_some_and(|n| n.kind == TokenKind::Number) {
+        return Some(Trigger { tokens: k..k + 1, event_type: "resolution", noun: true });
+    }
+    None
+}
+
+/// Whether `base` is a one-word event noun (قمة, لقاء, انتخابات): before a
+/// four-digit number, it makes the number a year (لقاء 2019).
+pub(crate) fn is_event_noun(base: &str) -> bool {
+    events()
+        .by_first
+        .get(base)
+        .is_some_and(|es| es.iter().any(|e| e.noun && e.second.is_none()))
+}
