@@ -47,7 +47,7 @@ fn seed_000_pull_quotes_are_removed_once() {
     };
     assert_eq!(cleaned.source.title, None, "opens with a paragraph");
     let zelensky = "يريد الرئيس الأوكراني فولوديمير زيلينسكي";
-    let umerov = "برزت مؤشرات تدل على أن كييف تستعد لجولة جديدة من محادثات السلام";
+    let umerov = "تستعد لجولة جديدة من محادثات";
     assert_eq!(count_in(&cleaned.source.body, zelensky), 2);
     assert_eq!(count_in(&cleaned.text, zelensky), 1);
     assert_eq!(count_in(&cleaned.text, umerov), 1);
@@ -83,7 +83,7 @@ fn seed_000_pull_quotes_are_removed_once() {
         .paragraphs
         .iter()
         .any(|p| p.starts_with("لقد برزت مؤشرات")));
-    assert!(!cleaned.paragraphs.iter().any(|p| p.starts_with(umerov)));
+    assert!(!cleaned.paragraphs.iter().any(|p| p.starts_with("برزت مؤشرات")));
 }
 
 #[test]

@@ -842,7 +842,7 @@ fn arabic_queries_find_plain_forms() {
         .ingest_batch(vec![
             text_doc("putin", "التقى بوتين الزعيم الكوري في موسكو"),
             text_doc("china", "المحادثات السداسية بمشاركة الصين وروسيا"),
-            text_doc("year", "أول لقاء بين الزعيمين في عام 2019"),
+            text_doc("year", "عقد الاجتماع الأول في عام 2019"),
             text_doc("alef", "وقال إن الأمر انتهى"),
             text_doc("pm", "التقى رئيس الوزراء بالوفد"),
         ])
