@@ -300,7 +300,7 @@ fn text_anchor(found: &[Found]) -> Option<Day> {
         if day.year < latest_year {
             continue;
         }
-        if best.map_or(true, |b| (rank, day) > b) {
+        if best.is_none_or(|b| (rank, day) > b) {
             best = Some((rank, day));
         }
     }
@@ -671,13 +671,11 @@ impl<'a> Scan<'a> {
                     return Some(f);
                 }
             }
-            "ال" => {
-                // الـ13 من سبتمبر
-                if self.day(i + 1).is_some() {
-                    let j = if self.base(i + 2) == "من" { i + 2 } else { i + 1 };
-                    let d = self.day(i + 1)?;
-                    return self.after_day(i, j + 1, d);
-                }
+            // الـ13 من سبتمبر
+            "ال" if self.day(i + 1).is_some() => {
+                let j = if self.base(i + 2) == "من" { i + 2 } else { i + 1 };
+                let d = self.day(i + 1)?;
+                return self.after_day(i, j + 1, d);
             }
             _ => {}
         }

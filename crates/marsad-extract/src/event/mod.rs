@@ -303,7 +303,7 @@ fn actors_near(
     }
     if out.is_empty() {
         let start = st.tokens[trigger.tokens.start].span.start;
-        if let Some(x) = in_sentence.iter().filter(agent).filter(|x| x.span.end <= start).last() {
+        if let Some(x) = in_sentence.iter().filter(agent).rfind(|x| x.span.end <= start) {
             add(x.entity, &mut out);
         }
     }
@@ -403,8 +403,7 @@ fn title(
         }
         if place.is_none() {
             // The words after the trigger: قمة روسية كورية شمالية.
-            let mut taken = 0;
-            for t in &st.tokens[trigger.tokens.end..] {
+            for (taken, t) in st.tokens[trigger.tokens.end..].iter().enumerate() {
                 if taken == 4
                     || t.kind == TokenKind::Punct
                     || t.span.start < date_span.end && t.span.end > date_span.start
@@ -415,7 +414,6 @@ fn title(
                 }
                 out.push(' ');
                 out.push_str(&crate::display_name(&text[t.span.clone()]));
-                taken += 1;
             }
         }
     } else {
@@ -560,7 +558,7 @@ fn supply_parties(text: &str, ms: &[&Mention], trigger: &Range<usize>, noun: boo
     let clause_start = text[..trigger.start]
         .rfind([',', '،', '؛', ';', ':', '.'])
         .map_or(0, |i| i + 1);
-    let before_in_clause = ms.iter().filter(|m| m.span.end <= trigger.start && m.span.start >= clause_start).last();
+    let before_in_clause = ms.iter().rfind(|m| m.span.end <= trigger.start && m.span.start >= clause_start);
     let first_before = ms.iter().find(|m| m.span.end <= trigger.start);
     let supplier_before = before_in_clause.or(first_before).map(|m| m.entity);
     let (a, b) = if !noun && after.len() >= 2 && after[0].entity != after[1].entity {
