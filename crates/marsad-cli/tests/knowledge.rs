@@ -3,8 +3,8 @@
 //!
 //! The seed files are plain text and, except 003_…, carry no date. A user
 //! who knows when an article was published says so; here the test gives the
-//! publication dates as metadata by ingesting the seeds as JSON Lines (each
-//! file's first line is its title), the way an analyst's export would arrive.
+//! publication dates as metadata by ingesting the seeds as JSON Lines, the
+//! way an analyst's export would arrive.
 //! The dates are fixtures of this test, not part of the project's data:
 //! 000 and 001 were published on 5 September 2023 (001: "أمس، الاثنين 4
 //! سبتمبر"), 002 after Putin's visit to Pyongyang of Wednesday 19 June 2024,
@@ -67,8 +67,7 @@ fn dated_store() -> Option<(tempfile::TempDir, PathBuf)> {
     let mut jsonl = String::new();
     for (id, date) in PUBLISHED {
         let text = std::fs::read_to_string(seeds.join(format!("{id}.txt"))).unwrap();
-        let (title, body) = text.split_once('\n').unwrap();
-        let line = serde_json::json!({ "id": id, "title": title.trim(), "date": date, "content": body });
+        let line = serde_json::json!({ "id": id, "date": date, "content": text });
         jsonl.push_str(&line.to_string());
         jsonl.push('\n');
     }
