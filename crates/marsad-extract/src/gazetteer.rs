@@ -25,6 +25,16 @@
 //! [`Gazetteer::word_flags`], so a per-token feature can see that a phrase
 //! may begin here. [`Gazetteer::longest_match`] finds the longest listed
 //! phrase starting at a token.
+//!
+//! # The article
+//!
+//! Keys drop the article, so that الصين and والصين meet. But a name listed
+//! *without* it must not match a word that has it: مصر, جدة, مالي, عدن and
+//! تويتر are names, while المالي is "financial" and الجدة "the grandmother".
+//! [`Gazetteer::token_flags`] and [`Gazetteer::longest_match_tokens`] take
+//! the tokens themselves and drop the name bits of such a match; an entry
+//! listed with the article (الكرملين) matches with or without it (the
+//! article is not written after لل).
 
 use std::sync::OnceLock;
 
@@ -103,8 +113,14 @@ pub struct Gazetteer {
     phrases: FxHashMap<String, Flags>,
     /// Flags of single words, with `*_START` bits for phrase starts.
     words: FxHashMap<String, Flags>,
+    /// Keys of name entries (places, organisations, persons) written
+    /// without the article on their first word, and never with it.
+    bare: rustc_hash::FxHashSet<String>,
     max_words: usize,
 }
+
+/// The bits of a name list, cleared by the article rule.
+const NAME_BITS: Flags = PLACE | ORGANIZATION | PERSON;
 
 /// The compiled-in gazetteer.
 pub fn gazetteer() -> &'static Gazetteer {
@@ -142,8 +158,10 @@ impl Gazetteer {
         let mut g = Gazetteer {
             phrases: FxHashMap::default(),
             words: FxHashMap::default(),
+            bare: Default::default(),
             max_words: 1,
         };
+        let mut with_article = rustc_hash::FxHashSet::default();
         for file in FILES {
             for line in file.text.lines() {
                 let line = line.trim();
@@ -151,9 +169,63 @@ impl Gazetteer {
                     continue;
                 }
                 g.insert(line, file.flags);
+                if file.flags & NAME_BITS != 0 {
+                    let first = marsad_text::tokenize(line).into_iter().next();
+                    let key = phrase_key(line);
+                    match first {
+                        Some(t) if t.segmentation.article => {
+                            with_article.insert(key);
+                        }
+                        Some(_) => {
+                            g.bare.insert(key);
+                        }
+                        None => {}
+                    }
+                }
             }
         }
+        g.bare.retain(|k| !with_article.contains(k));
         g
+    }
+
+    /// [`Gazetteer::word_flags`] of a token, with the article rule (see
+    /// the module docs): a bare-listed name does not match a word with the
+    /// article.
+    pub fn token_flags(&self, token: &marsad_text::Token) -> Flags {
+        let key = word_key(token);
+        let flags = self.word_flags(key);
+        if flags & NAME_BITS != 0 && token.segmentation.article && self.bare.contains(key) {
+            flags & !NAME_BITS
+        } else {
+            flags
+        }
+    }
+
+    /// [`Gazetteer::longest_match`] over tokens, with the article rule
+    /// applied to the first word. `keys[i]` must be `word_key(&tokens[i])`.
+    pub fn longest_match_tokens(
+        &self,
+        tokens: &[marsad_text::Token],
+        keys: &[&str],
+    ) -> Option<(usize, Flags)> {
+        let first = tokens.first()?;
+        if !first.segmentation.article {
+            return self.longest_match(keys);
+        }
+        // Try ever shorter prefixes until one is not a bare-listed name.
+        let mut limit = keys.len();
+        while limit > 0 {
+            let (n, flags) = self.longest_match(&keys[..limit])?;
+            if flags & NAME_BITS == 0 || !self.bare.contains(&keys[..n].join(" ")) {
+                return Some((n, flags));
+            }
+            let rest = flags & !NAME_BITS;
+            if rest != 0 {
+                return Some((n, rest));
+            }
+            limit = n - 1;
+        }
+        None
     }
 
     fn insert(&mut self, entry: &str, flags: Flags) {
@@ -230,6 +302,23 @@ mod tests {
         let (n, f) = g.longest_match(&keys).expect("listed");
         assert_eq!(n, 2);
         assert!(f & PLACE != 0);
+    }
+
+    #[test]
+    fn bare_names_do_not_match_words_with_the_article() {
+        let g = gazetteer();
+        let flags = |w: &str| {
+            let t = &marsad_text::tokenize(w)[0];
+            g.token_flags(t) & NAME_BITS
+        };
+        assert_ne!(flags("مصر"), 0);
+        assert_ne!(flags("لمصر"), 0);
+        assert_eq!(flags("المصر"), 0);
+        assert_ne!(flags("الصين"), 0);
+        assert_ne!(flags("والصين"), 0);
+        let toks = marsad_text::tokenize("المالي");
+        let keys: Vec<&str> = toks.iter().map(word_key).collect();
+        assert!(g.longest_match_tokens(&toks, &keys).is_none_or(|(_, f)| f & NAME_BITS == 0));
     }
 
     #[test]

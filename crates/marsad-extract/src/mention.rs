@@ -67,6 +67,13 @@ use crate::{display_name, EntityType, LocalEntity, Mention};
 
 /// Korean (and Chinese) family names, written first: in كيم جونغ أون the
 /// family name is كيم, and a lone كيم abbreviates the full name.
+/// Words that link the parts of an Arabic name (normalized): بن, بنت, ابن
+/// (son/daughter of), آل (family of; normalized ال).
+const NASAB_LINKS: &[&str] = &["بن", "بنت", "ابن", "ال"];
+/// Words that begin a compound given name whose second word takes the
+/// article (عبد الله, أبو الغيط).
+const COMPOUND_HEADS: &[&str] = &["عبد", "ابو", "ابي", "ام"];
+
 const FAMILY_FIRST: &[&str] = &["كيم", "يون", "مون", "بارك", "لي", "تشوي", "شي", "هان", "ري", "جانغ"];
 
 /// Words that follow a title but are not names (أمريكي سابق, بارز).
@@ -164,6 +171,13 @@ pub(crate) fn skeleton_into(word: &str, out: &mut String) {
 /// Which word of a person's name is the family name: the first for the
 /// Korean/Chinese order (كيم جونغ أون), else the last.
 pub(crate) fn family_word<'a>(words: &[&'a str]) -> Option<&'a str> {
+    // An Arabic nasab (محمد بن سلمان): the word after بن is the father's
+    // name, not a surname, so a lone سلمان is not this man. With a family
+    // name (سلمان بن عبدالعزيز آل سعود) the lone family name is still too
+    // wide (every prince is آل سعود): no family word at all.
+    if words.len() >= 2 && words.iter().any(|w| NASAB_LINKS.contains(w)) {
+        return None;
+    }
     match words {
         [] => None,
         [w] => Some(w),
@@ -239,7 +253,7 @@ impl<'a> Ctx<'a> {
             let stop = t.kind == TokenKind::Word && (is_stopword(&t.normalized) || is_stopword(key));
             tk.push(Tk {
                 key,
-                flags: if t.kind == TokenKind::Punct { 0 } else { gaz.word_flags(key) },
+                flags: if t.kind == TokenKind::Punct { 0 } else { gaz.token_flags(t) },
                 kind: t.kind,
                 punct,
                 split: t.segmentation.is_split(),
@@ -334,7 +348,7 @@ impl<'a> Ctx<'a> {
         while end < self.len() && end - i < 8 && self.tk[end].punct.is_none() {
             end += 1;
         }
-        self.gaz.longest_match(&self.keys[i..end])
+        self.gaz.longest_match_tokens(&self.tokens[i..end], &self.keys[i..end])
     }
 
     /// Whether token `i` could be a word of a name (not a function word,
@@ -406,6 +420,9 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let second = (j + 1..end).find(|&k| !is_initial(&self.tokens[k]) && self.tk[k].punct.is_none())?;
+        if self.nasab_link(second) {
+            return Some((end, true));
+        }
         if FAMILY_FIRST.contains(&self.tk[j].key) {
             let all = (j..end).all(|k| self.tk[k].punct.is_some() || self.foreign_looking(k) || self.tk[k].key.chars().count() <= 4 && self.proper_looking(k));
             return (words == 3 && all && self.closed_after(end)).then_some((end, true));
@@ -427,7 +444,29 @@ impl<'a> Ctx<'a> {
     fn name_run(&self, i: usize, max: usize) -> (usize, usize) {
         let mut j = i;
         let mut words = 0;
-        while words < max && j < self.len() {
+        while j < self.len() {
+            // A nasab link (بن, بنت, آل) between name words: محمد بن سلمان
+            // بن عبدالعزيز آل سعود is one name, however long.
+            if words > 0 && self.nasab_link(j) {
+                match self.nasab_next(j + 1) {
+                    Some(next) => {
+                        j = next;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            if words >= max {
+                break;
+            }
+            // A compound given name (عبد الله) is one word of the name.
+            if COMPOUND_HEADS.contains(&self.tokens[j].normalized.as_str())
+                && self.tk.get(j + 1).is_some_and(|n| n.kind == TokenKind::Word)
+            {
+                j += 2;
+                words += 1;
+                continue;
+            }
             if self.name_word(j, j == i) {
                 j += 1;
                 words += 1;
@@ -445,6 +484,28 @@ impl<'a> Ctx<'a> {
             break;
         }
         (j, words)
+    }
+
+    /// Whether token `i` is a word linking the parts of an Arabic name.
+    fn nasab_link(&self, i: usize) -> bool {
+        let Some(t) = self.tk.get(i) else { return false };
+        t.kind == TokenKind::Word && !t.split && NASAB_LINKS.contains(&self.tokens[i].normalized.as_str())
+    }
+
+    /// After a nasab link, where the linked name ends: one name word, or a
+    /// compound (عبد الله, عبد العزيز). `None` if no name follows.
+    fn nasab_next(&self, i: usize) -> Option<usize> {
+        let t = self.tk.get(i)?;
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        let w = self.tokens[i].normalized.as_str();
+        if COMPOUND_HEADS.contains(&w) {
+            let n = self.tk.get(i + 1)?;
+            // The second word takes the article (الله, العزيز, الغيط).
+            return (n.kind == TokenKind::Word && n.punct.is_none()).then_some(i + 2);
+        }
+        self.name_word(i, false).then_some(i + 1)
     }
 
     /// Whether the token after `end` closes a name (punctuation, end of text,
@@ -538,6 +599,23 @@ impl<'a> Ctx<'a> {
 
     /// A name starting at `j` after a title: `(tokens, strong)`.
     fn name_after_title(&self, j: usize, after_comma: bool) -> Option<(Range<usize>, bool)> {
+        let (r, strong) = self.name_after_title_start(j, after_comma)?;
+        Some((j..self.extend_nasab(r.end), strong))
+    }
+
+    /// Extends a name ending at `end` over nasab links (… بن عبدالعزيز آل
+    /// سعود).
+    fn extend_nasab(&self, mut end: usize) -> usize {
+        while self.nasab_link(end) {
+            match self.nasab_next(end + 1) {
+                Some(next) => end = next,
+                None => break,
+            }
+        }
+        end
+    }
+
+    fn name_after_title_start(&self, j: usize, after_comma: bool) -> Option<(Range<usize>, bool)> {
         if j >= self.len() {
             return None;
         }
@@ -1109,7 +1187,11 @@ fn group(cx: &Ctx<'_>, cands: Vec<Cand>, sentences: &[Range<usize>]) -> (Vec<Loc
             Some(k) => group_of[ci] = Some(format!("P:{k}")),
             None => {
                 let recurring = single_count.get(&w).copied().unwrap_or(0) >= 2;
-                if c.strong || recurring && by_given.get(&w).is_none() {
+                // A given name alone (محمد, سعود) names nobody in particular:
+                // it is kept only with a title (الملك سلمان).
+                let own = cx.tk[c.tokens.start].flags & ((1 << START_SHIFT) - 1);
+                let bare_given = own & FIRST_NAME != 0 && own & PERSON == 0;
+                if c.strong || recurring && by_given.get(&w).is_none() && !bare_given {
                     group_of[ci] = Some(format!("P:{w}"));
                 } else {
                     keep[ci] = false;
@@ -1226,6 +1308,16 @@ mod tests {
         assert_eq!(key("ترامب"), key("ترمب"));
         assert_ne!(key("زيلينسكي"), key("زيلينسكا"));
         assert_ne!(key("اون"), key("ايل"));
+    }
+
+    #[test]
+    fn arabic_names_with_nasab_are_whole_and_apart() {
+        let (es, _) = run("وقال خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود إن المملكة ماضية في الإصلاح. واستقبل ولي العهد الأمير محمد بن سلمان في الرياض وفدا. وحضر الأمير خالد بن عبد الله اللقاء.");
+        let salman = person(&es, "سلمان بن عبدالعزيز آل سعود").expect("king");
+        assert!(salman.roles.iter().any(|r| r.contains("الملك")), "{salman:?}");
+        let mbs = person(&es, "محمد بن سلمان").expect("crown prince");
+        assert_eq!(mbs.mentions, 1, "the king's name is not the prince's: {es:?}");
+        assert!(person(&es, "خالد بن عبد الله").is_some(), "{es:?}");
     }
 
     #[test]
