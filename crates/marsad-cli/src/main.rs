@@ -116,8 +116,8 @@ enum Command {
         /// Only quotes from this document.
         #[arg(long)]
         doc: Option<String>,
-        /// How many to show; 0 for all.
-        #[arg(long, short = 'n', default_value_t = 0)]
+        /// How many to show (in date order); 0 for all.
+        #[arg(long, short = 'n', default_value_t = 100)]
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
@@ -288,6 +288,7 @@ fn limit_of(n: usize) -> Option<usize> {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -485,6 +486,18 @@ fn chrono_like_day(d: &str) -> bool {
         && b[4] == b'-'
         && b[7] == b'-'
         && d.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// `marsad entities | head` should stop quietly when `head` has read enough,
+/// as Unix tools do, not panic on the closed pipe: Rust ignores SIGPIPE by
+/// default, so restore the default action.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists;
+    // setting a signal's disposition to SIG_DFL has no other precondition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 fn open_store(data: &std::path::Path) -> Result<Store> {

@@ -67,6 +67,15 @@ use crate::{display_name, EntityType, LocalEntity, Mention};
 
 /// Korean (and Chinese) family names, written first: in كيم جونغ أون the
 /// family name is كيم, and a lone كيم abbreviates the full name.
+/// Capitalized English words of page furniture that are not names ("Next
+/// Previous", "Read More", "Share This") — saved pages are full of them.
+const LATIN_NOT_NAMES: &[&str] = &[
+    "next", "previous", "prev", "read", "more", "share", "this", "home", "click", "here", "comments",
+    "comment", "print", "email", "video", "photo", "photos", "related", "tags", "source", "posted",
+    "by", "on", "page", "top", "back", "menu", "search", "login", "subscribe", "follow", "like",
+    "tweet", "facebook", "twitter", "whatsapp", "news", "breaking", "update", "updated", "view",
+];
+
 /// Words that link the parts of an Arabic name (normalized): بن, بنت, ابن
 /// (son/daughter of), آل (family of; normalized ال).
 const NASAB_LINKS: &[&str] = &["بن", "بنت", "ابن", "ال"];
@@ -357,6 +366,11 @@ impl<'a> Ctx<'a> {
     fn name_word(&self, i: usize, first: bool) -> bool {
         let Some(t) = self.tk.get(i) else { return false };
         if t.kind != TokenKind::Word || t.stop || t.article {
+            return false;
+        }
+        // بن, آل link the parts of a name; they do not begin one (بن
+        // سلمان is the tail of a name cut by a title, not a name).
+        if first && self.nasab_link(i) && t.flags & PERSON == 0 {
             return false;
         }
         if t.split && !first {
@@ -980,7 +994,12 @@ fn latin_name(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
     let paren = i > 0 && cx.tk[i - 1].punct == Some('(');
     if media || first == "The" {
         push(cx, out, i..end, EntityType::Organization, None, true, false);
-    } else if (2..=3).contains(&(end - i)) && end == j && !preceded_by_latin && !paren {
+    } else if (2..=3).contains(&(end - i))
+        && end == j
+        && !preceded_by_latin
+        && !paren
+        && !(i..end).any(|k| LATIN_NOT_NAMES.contains(&cx.text[cx.tokens[k].span.clone()].to_ascii_lowercase().as_str()))
+    {
         push(cx, out, i..end, EntityType::Person, None, true, false);
     }
     j

@@ -116,8 +116,12 @@ pub const MIGRATIONS: &[Migration] = &[
                 sentence      TEXT NOT NULL,
                 "start"       INTEGER NOT NULL,
                 "end"         INTEGER NOT NULL,
+                doc_date      TEXT,
                 PRIMARY KEY (doc_id, seq)
             );
+            -- Quotes are listed in date order: keep the document's date here
+            -- so that a page of them is an index range, not a sort of all.
+            CREATE INDEX doc_quotes_order ON doc_quotes(doc_date, doc_id, seq);
             CREATE TABLE doc_events (
                 doc_id  TEXT NOT NULL,
                 seq     INTEGER NOT NULL,

@@ -708,7 +708,7 @@ fn write_batch(
                     removal.span.end as i64,
                 ])?;
             }
-            views::write_analysis(&tx, id, &doc.text, &analyzed.analysis)?;
+            views::write_analysis(&tx, id, src.date.as_deref(), &doc.text, &analyzed.analysis)?;
             if replacing {
                 forget_stale_duplicates.execute([id, hash])?;
                 report.replaced.push(id.to_string());

@@ -81,6 +81,7 @@ pub fn analyze(doc: &CleanDocument) -> DocumentAnalysis {
 pub(crate) fn write_analysis(
     db: &Connection,
     id: &str,
+    date: Option<&str>,
     text: &str,
     analysis: &DocumentAnalysis,
 ) -> Result<(), StoreError> {
@@ -126,8 +127,8 @@ pub(crate) fn write_analysis(
     {
         let mut add = db.prepare_cached(
             r#"INSERT INTO doc_quotes (doc_id, seq, speaker_local, speaker_text, speaker_key, speaker_kind,
-                   text, direct, verb, continuation, sentence, "start", "end")
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"#,
+                   text, direct, verb, continuation, sentence, "start", "end", doc_date)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"#,
         )?;
         for (seq, q) in analysis.quotes.iter().enumerate() {
             let sentence = analysis
@@ -150,6 +151,7 @@ pub(crate) fn write_analysis(
                 sentence,
                 q.span.start as i64,
                 q.span.end as i64,
+                date,
             ])?;
         }
     }
@@ -781,7 +783,6 @@ impl Store {
             r#"FROM doc_quotes q
                LEFT JOIN entity_docs ed ON ed.doc_id = q.doc_id AND ed.local = q.speaker_local
                LEFT JOIN entities e ON e.id = ed.entity_id
-               LEFT JOIN documents d ON d.id = q.doc_id
                {filter_sql}"#
         );
         let mut quotes = Vec::new();
@@ -789,7 +790,7 @@ impl Store {
         let sql = format!(
             r#"SELECT e.id, e.name, q.speaker_text, q.speaker_kind, q.text, q.direct, q.continuation,
                       q.verb, q.doc_id, q.sentence, q."start", q."end"
-               {base} ORDER BY d.date, q.doc_id, q.seq LIMIT {limit} OFFSET {}"#,
+               {base} ORDER BY q.doc_date, q.doc_id, q.seq LIMIT {limit} OFFSET {}"#,
             filter.offset
         );
         let mut rows_out = Vec::new();
@@ -817,8 +818,13 @@ impl Store {
             }
         }
         quotes.extend(rows_out);
+        let count_sql = if clauses.is_empty() {
+            "SELECT COUNT(*) FROM doc_quotes".to_owned()
+        } else {
+            format!("SELECT COUNT(*) {base}")
+        };
         let total: i64 = self.db.query_row(
-            &format!("SELECT COUNT(*) {base}"),
+            &count_sql,
             rusqlite::params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
@@ -1020,8 +1026,8 @@ impl Store {
             }
             let analyses = analyze_parallel(&loaded);
             let tx = self.db.transaction()?;
-            for ((id, text, _, _), analysis) in loaded.iter().zip(&analyses) {
-                write_analysis(&tx, id, text, analysis)?;
+            for ((id, text, _, date), analysis) in loaded.iter().zip(&analyses) {
+                write_analysis(&tx, id, date.as_deref(), text, analysis)?;
             }
             tx.commit()?;
             progress((n * 500 + chunk.len()).min(total), total);

@@ -99,11 +99,32 @@ pub fn name_key(name: &str) -> String {
 fn key_words(name: &str) -> Vec<String> {
     let tokens = marsad_text::tokenize(name);
     let words = tokens.iter().filter(|t| t.kind != TokenKind::Punct).count();
-    tokens
+    let kept: Vec<&marsad_text::Token> = tokens
         .iter()
         .filter(|t| t.kind != TokenKind::Punct)
         .filter(|t| words == 1 || !(t.kind == TokenKind::Word && t.normalized.chars().count() == 1))
-        .map(|t| match t.kind {
+        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(kept.len());
+    let mut i = 0;
+    while i < kept.len() {
+        // A compound given name is one word however it is spaced:
+        // عبد العزيز = عبدالعزيز, أبو الغيط = أبوالغيط.
+        let w = kept[i].normalized.as_str();
+        if kept.len() > 1 && matches!(w, "عبد" | "ابو") {
+            if let Some(next) = kept.get(i + 1).filter(|t| t.kind == TokenKind::Word) {
+                out.push(format!("{w}{}", next.normalized));
+                i += 2;
+                continue;
+            }
+        }
+        out.push(key_word(kept[i]));
+        i += 1;
+    }
+    out
+}
+
+fn key_word(t: &marsad_text::Token) -> String {
+    match t.kind {
             // Names arrive without clitics (the mention layer strips them),
             // so only the article is dropped: segmenting would split
             // transliterations that start with a clitic letter (كرملين is
@@ -116,8 +137,42 @@ fn key_words(name: &str) -> Vec<String> {
                 }
             }
             _ => word_key(t).to_lowercase(),
-        })
-        .collect()
+    }
+}
+
+/// Links inside an Arabic nasab, as skeleton words: بن, بنت, ابن, آل.
+const NASAB: &[&str] = &["بن", "بنت", "ابن", "ال"];
+
+/// Aliases among person keys with a nasab: a shorter chain that begins a
+/// longer one names the same man (محمد بن سلمان = محمد بن سلمان بن
+/// عبدالعزيز = … آل سعود) when every longer chain it begins is one line
+/// (each a prefix of the longest). Two different lines (محمد بن سلمان بن
+/// عبدالعزيز and محمد بن سلمان بن خالد) leave it alone.
+fn nasab_aliases<'a>(keys: impl Iterator<Item = &'a str>) -> FxHashMap<String, String> {
+    let mut supers: FxHashMap<String, Vec<&'a str>> = FxHashMap::default();
+    for key in keys {
+        let words: Vec<&str> = key.split(' ').collect();
+        if words.len() < 3 || !words.iter().any(|w| NASAB.contains(w)) {
+            continue;
+        }
+        for k in 3..words.len() {
+            if NASAB.contains(&words[k - 1]) || !NASAB.contains(&words[1]) {
+                continue;
+            }
+            supers.entry(words[..k].join(" ")).or_default().push(key);
+        }
+    }
+    let mut alias = FxHashMap::default();
+    for (prefix, mut longer) in supers {
+        longer.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        longer.dedup();
+        let longest = longer[0];
+        let one_line = longer.iter().all(|k| longest == *k || longest.starts_with(&format!("{k} ")));
+        if one_line {
+            alias.insert(prefix, longest.to_owned());
+        }
+    }
+    alias
 }
 
 /// Stable id of an entity: a type letter and a hash of its canonical name's
@@ -235,6 +290,12 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
         let (d1, m1, _) = ranked[1];
         (d0 >= 2 * d1.max(1) && m0 >= 2 * m1.max(1)).then_some(k0)
     };
+    let aliases = nasab_aliases(
+        infos
+            .iter()
+            .filter(|((ty, _), _)| *ty == EntityType::Person)
+            .map(|(_, info)| info.key.as_str()),
+    );
     // Cluster key of every local entity.
     let mut clusters: FxHashMap<(EntityType, &str), Cluster<'_>> = FxHashMap::default();
     let mut assignment_keys: Vec<Vec<(EntityType, &str)>> = Vec::with_capacity(docs.len());
@@ -246,6 +307,11 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
             if e.entity_type == EntityType::Person && info.words == 1 {
                 if let Some(t) = target_of_single(key) {
                     key = t;
+                }
+            }
+            if e.entity_type == EntityType::Person {
+                if let Some(full) = aliases.get(key) {
+                    key = full.as_str();
                 }
             }
             let ck = (e.entity_type, key);
@@ -336,6 +402,27 @@ mod tests {
             roles: vec![],
             mentions,
         }
+    }
+
+    #[test]
+    fn nasab_chains_merge_along_one_line_only() {
+        let docs = [
+            vec![local("سلمان بن عبدالعزيز آل سعود", 2)],
+            vec![local("سلمان بن عبد العزيز", 1)],
+            vec![local("محمد بن سلمان", 1), local("محمد بن سلمان بن عبدالعزيز", 1)],
+            vec![local("خالد بن فيصل بن عبدالعزيز", 1), local("خالد بن فيصل بن تركي", 1), local("خالد بن فيصل", 1)],
+        ];
+        let input: Vec<DocEntities> = docs.iter().enumerate().map(|(i, e)| DocEntities { doc: ["a", "b", "c", "d"][i], entities: e }).collect();
+        let r = resolve_entities(&input);
+        let names: Vec<&str> = r.entities.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(r.assignment[0][0], r.assignment[1][0], "{names:?}");
+        assert_eq!(r.entities[r.assignment[0][0]].name, "سلمان بن عبدالعزيز آل سعود");
+        assert_eq!(r.assignment[2][0], r.assignment[2][1]);
+        assert_ne!(r.assignment[2][0], r.assignment[0][0], "the son is not the father");
+        // Two lines: the short form stays apart from both.
+        assert_ne!(r.assignment[3][0], r.assignment[3][1]);
+        assert_ne!(r.assignment[3][2], r.assignment[3][0]);
+        assert_ne!(r.assignment[3][2], r.assignment[3][1]);
     }
 
     #[test]

@@ -14,8 +14,8 @@
 //!   name persons (at least two shared, or the smaller side's only one, so
 //!   that Putin–Erdogan and Putin–Kim on one day stay apart), else
 //!   organisations and countries — or the same place. An event with nothing
-//!   to compare is compatible with anything; it joins the only candidate
-//!   there is, and stays alone when there are several to choose from.
+//!   to compare joins the only candidate there is, and stays alone when
+//!   there are none or several to choose from.
 //!
 //! # How
 //!
@@ -237,17 +237,15 @@ pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
                 list.push(i);
             }
         }
-        // Loose events: into the only named cluster, else with their own type.
+        // Loose events: into the only named cluster, else alone. Two loose
+        // events of one type and date share nothing but the type ("an
+        // agreement this year"): uniting them would invent a story.
         let mut roots: Vec<usize> = members.iter().filter(|&&i| !items[i].who.loose()).map(|&i| uf.find(i)).collect();
         roots.sort_unstable();
         roots.dedup();
-        let mut by_type: FxHashMap<&str, usize> = FxHashMap::default();
-        for &i in members.iter().filter(|&&i| items[i].who.loose()) {
-            if roots.len() == 1 {
+        if roots.len() == 1 {
+            for &i in members.iter().filter(|&&i| items[i].who.loose()) {
                 uf.union(i, roots[0]);
-            } else {
-                let first = *by_type.entry(items[i].event.event_type.as_str()).or_insert(i);
-                uf.union(i, first);
             }
         }
     }

@@ -160,6 +160,18 @@ fn distance(tokens: &[Token], a: &Range<usize>, b: &Range<usize>) -> usize {
             .sum::<usize>()
 }
 
+/// "This year" (هذا العام, العام الجاري): true of half of all news, it
+/// dates nothing in particular, so it makes no event.
+fn is_current_year(m: &DateMention) -> bool {
+    if !m.relative || m.granularity != crate::Granularity::Year {
+        return false;
+    }
+    let key = marsad_text::normalize_key(&m.text);
+    ["هذا العام", "هذه السنة", "هذا الع", "الجاري", "الحالي", "الحاليه", "الحالية"]
+        .iter()
+        .any(|w| key.contains(w))
+}
+
 /// Finds the events of a document.
 pub fn extract(
     text: &str,
@@ -196,7 +208,7 @@ pub fn extract(
         let mut pairs: Vec<(usize, usize, usize)> = Vec::new(); // (date, trigger, distance)
         for di in sentence_dates {
             let m = &dates[di];
-            if m.value.is_none() || m.span.end > text.len() {
+            if m.value.is_none() || m.span.end > text.len() || is_current_year(m) {
                 continue;
             }
             let dt = st.index_at(m.span.start)..st.index_at(m.span.end);
