@@ -1053,3 +1053,118 @@ fn seeds_search_for_peskov() {
         assert!(!hit.title.is_empty());
     }
 }
+
+mod views {
+    //! The corpus views over analyses written at ingest, on sentences of
+    //! our own.
+    use super::*;
+    use crate::{EntityFilter, EntityLookup, QuoteFilter, TimelineFilter};
+    use marsad_extract::EntityType;
+
+    fn agency() -> CleanDocument {
+        doc(
+            "agency",
+            None,
+            Some("agency"),
+            Some("2024-03-15"),
+            "التقى الرئيس الأمريكي دونالد ترمب نظيره الفرنسي إيمانويل ماكرون في باريس أمس الخميس.\n\
+             وقال ترمب للصحفيين: \"المحادثات كانت مثمرة جدا\".\n\
+             وأضاف: \"سنلتقي مجددا قريبا\".",
+        )
+    }
+
+    fn paper() -> CleanDocument {
+        doc(
+            "paper",
+            None,
+            Some("paper"),
+            Some("2024-03-16"),
+            "عقد الرئيس ترامب قمة مع الرئيس إيمانويل ماكرون في باريس يوم 14 مارس 2024.\n\
+             وأكد ماكرون أن العلاقات بين البلدين متينة.",
+        )
+    }
+
+    #[test]
+    fn entities_quotes_and_timeline_across_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.ingest_batch(vec![agency(), paper()]).unwrap();
+        assert!(!store.views_current().unwrap());
+        store.ensure_views().unwrap();
+        assert!(store.views_current().unwrap());
+
+        let persons = store
+            .entities(&EntityFilter { entity_type: Some(EntityType::Person), ..Default::default() })
+            .unwrap();
+        let trump: Vec<_> = persons.entities.iter().filter(|e| e.name.contains("ترمب") || e.name.contains("ترامب")).collect();
+        assert_eq!(trump.len(), 1, "{:#?}", persons.entities);
+        assert_eq!(trump[0].docs, vec!["agency".to_string(), "paper".to_string()]);
+        assert!(trump[0].variants.iter().any(|v| v.contains("ترامب")));
+        assert!(persons.entities.iter().any(|e| e.name == "إيمانويل ماكرون"));
+        let paris = store.entities(&EntityFilter { name: Some("باريس".into()), ..Default::default() }).unwrap();
+        assert_eq!(paris.entities[0].entity_type, EntityType::Place);
+
+        // Quotes: the continuation carries the speaker; lookup by any spelling.
+        let quotes = store.quotes(&QuoteFilter { speaker: Some("ترامب".into()), ..Default::default() }).unwrap();
+        let direct: Vec<_> = quotes.quotes.iter().filter(|q| q.direct).collect();
+        assert_eq!(direct.len(), 2, "{:#?}", quotes.quotes);
+        assert!(direct.iter().any(|q| q.continuation && q.text == "سنلتقي مجددا قريبا"));
+        assert!(direct.iter().all(|q| q.speaker.as_ref().is_some_and(|s| s.id == trump[0].id)));
+
+        // One meeting on 14 March 2024, told by both.
+        let timeline = store.timeline(&TimelineFilter::default()).unwrap();
+        let march: Vec<_> = timeline.iter().filter(|e| e.date == "2024-03-14").collect();
+        assert_eq!(march.len(), 1, "{timeline:#?}");
+        assert_eq!(march[0].docs, vec!["agency".to_string(), "paper".to_string()]);
+        assert!(store
+            .timeline(&TimelineFilter { from: Some("2025".into()), ..Default::default() })
+            .unwrap()
+            .is_empty());
+
+        match store.entity("ترمب").unwrap() {
+            EntityLookup::Found(p) => {
+                assert_eq!(p.documents.len(), 2);
+                assert!(p.neighbours.iter().any(|n| n.name == "إيمانويل ماكرون"));
+                assert!(!p.events.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        let graph = store.graph(&Default::default()).unwrap();
+        assert!(graph.edges.iter().any(|e| e.kinds.contains(&"met".to_string())), "{graph:#?}");
+    }
+
+    #[test]
+    fn replacing_a_document_replaces_its_analysis() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.ingest_batch(vec![agency(), paper()]).unwrap();
+        let mut changed = paper();
+        changed.text = "وصل المستشار الألماني أولاف شولتس إلى روما.".into();
+        changed.content_hash = "changed".into();
+        store.ingest_batch(vec![changed]).unwrap();
+        store.ensure_views().unwrap();
+        let all = store.entities(&EntityFilter::default()).unwrap();
+        let trump = all.entities.iter().find(|e| e.name.contains("ترمب")).unwrap();
+        assert_eq!(trump.docs, vec!["agency".to_string()]);
+        assert!(all.entities.iter().any(|e| e.name == "أولاف شولتس"), "{:#?}", all.entities);
+        let analysis = store.analysis("paper").unwrap().unwrap();
+        assert!(analysis.quotes.is_empty());
+        assert!(!analysis.sentences.is_empty());
+    }
+
+    #[test]
+    fn reanalyze_rebuilds_from_stored_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.ingest_batch(vec![agency(), paper()]).unwrap();
+        // Simulate documents stored by an older version: analyses gone.
+        store.db.execute_batch("DELETE FROM analyses; DELETE FROM doc_entities; DELETE FROM doc_quotes;").unwrap();
+        assert_eq!(store.stale_analyses().unwrap(), 2);
+        let mut seen = Vec::new();
+        assert_eq!(store.reanalyze(false, |done, total| seen.push((done, total))).unwrap(), 2);
+        assert_eq!(seen.last(), Some(&(2, 2)));
+        assert_eq!(store.stale_analyses().unwrap(), 0);
+        assert!(store.views_current().unwrap());
+        assert!(!store.quotes(&QuoteFilter::default()).unwrap().quotes.is_empty());
+    }
+}
