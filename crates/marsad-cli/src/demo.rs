@@ -37,6 +37,9 @@ struct DemoReport {
     ingest: pipeline::IngestSummary,
     stats: marsad_store::Stats,
     searches: Vec<(String, marsad_store::SearchResults)>,
+    entities: marsad_store::EntityList,
+    quotes: marsad_store::QuoteList,
+    timeline: Vec<marsad_store::marsad_extract::corpus::TimelineEntry>,
 }
 
 pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
@@ -63,12 +66,18 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
         searches.push((query.to_string(), results));
     }
 
+    let entities = store.entities(&marsad_store::EntityFilter { limit: Some(8), ..Default::default() })?;
+    let quotes = store.quotes(&marsad_store::QuoteFilter { limit: Some(3), ..Default::default() })?;
+    let timeline = store.timeline(&Default::default())?;
     if json {
         render::print_json(&DemoReport {
             data: data.display().to_string(),
             ingest: summary,
             stats,
             searches,
+            entities,
+            quotes,
+            timeline,
         })?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -83,6 +92,16 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
         println!("$ marsad --data {} search '{query}'", data.display());
         render::search_results(query, results);
     }
+    let d = data.display();
+    println!();
+    println!("$ marsad --data {d} entities -n 8");
+    render::entities(&entities, 0);
+    println!();
+    println!("$ marsad --data {d} quotes -n 3");
+    render::quotes(&quotes);
+    println!();
+    println!("$ marsad --data {d} timeline");
+    render::timeline(&timeline);
     println!();
     println!("Next: see what cleaning removed from an article:");
     println!("  marsad --data {} doc 2026-03-02_al-sabah", data.display());

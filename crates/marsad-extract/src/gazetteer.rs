@@ -33,8 +33,9 @@
 //! تويتر are names, while المالي is "financial" and الجدة "the grandmother".
 //! [`Gazetteer::token_flags`] and [`Gazetteer::longest_match_tokens`] take
 //! the tokens themselves and drop the name bits of such a match; an entry
-//! listed with the article (الكرملين) matches with or without it (the
-//! article is not written after لل).
+//! listed only with the article does not match a word without it either
+//! (هند is a woman's name, الهند is India); the article elided after لل
+//! (للهند) counts as written.
 
 use std::sync::OnceLock;
 
@@ -116,6 +117,8 @@ pub struct Gazetteer {
     /// Keys of name entries (places, organisations, persons) written
     /// without the article on their first word, and never with it.
     bare: rustc_hash::FxHashSet<String>,
+    /// Keys of name entries written with the article, and never without.
+    articled: rustc_hash::FxHashSet<String>,
     max_words: usize,
 }
 
@@ -159,6 +162,7 @@ impl Gazetteer {
             phrases: FxHashMap::default(),
             words: FxHashMap::default(),
             bare: Default::default(),
+            articled: Default::default(),
             max_words: 1,
         };
         let mut with_article = rustc_hash::FxHashSet::default();
@@ -184,8 +188,19 @@ impl Gazetteer {
                 }
             }
         }
+        g.articled = with_article.iter().filter(|k| !g.bare.contains(*k)).cloned().collect();
         g.bare.retain(|k| !with_article.contains(k));
         g
+    }
+
+    /// Whether the article rule rejects a name match starting at `token`
+    /// for the listed phrase `key`.
+    fn article_mismatch(&self, token: &marsad_text::Token, key: &str) -> bool {
+        if token.segmentation.article {
+            self.bare.contains(key)
+        } else {
+            token.kind == marsad_text::TokenKind::Word && self.articled.contains(key)
+        }
     }
 
     /// [`Gazetteer::word_flags`] of a token, with the article rule (see
@@ -194,7 +209,7 @@ impl Gazetteer {
     pub fn token_flags(&self, token: &marsad_text::Token) -> Flags {
         let key = word_key(token);
         let flags = self.word_flags(key);
-        if flags & NAME_BITS != 0 && token.segmentation.article && self.bare.contains(key) {
+        if flags & NAME_BITS != 0 && self.article_mismatch(token, key) {
             flags & !NAME_BITS
         } else {
             flags
@@ -209,14 +224,11 @@ impl Gazetteer {
         keys: &[&str],
     ) -> Option<(usize, Flags)> {
         let first = tokens.first()?;
-        if !first.segmentation.article {
-            return self.longest_match(keys);
-        }
-        // Try ever shorter prefixes until one is not a bare-listed name.
+        // Try ever shorter prefixes until one passes the article rule.
         let mut limit = keys.len();
         while limit > 0 {
             let (n, flags) = self.longest_match(&keys[..limit])?;
-            if flags & NAME_BITS == 0 || !self.bare.contains(&keys[..n].join(" ")) {
+            if flags & NAME_BITS == 0 || !self.article_mismatch(first, &keys[..n].join(" ")) {
                 return Some((n, flags));
             }
             let rest = flags & !NAME_BITS;
@@ -315,6 +327,8 @@ mod tests {
         assert_ne!(flags("لمصر"), 0);
         assert_eq!(flags("المصر"), 0);
         assert_ne!(flags("الصين"), 0);
+        assert_ne!(flags("للهند"), 0);
+        assert_eq!(flags("هند"), 0);
         assert_ne!(flags("والصين"), 0);
         let toks = marsad_text::tokenize("المالي");
         let keys: Vec<&str> = toks.iter().map(word_key).collect();

@@ -67,6 +67,9 @@ use crate::{display_name, EntityType, LocalEntity, Mention};
 
 /// Korean (and Chinese) family names, written first: in كيم جونغ أون the
 /// family name is كيم, and a lone كيم abbreviates the full name.
+/// Weekday names (bases, normalized): الأربعاء after a name is a date.
+const WEEKDAYS: &[&str] = &["احد", "اثنين", "ثلاثاء", "اربعاء", "خميس", "جمعة", "جمعه", "سبت"];
+
 /// Capitalized English words of page furniture that are not names ("Next
 /// Previous", "Read More", "Share This") — saved pages are full of them.
 const LATIN_NOT_NAMES: &[&str] = &[
@@ -437,6 +440,9 @@ impl<'a> Ctx<'a> {
         if self.nasab_link(second) {
             return Some((end, true));
         }
+        if second == j + 1 && self.arabic_family_name(second) {
+            return Some((second + 1, true));
+        }
         if FAMILY_FIRST.contains(&self.tk[j].key) {
             let all = (j..end).all(|k| self.tk[k].punct.is_some() || self.foreign_looking(k) || self.tk[k].key.chars().count() <= 4 && self.proper_looking(k));
             return (words == 3 && all && self.closed_after(end)).then_some((end, true));
@@ -486,6 +492,13 @@ impl<'a> Ctx<'a> {
                 words += 1;
                 continue;
             }
+            // An Arabic family name with the article after a given name
+            // (سامر الحداد, هند السعدي) ends the name.
+            if words == 1 && j == i + 1 && self.tk[i].flags & FIRST_NAME != 0 && self.arabic_family_name(j) {
+                j += 1;
+                words += 1;
+                break;
+            }
             // An initial: one letter and a dot, followed by a name word.
             if words > 0
                 && is_initial(&self.tokens[j])
@@ -498,6 +511,40 @@ impl<'a> Ctx<'a> {
             break;
         }
         (j, words)
+    }
+
+    /// Whether token `i` can be an Arabic family name written with the
+    /// article (الحداد, السعدي, القحطاني): a word with the article and no
+    /// other clitic, not a function word, title, nationality, place,
+    /// organisation, weekday or other listed word.
+    fn arabic_family_name(&self, i: usize) -> bool {
+        let Some(t) = self.tk.get(i) else { return false };
+        if t.kind != TokenKind::Word || !t.article || t.stop {
+            return false;
+        }
+        let seg = &self.tokens[i].segmentation;
+        if seg.conjunction.is_some() || seg.preposition.is_some() {
+            return false;
+        }
+        let listed = PERSON_TITLE | REPORTING_VERB | SPEAKER_GROUP | NATIONALITY | ORG_HEAD | PLACE_HEAD | PLACE | ORGANIZATION;
+        if t.flags & listed != 0 {
+            return false;
+        }
+        let base = t.key;
+        // Feminine nouns and adjectives (المقررة), plurals (المفاوضات) and
+        // verbal nouns in ـاء (اللقاء) after a name are not family names;
+        // a Korean family name (كيم) is followed by given names, not these.
+        if base.ends_with('ة') || base.ends_with("ات") || base.ends_with('ء') {
+            return false;
+        }
+        if i > 0 && FAMILY_FIRST.contains(&self.tk[i - 1].key) {
+            return false;
+        }
+        base.chars().count() >= 3
+            && !NOT_NAMES.contains(&base)
+            && !WEEKDAYS.contains(&base)
+            && marsad_text::calendar::month_number(&self.tokens[i].normalized).is_none()
+            && !is_stopword(base)
     }
 
     /// Whether token `i` is a word linking the parts of an Arabic name.
@@ -1337,6 +1384,15 @@ mod tests {
         let mbs = person(&es, "محمد بن سلمان").expect("crown prince");
         assert_eq!(mbs.mentions, 1, "the king's name is not the prince's: {es:?}");
         assert!(person(&es, "خالد بن عبد الله").is_some(), "{es:?}");
+    }
+
+    #[test]
+    fn arabic_family_names_with_the_article() {
+        let (es, _) = run("وقال وزير المياه الأردني سامر الحداد للصحفيين: \"الصندوق جاهز\". وأوضحت الخبيرة الدكتورة هند السعدي أن التمويل كاف. والتقى الرئيس فلاديمير بوتين الأربعاء وفدا.");
+        let haddad = person(&es, "سامر الحداد").expect("haddad");
+        assert_eq!(haddad.roles, ["وزير المياه الأردني"]);
+        assert!(person(&es, "هند السعدي").is_some(), "{es:?}");
+        assert!(person(&es, "فلاديمير بوتين").is_some(), "{es:?}");
     }
 
     #[test]

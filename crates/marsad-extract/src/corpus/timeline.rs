@@ -116,7 +116,9 @@ enum Agreement {
 /// the smaller side's one; else organisations and countries, one shared
 /// being enough; the same place always agrees.
 fn agreement(a: &Who, b: &Who) -> Agreement {
-    let place = shared(&a.places, &b.places);
+    // A place may be named as the place of one telling and among the
+    // actors of another (اجتماعهم في العقبة / ستستضيف العقبة الاجتماع).
+    let place = shared(&a.places, &b.places) + shared(&a.places, &b.others) + shared(&a.others, &b.places);
     let score = |n: usize| Agreement::Agree(n + 2 * place);
     if !a.persons.is_empty() && !b.persons.is_empty() {
         let n = shared(&a.persons, &b.persons);
@@ -226,7 +228,7 @@ pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
         for &i in members {
             let it = &items[i];
             let w = &it.who;
-            let keys = w.persons.iter().chain(&w.others).map(|&a| a as u64).chain(w.places.iter().map(|&p| (1u64 << 32) | p as u64));
+            let keys = w.persons.iter().chain(&w.others).map(|&a| a as u64).chain(w.places.iter().map(|&p| p as u64));
             for key in keys {
                 let list = by_key.entry(key).or_default();
                 for &j in list.iter().rev().take(MAX_COMPARISONS) {

@@ -63,6 +63,12 @@ use super::wordstats::{self, WordStat};
 /// Version of the feature templates below; stored in the model file.
 pub const FEATURE_SET_VERSION: u32 = 2;
 
+/// Experiment switches (NER_X=bits), temporary.
+fn x(bit: u32) -> bool {
+    static X: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *X.get_or_init(|| std::env::var("NER_X").ok().and_then(|v| v.parse().ok()).unwrap_or(0)) & (1 << bit) != 0
+}
+
 /// Makes the token [`marsad_text::tokenize`] would make of one CoNLL word.
 ///
 /// A CoNLL word that `tokenize` would cut in several (`(د`, `2002م`) stays
@@ -181,6 +187,7 @@ const T_FREQ: u8 = 34;
 const T_ORG_HEAD_CHAIN: u8 = 35;
 const T_CHAIN_CLUSTER: u8 = 36;
 const T_CLUSTER_BIGRAM: u8 = 37;
+
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -427,7 +434,7 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
         push(FeatureHash::template(T_CLITICS).str(cur.clitics));
         push(FeatureHash::template(T_WORD_PREFIX_BASE).str(cur.clitics).str(cur.stem));
         if cur.kind == TokenKind::Word || cur.kind == TokenKind::Latin {
-            for len in 1..=3u8 {
+            for len in 1..=(if x(4) { 4u8 } else { 3 }) {
                 if let Some(p) = char_prefix(cur.base, len as usize) {
                     push(FeatureHash::template(T_PREFIX).byte(len).str(p));
                 }
@@ -451,14 +458,27 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
                 for (level, id) in [(1u8, c >> 7), (2, c >> 3), (3, c)] {
                     push(FeatureHash::template(T_CLUSTER).byte(level).u16(id as u16));
                 }
+                let c = u32::from(st.cluster2);
+                for (level, id) in [(4u8, c >> 7), (5, c >> 3), (6, c)] {
+                    push(FeatureHash::template(T_CLUSTER).byte(level).u16(id as u16));
+                }
+                if x(3) {
+                    let c = u32::from(st.cluster3);
+                    for (level, id) in [(9u8, c >> 7), (10, c >> 3), (11, c)] {
+                        push(FeatureHash::template(T_CLUSTER).byte(level).u16(id as u16));
+                    }
+                }
                 let has_article = u8::from(cur.clitics.ends_with("ال") || cur.clitics == "لل");
                 push(FeatureHash::template(T_ARTICLE_SHARE).byte(st.article));
                 push(FeatureHash::template(T_ARTICLE_SHARE).byte(st.article).byte(has_article));
                 push(FeatureHash::template(T_TITLE_SHARE).byte(st.after_title));
                 push(FeatureHash::template(T_FREQ).byte(st.log_freq / 2));
-                push(FeatureHash::template(T_TITLE_SHARE).byte(b'f').byte(st.after_first_name));
-                push(FeatureHash::template(T_TITLE_SHARE).byte(b'r').byte(st.after_reporting));
-                push(FeatureHash::template(T_TITLE_SHARE).byte(b'p').byte(st.after_place_prep));
+                if x(1) {
+                    let c = st.cluster >> 3;
+                    push(FeatureHash::template(T_CLUSTER).byte(7).u16(c).str(cur.clitics));
+                    let c = st.cluster2 >> 3;
+                    push(FeatureHash::template(T_CLUSTER).byte(8).u16(c).str(cur.clitics));
+                }
             }
             None if cur.kind == TokenKind::Word || cur.kind == TokenKind::Latin => {
                 push(FeatureHash::template(T_CLUSTER).byte(0));
@@ -491,7 +511,7 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
                     push(FeatureHash::template(T_ORG_HEAD_CHAIN).byte(dist).byte(article));
                     push(FeatureHash::template(T_ORG_HEAD_CHAIN).byte(0).byte(article));
                 }
-                if dist <= 3 {
+                if dist <= 3 && !x(8) {
                     if let Some(st) = w.stat {
                         push(FeatureHash::template(T_CHAIN_CLUSTER).byte(dist).byte(article).u16(st.cluster >> 3));
                     }
@@ -503,17 +523,33 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
             let prev_c = at(i - 1).stat.map_or(u16::MAX, |s| s.cluster >> 3);
             let cur_c = cur.stat.map_or(u16::MAX, |s| s.cluster >> 3);
             let next_c = at(i + 1).stat.map_or(u16::MAX, |s| s.cluster >> 3);
+            if !x(7) {
             push(FeatureHash::template(T_CLUSTER_BIGRAM).byte(b'l').u16(prev_c).u16(cur_c));
             push(FeatureHash::template(T_CLUSTER_BIGRAM).byte(b'r').u16(cur_c).u16(next_c));
+            }
         }
         for d in [-2isize, -1, 1, 2] {
             let ctx = at(i + d);
             let pos = d as i8 as u8;
             if let Some(st) = ctx.stat {
+                if x(5) && d.abs() == 1 {
+                    push(FeatureHash::template(T_ARTICLE_SHARE).byte(pos).byte(st.article));
+                }
+                if x(6) && d.abs() == 1 {
+                    push(FeatureHash::template(T_TITLE_SHARE).byte(pos).byte(st.after_title).byte(st.article));
+                }
                 let c = u32::from(st.cluster);
                 push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(1).u16((c >> 7) as u16));
                 if d.abs() == 1 {
                     push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(2).u16((c >> 3) as u16));
+                    push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(5).u16(st.cluster2 >> 3));
+                    if x(3) {
+                        push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(7).u16(st.cluster3 >> 3));
+                    }
+                    if x(2) {
+                        push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(3).u16(st.cluster));
+                        push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(6).u16(st.cluster2));
+                    }
                 }
             }
         }

@@ -183,6 +183,19 @@ pub enum NerError {
     Invalid(&'static str),
 }
 
+fn exp_bias() -> [f32; 4] {
+    static B: OnceLock<[f32; 4]> = OnceLock::new();
+    *B.get_or_init(|| {
+        let mut b = [0f32; 4];
+        if let Ok(v) = std::env::var("NER_BIAS") {
+            for (x, p) in b.iter_mut().zip(v.split(',')) {
+                *x = p.parse().unwrap_or(0.0);
+            }
+        }
+        b
+    })
+}
+
 /// One linear model: feature weights per tag plus tag-bigram weights.
 struct Model {
     /// Feature hashes, strictly increasing (the file order).
@@ -226,6 +239,10 @@ impl Model {
                         *s += w;
                     }
                 }
+            }
+            let b = exp_bias();
+            for t in 1..NUM_TAGS {
+                scores[t] += b[(t - 1) / 2];
             }
             buffers.emissions.push(scores);
         }
@@ -729,6 +746,11 @@ pub struct TrainOptions {
     pub folds: usize,
     /// Sentences on each side that make a CoNLL sentence's document.
     pub conll_window: usize,
+    /// Cost-augmented training: during training, a wrong tag's score is
+    /// raised by this before decoding, so the model must win by a margin.
+    pub margin: f32,
+    /// The same for `O` on a token of a gold entity (missing an entity).
+    pub miss_cost: f32,
 }
 
 impl Default for TrainOptions {
@@ -741,6 +763,8 @@ impl Default for TrainOptions {
             two_pass: true,
             folds: 5,
             conll_window: 10,
+            margin: 0.0,
+            miss_cost: 0.0,
         }
     }
 }
@@ -948,6 +972,14 @@ fn train_model(
                     let w = &emission.w[row as usize * NUM_TAGS..][..NUM_TAGS];
                     for (s, &w) in scores.iter_mut().zip(w) {
                         *s += w as f32;
+                    }
+                }
+                // Cost-augmented decoding: every wrong tag gets a head
+                // start, more so `O` on a gold entity.
+                let g = sentence.gold[i] as usize;
+                for (t, s) in scores.iter_mut().enumerate() {
+                    if t != g {
+                        *s += if g != 0 && t == 0 { options.miss_cost } else { options.margin };
                     }
                 }
                 emissions.push(scores);

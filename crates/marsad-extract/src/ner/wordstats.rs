@@ -40,6 +40,10 @@ pub struct WordStat {
     pub after_reporting: u8,
     /// Share of occurrences after في/من/إلى or with the preposition ب, 0–3.
     pub after_place_prep: u8,
+    /// A second leaf class, same method, k-means seeded differently.
+    pub cluster2: u16,
+    /// A third leaf class, from the immediate neighbours only.
+    pub cluster3: u16,
 }
 
 /// The compiled-in table, parsed once (lines that do not parse are skipped).
@@ -53,7 +57,7 @@ pub fn table() -> &'static FxHashMap<&'static str, WordStat> {
             }
             let mut f = line.split('\t');
             let Some(key) = f.next() else { continue };
-            let mut n = [0u16; 7];
+            let mut n = [0u16; 9];
             if n.iter_mut().any(|x| match f.next().and_then(|v| v.parse().ok()) {
                 Some(v) => {
                     *x = v;
@@ -74,6 +78,8 @@ pub fn table() -> &'static FxHashMap<&'static str, WordStat> {
                     after_first_name: b(n[4]),
                     after_reporting: b(n[5]),
                     after_place_prep: b(n[6]),
+                    cluster2: n[7],
+                    cluster3: n[8],
                 },
             );
         }
