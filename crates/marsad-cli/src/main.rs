@@ -333,12 +333,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let Some(record) = store.document(&id)? else {
                 anyhow::bail!("no document with id {id:?} in {}", data.display());
             };
+            let analysis = store.analysis(&id)?;
             if json {
-                render::print_json(&record)?;
+                #[derive(serde::Serialize)]
+                struct WithAnalysis<'a> {
+                    #[serde(flatten)]
+                    record: &'a marsad_store::DocumentRecord,
+                    analysis: Option<&'a marsad_store::marsad_extract::DocumentAnalysis>,
+                }
+                render::print_json(&WithAnalysis { record: &record, analysis: analysis.as_ref() })?;
             } else if raw {
                 println!("{}", store.raw(&id)?.unwrap_or_default());
             } else {
                 render::document(&record);
+                if let Some(a) = &analysis {
+                    render::document_analysis(&record.text, a);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -268,3 +268,45 @@ pub fn timeline(events: &[TimelineEntry]) {
         }
     }
 }
+
+/// What extraction found in one document: entities with roles, dates with
+/// their values, quotes with speakers, events.
+pub fn document_analysis(text: &str, a: &marsad_store::marsad_extract::DocumentAnalysis) {
+    if !a.entities.is_empty() {
+        println!();
+        println!("entities ({}):", a.entities.len());
+        for e in &a.entities {
+            let role = if e.roles.is_empty() { String::new() } else { format!("  — {}", e.roles.join(" · ")) };
+            println!("  {:<12} {:>2}×  {}{role}", e.entity_type.as_str(), e.mentions, e.name);
+        }
+    }
+    if !a.dates.is_empty() {
+        println!();
+        match &a.anchor {
+            Some(anchor) => println!("dates (article date {} from {:?}):", anchor.date, anchor.source),
+            None => println!("dates (article date unknown: relative dates left unresolved):"),
+        }
+        for d in &a.dates {
+            let value = d.value.as_deref().unwrap_or("?");
+            let end = d.end.as_deref().map(|e| format!("…{e}")).unwrap_or_default();
+            println!("  {:<12} {:<7} {}", format!("{value}{end}"), d.granularity.as_str(), d.text.trim());
+        }
+    }
+    if !a.quotes.is_empty() {
+        println!();
+        println!("quotes ({}):", a.quotes.len());
+        for q in &a.quotes {
+            let who = a.entities.get(q.speaker.unwrap_or(usize::MAX)).map_or(q.speaker_text.as_str(), |e| e.name.as_str());
+            let who = if who.is_empty() { "?" } else { who };
+            println!("  {who}: «{}»{}", shorten(&q.text, 160), if q.direct { "" } else { " (reported)" });
+        }
+    }
+    if !a.events.is_empty() {
+        println!();
+        println!("events ({}):", a.events.len());
+        for e in &a.events {
+            println!("  {:<10} {:<12} {}", e.date, e.event_type, e.title);
+        }
+    }
+    let _ = text;
+}

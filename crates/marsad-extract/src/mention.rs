@@ -70,6 +70,9 @@ use crate::{display_name, EntityType, LocalEntity, Mention};
 /// Weekday names (bases, normalized): الأربعاء after a name is a date.
 const WEEKDAYS: &[&str] = &["احد", "اثنين", "ثلاثاء", "اربعاء", "خميس", "جمعة", "جمعه", "سبت"];
 
+/// Words that place a date in its month or year (bases, normalized).
+const DATE_WORDS: &[&str] = &["اواخر", "اوائل", "اواسط", "منتصف", "مطلع", "نهاية", "بداية", "اخر", "مستهل", "غرة"];
+
 /// Capitalized English words of page furniture that are not names ("Next
 /// Previous", "Read More", "Share This") — saved pages are full of them.
 const LATIN_NOT_NAMES: &[&str] = &[
@@ -391,6 +394,10 @@ impl<'a> Ctx<'a> {
         if key.chars().count() < 2 || NOT_NAMES.contains(&key) {
             return false;
         }
+        // Dates are not names, whatever the tagger thinks (أواخر يوليو).
+        if WEEKDAYS.contains(&key) || DATE_WORDS.contains(&key) || marsad_text::calendar::month_number(key).is_some() {
+            return false;
+        }
         true
     }
 
@@ -688,11 +695,26 @@ impl<'a> Ctx<'a> {
                 return None;
             }
         }
+        // The tagger's span wins when it is a full name; a one-word span
+        // (سامر of سامر الحداد) only when the rules find nothing longer.
+        let mut tagged_weak = None;
         if let Some(&end) = self.ner_person_at.get(&j) {
             if let Some(found) = self.trim_tagged_person(j..end) {
-                return Some(found);
+                if found.1 {
+                    return Some(found);
+                }
+                tagged_weak = Some(found);
             }
         }
+        let ruled = self.name_after_title_rules(j, after_comma);
+        match (ruled, tagged_weak) {
+            (Some(r), _) if r.1 => Some(r),
+            (_, Some(t)) => Some(t),
+            (r, None) => r,
+        }
+    }
+
+    fn name_after_title_rules(&self, j: usize, after_comma: bool) -> Option<(Range<usize>, bool)> {
         let (end, words) = self.name_run(j, 3);
         if words == 0 {
             return None;
@@ -1124,10 +1146,12 @@ fn add_family_names(cx: &mut Ctx<'_>, out: &mut Vec<Cand>) {
         return;
     }
     for i in 0..cx.len() {
-        if cx.covered[i] || cx.tk[i].kind != TokenKind::Word || cx.in_role[i] || cx.tk[i].article {
+        let norm = cx.tokens[i].normalized.as_str();
+        // A family name with the article (الحداد) is found as written.
+        let article_family = cx.tk[i].article && families.contains(norm);
+        if cx.covered[i] || cx.tk[i].kind != TokenKind::Word || cx.in_role[i] || cx.tk[i].article && !article_family {
             continue;
         }
-        let norm = cx.tokens[i].normalized.as_str();
         // Candidate readings: whole, then one or two clitic letters off
         // (و/ف, then ب/ل/ك), whatever the segmenter decided.
         let mut found = None;
@@ -1217,6 +1241,16 @@ fn group(cx: &Ctx<'_>, cands: Vec<Cand>, sentences: &[Range<usize>]) -> (Vec<Loc
             skeleton_into(f, &mut fam);
         }
         by_family.entry(fam.clone()).or_default().push(key.as_str());
+        // A family name with the article is also found without it when it
+        // stands alone (the article of a first word is stripped).
+        if let Some(f) = family_word(words).and_then(|f| f.strip_prefix("ال")).filter(|f| f.chars().count() >= 3) {
+            let mut bare = String::new();
+            skeleton_into(f, &mut bare);
+            let list = by_family.entry(bare).or_default();
+            if !list.contains(&key.as_str()) {
+                list.push(key.as_str());
+            }
+        }
         let mut given = String::new();
         let g = if fam_is_first(words) { words.last() } else { words.first() };
         if let Some(g) = g {
@@ -1393,6 +1427,8 @@ mod tests {
         assert_eq!(haddad.roles, ["وزير المياه الأردني"]);
         assert!(person(&es, "هند السعدي").is_some(), "{es:?}");
         assert!(person(&es, "فلاديمير بوتين").is_some(), "{es:?}");
+        let (es, _) = run("وقال الوزير سامر الحداد إن الخطة جاهزة. وأضاف الحداد أن التنفيذ يبدأ غدا.");
+        assert_eq!(person(&es, "سامر الحداد").map(|p| p.mentions), Some(2), "{es:?}");
     }
 
     #[test]

@@ -68,6 +68,9 @@ const ACCORDING_TO: &[&str] = &["حسب", "بحسب", "وفقا", "وفق", "ط�
 /// Words before which a quoted span is a name, not a quote.
 const MEDIA_HEADS: &[&str] = &["صحيفة", "شبكة", "وكالة", "قناة", "مجلة", "موقع", "اذاعة", "منصة", "تلفزيون", "برنامج", "عملية", "يسمى", "تسمى", "عنوان", "بعنوان", "هاشتاغ", "وسم"];
 /// The particle that opens a reported clause, with its pronoun forms.
+/// Words that make a following أن a conjunction of time or manner.
+const NOT_SPEECH_BEFORE_THAT: &[&str] = &["قبل", "بعد", "منذ", "حتي", "دون", "بدون", "بدل", "لدرجة", "بمجرد"];
+
 const THAT: &[&str] = &[
     "ان", "انه", "انها", "انهم", "انهما", "انني", "اننا", "انهن", "انك", "بان", "بانه", "بانها", "بانهم", "بانهما",
     "باننا", "بانني",
@@ -190,6 +193,8 @@ impl<'a> Ctx<'a> {
             && self.tk[i].mention.is_none()
             && t.segmentation.preposition != Some('ل')
             && THAT.contains(&t.normalized.trim_start_matches(['و', 'ف']))
+            // قبل أن, بعد أن, منذ أن: a time clause, not what was said.
+            && !(i > 0 && NOT_SPEECH_BEFORE_THAT.contains(&self.tokens[i - 1].normalized.as_str()))
     }
 
     /// First token of the sentence of token `i`.
