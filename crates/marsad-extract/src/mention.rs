@@ -1291,7 +1291,7 @@ fn group(cx: &Ctx<'_>, cands: Vec<Cand>, sentences: &[Range<usize>]) -> (Vec<Loc
                 // it is kept only with a title (الملك سلمان).
                 let own = cx.tk[c.tokens.start].flags & ((1 << START_SHIFT) - 1);
                 let bare_given = own & FIRST_NAME != 0 && own & PERSON == 0;
-                if c.strong || recurring && by_given.get(&w).is_none() && !bare_given {
+                if c.strong || recurring && !by_given.contains_key(&w) && !bare_given {
                     group_of[ci] = Some(format!("P:{w}"));
                 } else {
                     keep[ci] = false;

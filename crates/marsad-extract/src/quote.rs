@@ -725,7 +725,7 @@ fn reported_quotes(
             if !continuing {
                 return None;
             }
-            let prev = last_speaker.as_ref().filter(|(_, at)| participle && cx.sent_of[*at] == sent || !participle);
+            let prev = last_speaker.as_ref().filter(|(_, at)| !participle || cx.sent_of[*at] == sent);
             if let Some((s, _)) = prev {
                 continuation = true;
                 return Some(s.clone());

@@ -432,7 +432,7 @@ impl Store {
             .map(|(d, assigned)| {
                 let refs = assigned
                     .iter()
-                    .map(|&g| refs.get(g).cloned().unwrap_or_else(|| unresolved_ref()))
+                    .map(|&g| refs.get(g).cloned().unwrap_or_else(unresolved_ref))
                     .collect();
                 (d.doc.as_str(), refs)
             })
