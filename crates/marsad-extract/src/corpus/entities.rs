@@ -140,6 +140,30 @@ fn key_word(t: &marsad_text::Token) -> String {
     }
 }
 
+/// The names listed as one place or organisation in
+/// `data/gazetteer/aliases-ar.txt` (السعودية = المملكة العربية السعودية):
+/// key of each name → key of the line's first name.
+fn listed_aliases() -> &'static FxHashMap<String, String> {
+    static ALIASES: std::sync::OnceLock<FxHashMap<String, String>> = std::sync::OnceLock::new();
+    ALIASES.get_or_init(|| {
+        let mut map = FxHashMap::default();
+        for line in include_str!("../../../../data/gazetteer/aliases-ar.txt").lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut names = line.split(" = ").map(name_key).filter(|k| !k.is_empty());
+            let Some(usual) = names.next() else { continue };
+            for k in names {
+                if k != usual {
+                    map.insert(k, usual.clone());
+                }
+            }
+        }
+        map
+    })
+}
+
 /// Links inside an Arabic nasab, as skeleton words: بن, بنت, ابن, آل.
 const NASAB: &[&str] = &["بن", "بنت", "ابن", "ال"];
 
@@ -290,6 +314,7 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
         let (d1, m1, _) = ranked[1];
         (d0 >= 2 * d1.max(1) && m0 >= 2 * m1.max(1)).then_some(k0)
     };
+    let listed = listed_aliases();
     let aliases = nasab_aliases(
         infos
             .iter()
@@ -313,6 +338,8 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
                 if let Some(full) = aliases.get(key) {
                     key = full.as_str();
                 }
+            } else if let Some(usual) = listed.get(key) {
+                key = usual.as_str();
             }
             let ck = (e.entity_type, key);
             let c = clusters.entry(ck).or_default();
@@ -402,6 +429,17 @@ mod tests {
             roles: vec![],
             mentions,
         }
+    }
+
+    #[test]
+    fn listed_aliases_merge_places() {
+        let place = |name: &str| LocalEntity { name: name.into(), entity_type: EntityType::Place, variants: vec![name.into()], roles: vec![], mentions: 1 };
+        let docs = [vec![place("السعودية")], vec![place("المملكة العربية السعودية")], vec![place("الناتو")]];
+        let input: Vec<DocEntities> = docs.iter().enumerate().map(|(i, e)| DocEntities { doc: ["a", "b", "c"][i], entities: e }).collect();
+        let r = resolve_entities(&input);
+        assert_eq!(r.assignment[0][0], r.assignment[1][0]);
+        assert_eq!(r.entities[r.assignment[0][0]].name, "المملكة العربية السعودية");
+        assert_ne!(r.assignment[2][0], r.assignment[0][0]);
     }
 
     #[test]
