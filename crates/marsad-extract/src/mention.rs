@@ -471,6 +471,7 @@ impl<'a> Ctx<'a> {
     fn name_run(&self, i: usize, max: usize) -> (usize, usize) {
         let mut j = i;
         let mut words = 0;
+        let mut nasab = false;
         while j < self.len() {
             // A nasab link (بن, بنت, آل) between name words: محمد بن سلمان
             // بن عبدالعزيز آل سعود is one name, however long.
@@ -478,12 +479,15 @@ impl<'a> Ctx<'a> {
                 match self.nasab_next(j + 1) {
                     Some(next) => {
                         j = next;
+                        nasab = true;
                         continue;
                     }
                     None => break,
                 }
             }
-            if words >= max {
+            // After a nasab only another link continues the name: the next
+            // plain word (سلمان بن عبدالعزيز شبل) belongs to the sentence.
+            if words >= max || nasab {
                 break;
             }
             // A compound given name (عبد الله) is one word of the name.

@@ -172,7 +172,7 @@ const NASAB: &[&str] = &["بن", "بنت", "ابن", "ال"];
 /// عبدالعزيز = … آل سعود) when every longer chain it begins is one line
 /// (each a prefix of the longest). Two different lines (محمد بن سلمان بن
 /// عبدالعزيز and محمد بن سلمان بن خالد) leave it alone.
-fn nasab_aliases<'a>(keys: impl Iterator<Item = &'a str>) -> FxHashMap<String, String> {
+fn nasab_aliases<'a>(keys: impl Iterator<Item = &'a str>, weight: impl Fn(&str) -> usize) -> FxHashMap<String, String> {
     let mut supers: FxHashMap<String, Vec<&'a str>> = FxHashMap::default();
     for key in keys {
         let words: Vec<&str> = key.split(' ').collect();
@@ -188,12 +188,23 @@ fn nasab_aliases<'a>(keys: impl Iterator<Item = &'a str>) -> FxHashMap<String, S
     }
     let mut alias = FxHashMap::default();
     for (prefix, mut longer) in supers {
-        longer.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        longer.sort_unstable();
         longer.dedup();
-        let longest = longer[0];
-        let one_line = longer.iter().all(|k| longest == *k || longest.starts_with(&format!("{k} ")));
-        if one_line {
-            alias.insert(prefix, longest.to_owned());
+        // The line is the most attested longer chain; chains along it
+        // (its prefixes) agree, others disagree. A stray reading (سلمان بن
+        // عبدالعزيز شبل, one document) must not veto the line a thousand
+        // documents follow, so the line needs nine tenths of the weight.
+        let line = *longer
+            .iter()
+            .max_by(|a, b| weight(a).cmp(&weight(b)).then(b.len().cmp(&a.len())).then(b.cmp(a)))
+            .expect("non-empty");
+        let along = |k: &str| line == k || line.starts_with(&format!("{k} "));
+        let total: usize = longer.iter().map(|k| weight(k)).sum();
+        let agreeing: usize = longer.iter().filter(|k| along(k)).map(|k| weight(k)).sum();
+        if agreeing * 10 >= total * 9 {
+            // The longest chain along the line names him fully.
+            let full = longer.iter().filter(|k| along(k)).max_by_key(|k| k.len()).copied().unwrap_or(line);
+            alias.insert(prefix, full.to_owned());
         }
     }
     alias
@@ -320,6 +331,7 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
             .iter()
             .filter(|((ty, _), _)| *ty == EntityType::Person)
             .map(|(_, info)| info.key.as_str()),
+        |k| key_docs.get(&(EntityType::Person, k)).map_or(0, |(d, _)| d.len()),
     );
     // Cluster key of every local entity.
     let mut clusters: FxHashMap<(EntityType, &str), Cluster<'_>> = FxHashMap::default();

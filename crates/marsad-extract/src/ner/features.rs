@@ -41,6 +41,28 @@
 //! * **Titles and reporting verbs.** Whether the word follows a person title
 //!   (الرئيس, also through a nationality: الرئيس الروسي) or a reporting verb
 //!   (قال): the strongest cues that a person's name starts here.
+//! * **Word classes from unlabeled news** ([`super::wordstats`]). Most names
+//!   in news are not in ANERcorp, and the word features above know nothing
+//!   of an unseen word. Two hierarchical k-means clusterings of 50,000 word
+//!   bases by their contexts in SaudiNewsNet put it next to words the model
+//!   did see (بوتين with بلاتر, مورينيو; موسكو with روسيا, القاهرة); each is
+//!   a feature at three granularities (32, 512, 4,096 classes), and the
+//!   coarse and middle classes of the neighbours too. A word the table does
+//!   not have (seen fewer than 5 times) is a feature of its own: rare words
+//!   are often names. Alongside, from the same corpus: how often the word
+//!   takes the article ال (names almost never do — and a word that usually
+//!   does but not here is telling too, so the share is also paired with
+//!   whether this occurrence has it), how often it follows a person title,
+//!   and its frequency. Together +2.7 dev F1, the largest gain of any
+//!   feature since the gazetteers; recall on PERS went from 67% to 75%.
+//! * **Noun chains.** Organisation names are genitive chains behind a head
+//!   word (مجلس الاحتياطي الاتحادي, الاتحاد الدولي لكرة القدم), too long for
+//!   the ±2 window to see the head from the last word. Walking back over
+//!   the chain (up to four words, stopping at punctuation or a stop word):
+//!   the distance to a listed org head (`org-heads-ar.txt`), paired with
+//!   whether this word has the article, and the middle word class of each
+//!   chain word within three. Plus the class bigrams (previous, this) and
+//!   (this, next), so that two name-like words in a row read as one name.
 //!
 //! Tag history is not a feature here: the decoder scores tag bigrams itself
 //! (see the module docs of [`crate::ner`]).
@@ -62,12 +84,6 @@ use super::wordstats::{self, WordStat};
 
 /// Version of the feature templates below; stored in the model file.
 pub const FEATURE_SET_VERSION: u32 = 2;
-
-/// Experiment switches (NER_X=bits), temporary.
-fn x(bit: u32) -> bool {
-    static X: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    *X.get_or_init(|| std::env::var("NER_X").ok().and_then(|v| v.parse().ok()).unwrap_or(0)) & (1 << bit) != 0
-}
 
 /// Makes the token [`marsad_text::tokenize`] would make of one CoNLL word.
 ///
@@ -274,6 +290,8 @@ struct TokenInfo<'t> {
     ends_title: bool,
     /// What the unlabeled corpus says of the word key (see [`wordstats`]).
     stat: Option<WordStat>,
+    /// Whether the word or its base is a stop word.
+    stop: bool,
 }
 
 const BOUNDARY_BEFORE: TokenInfo<'static> = TokenInfo {
@@ -287,6 +305,7 @@ const BOUNDARY_BEFORE: TokenInfo<'static> = TokenInfo {
     phrase_begin: false,
     ends_title: false,
     stat: None,
+    stop: false,
 };
 
 const BOUNDARY_AFTER: TokenInfo<'static> = TokenInfo {
@@ -300,6 +319,7 @@ const BOUNDARY_AFTER: TokenInfo<'static> = TokenInfo {
     phrase_begin: false,
     ends_title: false,
     stat: None,
+    stop: false,
 };
 
 const LOW_BITS: Flags = (1 << gazetteer::START_SHIFT) - 1;
@@ -360,6 +380,7 @@ fn token_infos<'t>(tokens: &'t [Token], gaz: &Gazetteer) -> Vec<TokenInfo<'t>> {
                 phrase_begin: false,
                 ends_title: false,
                 stat: if matches!(t.kind, TokenKind::Word | TokenKind::Latin) { wordstats::lookup(key) } else { None },
+                stop: marsad_text::is_stopword(&t.normalized) || marsad_text::is_stopword(base),
             }
         })
         .collect();
@@ -434,7 +455,7 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
         push(FeatureHash::template(T_CLITICS).str(cur.clitics));
         push(FeatureHash::template(T_WORD_PREFIX_BASE).str(cur.clitics).str(cur.stem));
         if cur.kind == TokenKind::Word || cur.kind == TokenKind::Latin {
-            for len in 1..=(if x(4) { 4u8 } else { 3 }) {
+            for len in 1..=3u8 {
                 if let Some(p) = char_prefix(cur.base, len as usize) {
                     push(FeatureHash::template(T_PREFIX).byte(len).str(p));
                 }
@@ -445,7 +466,7 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
         }
         let chars = cur.base.chars().count().min(9) as u8;
         push(FeatureHash::template(T_SHAPE).byte(kind_code(cur.kind)).byte(chars));
-        if marsad_text::is_stopword(cur.word) || marsad_text::is_stopword(cur.base) {
+        if cur.stop {
             push(FeatureHash::template(T_STOPWORD));
         }
         if i == 0 {
@@ -462,23 +483,12 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
                 for (level, id) in [(4u8, c >> 7), (5, c >> 3), (6, c)] {
                     push(FeatureHash::template(T_CLUSTER).byte(level).u16(id as u16));
                 }
-                if x(3) {
-                    let c = u32::from(st.cluster3);
-                    for (level, id) in [(9u8, c >> 7), (10, c >> 3), (11, c)] {
-                        push(FeatureHash::template(T_CLUSTER).byte(level).u16(id as u16));
-                    }
-                }
+
                 let has_article = u8::from(cur.clitics.ends_with("ال") || cur.clitics == "لل");
                 push(FeatureHash::template(T_ARTICLE_SHARE).byte(st.article));
                 push(FeatureHash::template(T_ARTICLE_SHARE).byte(st.article).byte(has_article));
                 push(FeatureHash::template(T_TITLE_SHARE).byte(st.after_title));
                 push(FeatureHash::template(T_FREQ).byte(st.log_freq / 2));
-                if x(1) {
-                    let c = st.cluster >> 3;
-                    push(FeatureHash::template(T_CLUSTER).byte(7).u16(c).str(cur.clitics));
-                    let c = st.cluster2 >> 3;
-                    push(FeatureHash::template(T_CLUSTER).byte(8).u16(c).str(cur.clitics));
-                }
             }
             None if cur.kind == TokenKind::Word || cur.kind == TokenKind::Latin => {
                 push(FeatureHash::template(T_CLUSTER).byte(0));
@@ -502,7 +512,7 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
             let mut head_found = false;
             while j >= 0 && i - j <= 4 {
                 let w = at(j);
-                if w.kind == TokenKind::Punct || marsad_text::is_stopword(w.word) || marsad_text::is_stopword(w.base) {
+                if w.kind == TokenKind::Punct || w.stop {
                     break;
                 }
                 let dist = (i - j) as u8;
@@ -511,7 +521,7 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
                     push(FeatureHash::template(T_ORG_HEAD_CHAIN).byte(dist).byte(article));
                     push(FeatureHash::template(T_ORG_HEAD_CHAIN).byte(0).byte(article));
                 }
-                if dist <= 3 && !x(8) {
+                if dist <= 3 {
                     if let Some(st) = w.stat {
                         push(FeatureHash::template(T_CHAIN_CLUSTER).byte(dist).byte(article).u16(st.cluster >> 3));
                     }
@@ -523,33 +533,18 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
             let prev_c = at(i - 1).stat.map_or(u16::MAX, |s| s.cluster >> 3);
             let cur_c = cur.stat.map_or(u16::MAX, |s| s.cluster >> 3);
             let next_c = at(i + 1).stat.map_or(u16::MAX, |s| s.cluster >> 3);
-            if !x(7) {
             push(FeatureHash::template(T_CLUSTER_BIGRAM).byte(b'l').u16(prev_c).u16(cur_c));
             push(FeatureHash::template(T_CLUSTER_BIGRAM).byte(b'r').u16(cur_c).u16(next_c));
-            }
         }
         for d in [-2isize, -1, 1, 2] {
             let ctx = at(i + d);
             let pos = d as i8 as u8;
             if let Some(st) = ctx.stat {
-                if x(5) && d.abs() == 1 {
-                    push(FeatureHash::template(T_ARTICLE_SHARE).byte(pos).byte(st.article));
-                }
-                if x(6) && d.abs() == 1 {
-                    push(FeatureHash::template(T_TITLE_SHARE).byte(pos).byte(st.after_title).byte(st.article));
-                }
                 let c = u32::from(st.cluster);
                 push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(1).u16((c >> 7) as u16));
                 if d.abs() == 1 {
                     push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(2).u16((c >> 3) as u16));
                     push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(5).u16(st.cluster2 >> 3));
-                    if x(3) {
-                        push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(7).u16(st.cluster3 >> 3));
-                    }
-                    if x(2) {
-                        push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(3).u16(st.cluster));
-                        push(FeatureHash::template(T_CONTEXT_CLUSTER).byte(pos).byte(6).u16(st.cluster2));
-                    }
                 }
             }
         }
@@ -623,38 +618,56 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
                 }
             }
         }
-        if let Some(fp) = first_pass {
-            let tag_at = |j: isize| -> u8 {
-                if j < 0 {
-                    0xFE
-                } else {
-                    fp.get(j as usize).map_or(0xFF, |f| f.tag)
-                }
-            };
-            let own = tag_at(i);
-            push(FeatureHash::template(T_FIRST_PASS).byte(own));
-            push(FeatureHash::template(T_FIRST_PASS_LEFT).byte(tag_at(i - 1)).byte(own));
-            push(FeatureHash::template(T_FIRST_PASS_RIGHT).byte(own).byte(tag_at(i + 1)));
-            if let Some(f) = fp.get(i as usize) {
-                let entity_total: u16 = f.elsewhere[1..].iter().sum();
-                if entity_total > 0 {
-                    let mut best = 1;
-                    for t in 2..5 {
-                        if f.elsewhere[t] > f.elsewhere[best] {
-                            best = t;
-                        }
+        out.offsets.push(out.ids.len());
+    }
+    if let Some(fp) = first_pass {
+        let local = std::mem::take(out);
+        with_first_pass(&local, fp, out);
+    }
+}
+
+/// The second pass's features of a sentence: its local features (from
+/// [`extract`] without `first_pass`) plus those read off the first pass.
+/// The same as `extract(tokens, Some(first_pass), out)`, without computing
+/// the local features again: the tagger keeps them from the first pass.
+pub fn with_first_pass(local: &SentenceFeatures, fp: &[FirstPass], out: &mut SentenceFeatures) {
+    out.ids.clear();
+    out.offsets.clear();
+    out.offsets.push(0);
+    for i in 0..local.len() as isize {
+        out.ids.extend_from_slice(local.token(i as usize));
+        let ids = &mut out.ids;
+        let mut push = |h: FeatureHash| ids.push(h.finish());
+        let tag_at = |j: isize| -> u8 {
+            if j < 0 {
+                0xFE
+            } else {
+                fp.get(j as usize).map_or(0xFF, |f| f.tag)
+            }
+        };
+        let own = tag_at(i);
+        push(FeatureHash::template(T_FIRST_PASS).byte(own));
+        push(FeatureHash::template(T_FIRST_PASS_LEFT).byte(tag_at(i - 1)).byte(own));
+        push(FeatureHash::template(T_FIRST_PASS_RIGHT).byte(own).byte(tag_at(i + 1)));
+        if let Some(f) = fp.get(i as usize) {
+            let entity_total: u16 = f.elsewhere[1..].iter().sum();
+            if entity_total > 0 {
+                let mut best = 1;
+                for t in 2..5 {
+                    if f.elsewhere[t] > f.elsewhere[best] {
+                        best = t;
                     }
-                    push(FeatureHash::template(T_ELSEWHERE_MAJORITY).byte(best as u8));
-                    let mostly = f.elsewhere[best] >= f.elsewhere[0];
-                    push(FeatureHash::template(T_ELSEWHERE_MAJORITY).byte(best as u8).byte(u8::from(mostly)).byte(own));
-                    for t in 1..5 {
-                        if f.elsewhere[t] > 0 {
-                            push(FeatureHash::template(T_ELSEWHERE_ANY).byte(t as u8));
-                        }
-                    }
-                } else if f.elsewhere[0] > 0 {
-                    push(FeatureHash::template(T_ELSEWHERE_ONLY_O).byte(f.elsewhere[0].min(3) as u8));
                 }
+                push(FeatureHash::template(T_ELSEWHERE_MAJORITY).byte(best as u8));
+                let mostly = f.elsewhere[best] >= f.elsewhere[0];
+                push(FeatureHash::template(T_ELSEWHERE_MAJORITY).byte(best as u8).byte(u8::from(mostly)).byte(own));
+                for t in 1..5 {
+                    if f.elsewhere[t] > 0 {
+                        push(FeatureHash::template(T_ELSEWHERE_ANY).byte(t as u8));
+                    }
+                }
+            } else if f.elsewhere[0] > 0 {
+                push(FeatureHash::template(T_ELSEWHERE_ONLY_O).byte(f.elsewhere[0].min(3) as u8));
             }
         }
         out.offsets.push(out.ids.len());
@@ -688,6 +701,40 @@ mod tests {
         extract(&words, None, &mut b);
         assert_eq!(a.ids, b.ids);
         assert_eq!(a.len(), tokens.len());
+    }
+
+    #[test]
+    fn second_pass_features_extend_the_local_ones() {
+        let tokens = marsad_text::tokenize("قال الرئيس الروسي فلاديمير بوتين في موسكو .");
+        let fp: Vec<FirstPass> = (0..tokens.len())
+            .map(|i| FirstPass { tag: (i % 3) as u8, elsewhere: [i as u16, 0, 1, 0, 0] })
+            .collect();
+        let mut direct = SentenceFeatures::default();
+        extract(&tokens, Some(&fp), &mut direct);
+        let mut local = SentenceFeatures::default();
+        extract(&tokens, None, &mut local);
+        let mut reused = SentenceFeatures::default();
+        with_first_pass(&local, &fp, &mut reused);
+        assert_eq!(direct.ids, reused.ids);
+        assert_eq!(direct.offsets, reused.offsets);
+        assert!(direct.ids.len() > local.ids.len());
+    }
+
+    #[test]
+    fn word_classes_are_features() {
+        // A word of the unlabeled corpus gets class features; an unknown
+        // Arabic word gets the "not in the table" feature instead.
+        let known = marsad_text::tokenize("بوتين");
+        let unknown = marsad_text::tokenize("قزبلطونيش");
+        assert!(wordstats::lookup(known[0].base()).is_some());
+        assert!(wordstats::lookup(unknown[0].base()).is_none());
+        let mut a = SentenceFeatures::default();
+        let mut b = SentenceFeatures::default();
+        extract(&known, None, &mut a);
+        extract(&unknown, None, &mut b);
+        let unknown_id = FeatureHash::template(T_CLUSTER).byte(0).finish();
+        assert!(!a.ids.contains(&unknown_id));
+        assert!(b.ids.contains(&unknown_id));
     }
 
     #[test]

@@ -6,13 +6,17 @@
 //! unlabeled corpus: words that appear in the same contexts (after الرئيس,
 //! before قال, after في) fall into the same class, so a foreign surname the
 //! tagger never saw shares a class with the ones it did. The file is made
-//! by `examples/build_word_stats.rs` from SaudiNewsNet (10M tokens; see
-//! `data/models/ner-ar.md` for the command): for the 80,000 most frequent
-//! word bases, a hierarchical k-means class over their left/right context
-//! words (4,096 leaves in 512 and 32 coarser classes — a cheap stand-in
-//! for Brown clusters), plus per-word statistics that separate names from
-//! common words: the share of occurrences carrying the article ال (names
-//! almost never do), the share following a person title, and frequency.
+//! by `examples/build_word_stats.rs` from SaudiNewsNet (8.7M tokens; see
+//! its docs and `data/models/ner-ar.md` for the command): for the ~50,000
+//! word bases seen at least 5 times, two hierarchical spherical k-means
+//! classings over their PPMI context vectors (4,096 leaves in 512 and 32
+//! coarser classes — a cheap stand-in for Brown clusters), plus per-word
+//! statistics that separate names from common words: the share of
+//! occurrences carrying the article ال (names almost never do), the share
+//! following a person title, and frequency.
+//!
+//! Changing the file changes what the features mean: retrain the model
+//! (`FEATURE_SET_VERSION` guards the templates, not this table's content).
 //!
 //! The table is keyed by the word key of [`crate::gazetteer::word_key`]
 //! (normalized base), the same key for CoNLL words and tokenized text.
@@ -28,22 +32,14 @@ static TABLE: &str = include_str!("../../../../data/models/word-clusters-ar.txt"
 pub struct WordStat {
     /// Leaf class `c1·128 + c2·8 + c3` (c1 < 32, c2 < 16, c3 < 8).
     pub cluster: u16,
+    /// A second leaf class, same method, k-means seeded differently.
+    pub cluster2: u16,
     /// Share of occurrences with the article, bucketed 0 (< 2%) … 4 (≥ 85%).
     pub article: u8,
     /// Share of occurrences right after a person title, 0 (< 1%) … 3 (≥ 20%).
     pub after_title: u8,
     /// ⌊log2 frequency⌋ in the corpus.
     pub log_freq: u8,
-    /// Share of occurrences right after a listed given name (surnames), 0–3.
-    pub after_first_name: u8,
-    /// Share of occurrences right after a reporting verb (قال X), 0–3.
-    pub after_reporting: u8,
-    /// Share of occurrences after في/من/إلى or with the preposition ب, 0–3.
-    pub after_place_prep: u8,
-    /// A second leaf class, same method, k-means seeded differently.
-    pub cluster2: u16,
-    /// A third leaf class, from the immediate neighbours only.
-    pub cluster3: u16,
 }
 
 /// The compiled-in table, parsed once (lines that do not parse are skipped).
@@ -57,30 +53,21 @@ pub fn table() -> &'static FxHashMap<&'static str, WordStat> {
             }
             let mut f = line.split('\t');
             let Some(key) = f.next() else { continue };
-            let mut n = [0u16; 9];
-            if n.iter_mut().any(|x| match f.next().and_then(|v| v.parse().ok()) {
-                Some(v) => {
-                    *x = v;
-                    false
+            let mut n = [0u16; 5];
+            let mut ok = true;
+            for x in &mut n {
+                match f.next().and_then(|v| v.parse().ok()) {
+                    Some(v) => *x = v,
+                    None => ok = false,
                 }
-                None => true,
-            }) {
+            }
+            if !ok {
                 continue;
             }
             let b = |v: u16| v.min(255) as u8;
             map.insert(
                 key,
-                WordStat {
-                    cluster: n[0],
-                    article: b(n[1]),
-                    after_title: b(n[2]),
-                    log_freq: b(n[3]),
-                    after_first_name: b(n[4]),
-                    after_reporting: b(n[5]),
-                    after_place_prep: b(n[6]),
-                    cluster2: n[7],
-                    cluster3: n[8],
-                },
+                WordStat { cluster: n[0], cluster2: n[1], article: b(n[2]), after_title: b(n[3]), log_freq: b(n[4]) },
             );
         }
         map
