@@ -168,6 +168,23 @@ pub(crate) fn name_start(text: &str, t: &Token, keep_article: bool) -> usize {
 /// dropped inside it, first and last letters kept (ترامب and ترمب give
 /// ترمب; زيلينسكي and زيلينسكا stay apart). ة is read as ه.
 pub(crate) fn skeleton_into(word: &str, out: &mut String) {
+    // Listed Arabic given names are distinct as written: سلمان is not
+    // سليمان, سعد is not سعيد. The skeleton is for transliterations
+    // (ترمب / ترامب), which the list does not hold.
+    if crate::gazetteer::gazetteer().word_flags(word) & crate::gazetteer::FIRST_NAME != 0
+        && word.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c))
+        && !FAMILY_FIRST.contains(&word)
+    {
+        for c in word.chars() {
+            out.push(match c {
+                'ة' => 'ه',
+                'ى' => 'ي',
+                'أ' | 'إ' | 'آ' => 'ا',
+                c => c,
+            });
+        }
+        return;
+    }
     let n = word.chars().count();
     for (i, c) in word.chars().enumerate() {
         let c = match c {

@@ -198,7 +198,7 @@ fn nasab_aliases<'a>(keys: impl Iterator<Item = &'a str>, weight: impl Fn(&str) 
             .iter()
             .max_by(|a, b| weight(a).cmp(&weight(b)).then(b.len().cmp(&a.len())).then(b.cmp(a)))
             .expect("non-empty");
-        let along = |k: &str| line == k || line.starts_with(&format!("{k} "));
+        let along = |k: &str| line == k || line.starts_with(&format!("{k} ")) || k.starts_with(&format!("{line} "));
         let total: usize = longer.iter().map(|k| weight(k)).sum();
         let agreeing: usize = longer.iter().filter(|k| along(k)).map(|k| weight(k)).sum();
         if agreeing * 10 >= total * 9 {
@@ -441,6 +441,13 @@ mod tests {
             roles: vec![],
             mentions,
         }
+    }
+
+    #[test]
+    fn arabic_given_names_are_not_reduced_to_a_skeleton() {
+        assert_ne!(name_key("سعد الحريري"), name_key("سعيد الحريري"));
+        assert_ne!(name_key("محمد بن سلمان"), name_key("محمد بن سليمان"));
+        assert_eq!(name_key("دونالد ترمب"), name_key("دونالد ترامب"));
     }
 
     #[test]
