@@ -4,8 +4,13 @@
 //! ```text
 //! cargo run -p marsad-extract --release --example train_ner -- \
 //!     --conll ../shared/data/anercorp/train.txt [--dev-fraction 0.1667] \
-//!     [--epochs N] [--seed S] [--prune F] [--out data/models/ner-ar.bin]
+//!     [--epochs N] [--seed S] [--prune F] [--min-count N] [--one-pass] \
+//!     [--window W] [--margin C] [--miss-cost C] [--out data/models/ner-ar.bin]
 //! ```
+//!
+//! Options left out keep their `TrainOptions::default()` values (what the
+//! shipped model uses). `NER_ERRORS=1` also prints the dev sentences the
+//! tagger gets wrong, `word[gold|predicted]`.
 //!
 //! With `--dev-fraction F > 0` the model is trained on all but the last F of
 //! the sentences and scored on those; with `--out` it is then written (if
@@ -32,6 +37,8 @@ fn main() -> ExitCode {
             "--prune" => options.prune_below = value().parse().unwrap_or(options.prune_below),
             "--min-count" => options.min_feature_count = value().parse().unwrap_or(1),
             "--one-pass" => options.two_pass = false,
+            "--margin" => options.margin = value().parse().unwrap_or(options.margin),
+            "--miss-cost" => options.miss_cost = value().parse().unwrap_or(options.miss_cost),
             "--window" => options.conll_window = value().parse().unwrap_or(options.conll_window),
             other => {
                 eprintln!("unknown argument {other}");
