@@ -241,7 +241,19 @@ pub fn extract(
                     date = day.add_days(*shift).iso();
                 }
             }
-            events.push(build_event(text, s, range, &st, trigger, entities, &by_sentence[s], date, m, di));
+            let event = build_event(text, s, range, &st, trigger, entities, &by_sentence[s], date, m, di);
+            // "An agreement in 2015", with nobody, nowhere and nothing but
+            // the trigger for a title: too vague for a timeline. A month or
+            // a day is specific enough on its own (القرار 2397 في ديسمبر
+            // 2017), and so is a described one (قمة عربية صينية عام 2022).
+            if event.actors.is_empty()
+                && event.place.is_none()
+                && event.granularity >= crate::Granularity::Year
+                && event.title.split_whitespace().count() < 2
+            {
+                continue;
+            }
+            events.push(event);
         }
     }
     events.sort_by_key(|e| e.sentence);
