@@ -870,8 +870,8 @@ fn arabic_queries_find_plain_forms() {
         0
     );
     // A phrase keeps the gap of a stop word inside it.
-    assert_eq!(ids(&store, "\"الزعيمين في عام\""), strings(&["year"]));
-    assert!(ids(&store, "\"الزعيمين عام\"").is_empty());
+    assert_eq!(ids(&store, "\"الأول في عام\""), strings(&["year"]));
+    assert!(ids(&store, "\"الأول عام\"").is_empty());
     // Highlighting marks the word as written.
     let hit = &store
         .search("الصين", SearchOptions::default())
