@@ -1,0 +1,778 @@
+//! Text reuse: what was copied, from where, and how closely.
+//!
+//! Arabic outlets syndicate agency copy, copy each other with light edits,
+//! and repeat their own pull-quotes. This crate finds three things, over
+//! documents added one at a time to a [`ReuseIndex`]:
+//!
+//! * **Passages shared between documents** — a sentence or longer, with the
+//!   exact byte span in every document, even when the copies differ by a
+//!   word, a clitic, punctuation or a moved name ([`ReuseIndex::groups`]).
+//! * **Repeats inside one document** — pull-quotes, a pasted paragraph —
+//!   reported in the same shape, with one document.
+//! * **Whole-document near-duplicates** — syndicated copies with sentences
+//!   dropped or reordered, words changed, boilerplate added
+//!   ([`ReuseIndex::near_duplicates`]).
+//!
+//! It is pure: no I/O, no threads, no clock. The text layer
+//! ([`marsad_text`]) supplies tokens and sentences.
+//!
+//! ```
+//! use marsad_reuse::ReuseIndex;
+//!
+//! let mut index = ReuseIndex::new();
+//! index.add_document("a", Some("2024-05-01"), "خبر أول. قال المتحدث إن المحادثات هي الطريقة الوحيدة الفعالة لمعالجة الأزمة في المنطقة.");
+//! let found = index.add_document("b", Some("2024-05-02"), "وقال المتحدث إن المحادثات هي الطريقة الوحيدة الفعالة لمعالجة الأزمة في المنطقة. خبر آخر.");
+//! assert_eq!(found.passages[0].other, "a");
+//! let groups = index.groups(8);
+//! assert_eq!(groups.len(), 1);
+//! let g = &groups[0];
+//! assert_eq!(g.origin, Some(0)); // "a" is the earlier
+//! assert!(g.occurrences[1].text.starts_with("وقال المتحدث"));
+//! assert!(g.occurrences[1].text.ends_with("المنطقة."));
+//! ```
+//!
+//! # How
+//!
+//! Documents become word keys (normalized, clitics off; see `words.rs`).
+//!
+//! *Candidates* come from MinHash + LSH (see `minhash.rs`), at two scales.
+//! Every sentence of at least [`ReuseConfig::unit_min_words`] words (long
+//! sentences: overlapping 30-word windows) gets a 30-value signature over
+//! word *bigrams*, cut into 10 bands of 3: two sentences whose bigram sets
+//! have Jaccard 0.5 collide in some band with probability 0.74, at 0.7 with
+//! probability 0.985. Bigrams rather than longer shingles because a
+//! sentence is short: one changed word removes two bigrams but three
+//! trigrams, and a 20-word sentence has only 18 trigrams to lose. Every
+//! document also gets a 126-value signature over word bigrams, in 42 bands
+//! of 3 (collision probability 0.68 at J = 0.3, 0.94 at 0.4, 0.996 at
+//! 0.5), for near-duplicates.
+//!
+//! Near-duplicates are decided in two steps, because word-bigram Jaccard
+//! alone cannot tell a syndicated copy from two outlets' accounts of one
+//! event: both share names, titles and formulae, and on SaudiNewsNet pairs
+//! of different royal decrees or of two reports on one Security Council
+//! vote reach 0.5. "Light edits" cost more than they look, too: dropping
+//! two sentences of ten, swapping two and changing one word in twenty-five
+//! leaves bigram Jaccard anywhere in 0.46–0.8 in the planted test
+//! (`tests/planted.rs`). So the Jaccard estimate (≥
+//! [`ReuseConfig::duplicate_threshold`], 0.4) only admits a candidate, and
+//! the pair is kept when the alignment of the two texts covers at least
+//! [`ReuseConfig::duplicate_coverage`] (0.7) of the shorter one's words:
+//! planted copies cover 0.74–1.0 of their original, articles that share a
+//! paragraph about 0.15. The planted test gives precision 1.0 and recall
+//! 1.0 (150 copies, 100 distractors, 400 originals).
+//!
+//! *Verification* is exact. A pair of documents with colliding sentences is
+//! aligned word by word (see `align.rs`): exact runs, chained across small
+//! gaps, snapped to sentence boundaries, kept only when they cover whole
+//! sentences. So LSH decides only what is compared, never what is
+//! reported; a false candidate costs microseconds and shows nowhere. A
+//! near-duplicate candidate is verified by alignment coverage (above).
+//!
+//! # Incremental
+//!
+//! [`ReuseIndex::add_document`] signs the new document, looks its bands up,
+//! aligns it against the candidates (and itself), records what it found,
+//! and inserts its bands: nothing about earlier documents is recomputed, and
+//! the cost of a document does not grow with the corpus except through
+//! genuine matches (bucket scans are capped at
+//! [`ReuseConfig::max_bucket_scan`] most recent entries, so a sentence
+//! repeated in ten thousand articles costs no more than one repeated in a
+//! hundred, and is still found, through the most recent ones).
+//! [`ReuseIndex::groups`] and [`ReuseIndex::near_duplicates`] assemble the
+//! recorded pairs into groups on demand; they sort everything, so the same
+//! documents give the same groups whatever the order they were added in
+//! (up to which pairs the caps let through).
+//!
+//! # Persisting
+//!
+//! A `ReuseIndex` serializes (serde) as rows — the config, one
+//! [`DocumentRow`] per document (id, date, text, word keys and spans,
+//! sentences, document signature), the pairwise passages and the
+//! near-duplicate pairs — and *not* its LSH tables, which are rebuilt from
+//! the rows on deserialization (one pass of hashing, no alignment). A store
+//! can keep the serialized index as one blob, or take [`ReuseIndex::rows`]
+//! apart into tables and rebuild with [`ReuseIndex::from_rows`]; adding
+//! documents to a rebuilt index continues exactly where it stopped.
+
+mod align;
+mod minhash;
+mod words;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::minhash::{band_keys, estimate_jaccard, sign, Buckets};
+use crate::words::Words;
+
+/// Hash functions in a document signature.
+const DOC_HASHES: usize = 126;
+/// Rows per band of a document signature (42 bands).
+const DOC_ROWS: usize = 3;
+/// Words per document shingle.
+const DOC_SHINGLE: usize = 2;
+/// Hash functions in a sentence (unit) signature.
+const UNIT_HASHES: usize = 30;
+/// Rows per band of a unit signature (10 bands).
+const UNIT_ROWS: usize = 3;
+/// Words per unit shingle.
+const UNIT_SHINGLE: usize = 2;
+/// Sentences longer than this are signed as overlapping windows.
+const UNIT_MAX_WORDS: usize = 40;
+/// Window length and stride for long sentences.
+const WINDOW: usize = 30;
+const STRIDE: usize = 15;
+
+/// Tuning of a [`ReuseIndex`]. The defaults are the tested ones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReuseConfig {
+    /// Sentences shorter than this are not signed (they can still be part of
+    /// a passage found through a neighbour).
+    pub unit_min_words: u32,
+    /// Fewest matched words for a passage to be recorded at all;
+    /// [`ReuseIndex::groups`] filters further by its `min_words`.
+    pub passage_min_words: u32,
+    /// Lowest Jaccard estimate (word bigrams) for two documents to be
+    /// near-duplicate candidates.
+    pub duplicate_threshold: f32,
+    /// Lowest share of the shorter document matched in the longer one (in
+    /// aligned chains of at least `passage_min_words` words) for candidates
+    /// to be near-duplicates.
+    pub duplicate_coverage: f32,
+    /// Most entries read from one LSH bucket (newest first).
+    pub max_bucket_scan: usize,
+    /// Most documents aligned against a new one (those with the most
+    /// colliding sentences first).
+    pub max_candidates: usize,
+}
+
+impl Default for ReuseConfig {
+    fn default() -> Self {
+        ReuseConfig {
+            unit_min_words: 6,
+            passage_min_words: 6,
+            duplicate_threshold: 0.4,
+            duplicate_coverage: 0.7,
+            max_bucket_scan: 64,
+            max_candidates: 64,
+        }
+    }
+}
+
+/// One document as the index keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRow {
+    /// The caller's id.
+    pub id: String,
+    /// Its date, as an ISO string (`2015-07-21` or with a time): compared as
+    /// text to find the origin of a reuse group.
+    pub date: Option<String>,
+    /// The text as given to [`ReuseIndex::add_document`].
+    pub text: String,
+    words: Words,
+    signature: Vec<u32>,
+}
+
+/// A passage found in two documents (or twice in one): the index's record.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PassageRow {
+    /// Index of the first document (in insertion order) and its byte span.
+    pub a: (u32, u32, u32),
+    /// The second document and its span; `a.0 == b.0` for a repeat.
+    pub b: (u32, u32, u32),
+    /// Words in each span.
+    pub words: (u32, u32),
+    /// Matched words over the longer span's words.
+    pub similarity: f32,
+}
+
+/// Two documents that are near-duplicates (indexes in insertion order).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateRow {
+    pub a: u32,
+    pub b: u32,
+    /// Jaccard estimate of their word-bigram sets.
+    pub similarity: f32,
+    /// Share of the shorter document's words aligned with the other.
+    pub coverage: f32,
+}
+
+/// Everything a [`ReuseIndex`] needs to be rebuilt.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReuseRows {
+    pub config: ReuseConfig,
+    pub documents: Vec<DocumentRow>,
+    pub passages: Vec<PassageRow>,
+    pub duplicates: Vec<DuplicateRow>,
+}
+
+#[derive(Serialize)]
+struct ReuseRowsRef<'a> {
+    config: &'a ReuseConfig,
+    documents: &'a [DocumentRow],
+    passages: &'a [PassageRow],
+    duplicates: &'a [DuplicateRow],
+}
+
+/// A span of a document's text; `text == document_text[start..end]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A passage the new document shares with another one (or repeats).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedPassage {
+    /// The other document's id; the new document's own id for a repeat.
+    pub other: String,
+    pub similarity: f32,
+    /// The passage in the new document.
+    pub here: Span,
+    /// The passage in the other document (or the repeat).
+    pub there: Span,
+}
+
+/// An earlier document the new one nearly duplicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateOf {
+    pub other: String,
+    /// Jaccard estimate of the word-bigram sets.
+    pub similarity: f32,
+    /// Share of the shorter document's words aligned with the other.
+    pub coverage: f32,
+}
+
+/// What [`ReuseIndex::add_document`] found for the new document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentReuse {
+    pub passages: Vec<SharedPassage>,
+    pub duplicates: Vec<DuplicateOf>,
+}
+
+/// One occurrence of a reused passage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occurrence {
+    /// Document id.
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+    /// `document_text[start..end]`.
+    pub text: String,
+}
+
+/// A passage and everywhere it occurs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReuseGroup {
+    /// The passage as the origin (or else the first occurrence) has it.
+    pub text: String,
+    /// Mean alignment similarity of the pairs behind the group (matched
+    /// words over passage words, 1.0 for verbatim copies).
+    pub similarity: f32,
+    /// Index into `occurrences` of the earliest dated one, when one
+    /// document is strictly earliest.
+    pub origin: Option<usize>,
+    /// Sorted by document id, then start.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// Documents that are near-duplicates of one another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateGroup {
+    /// Document ids, sorted.
+    pub docs: Vec<String>,
+    /// The lowest Jaccard estimate among the pairs that join the group.
+    pub similarity: f32,
+    /// The lowest alignment coverage among those pairs.
+    pub coverage: f32,
+    /// Index into `docs` of the strictly earliest dated document.
+    pub origin: Option<usize>,
+}
+
+/// The incremental reuse index. See the crate docs.
+#[derive(Debug, Default)]
+pub struct ReuseIndex {
+    config: ReuseConfig,
+    documents: Vec<DocumentRow>,
+    passages: Vec<PassageRow>,
+    duplicates: Vec<DuplicateRow>,
+    /// Sentence band keys → documents.
+    unit_buckets: Buckets,
+    /// Document band keys → documents.
+    doc_buckets: Buckets,
+}
+
+/// The word ranges of a document that get a sentence signature.
+fn unit_ranges(words: &Words, min_words: u32, mut f: impl FnMut(usize, usize)) {
+    for s in &words.sentences {
+        let (from, to) = (s.words.0 as usize, s.words.1 as usize);
+        if to - from < min_words as usize {
+            continue;
+        }
+        if to - from <= UNIT_MAX_WORDS {
+            f(from, to);
+            continue;
+        }
+        let mut at = from;
+        loop {
+            let end = (at + WINDOW).min(to);
+            f(at, end);
+            if end == to {
+                break;
+            }
+            at = (at + STRIDE).min(to - WINDOW);
+        }
+    }
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+struct UnionFind(Vec<u32>);
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind((0..n as u32).collect())
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.0[x as usize] != x {
+            let p = self.0[self.0[x as usize] as usize];
+            self.0[x as usize] = p;
+            x = p;
+        }
+        x
+    }
+    fn union(&mut self, a: u32, b: u32) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            let (lo, hi) = (a.min(b), a.max(b));
+            self.0[hi as usize] = lo;
+        }
+    }
+}
+
+/// The index of the strictly earliest dated item, if any.
+fn earliest<'a>(dates: impl Iterator<Item = (usize, &'a str, Option<&'a str>)>) -> Option<usize> {
+    // (index, doc, date): ties between different documents give no origin.
+    let mut best: Option<(usize, &str, &str)> = None;
+    let mut tied = false;
+    for (i, doc, date) in dates {
+        let Some(date) = date else { continue };
+        match best {
+            None => best = Some((i, doc, date)),
+            Some((_, bdoc, bdate)) => {
+                if date < bdate {
+                    best = Some((i, doc, date));
+                    tied = false;
+                } else if date == bdate && doc != bdoc {
+                    tied = true;
+                }
+            }
+        }
+    }
+    if tied {
+        None
+    } else {
+        best.map(|b| b.0)
+    }
+}
+
+impl ReuseIndex {
+    /// An empty index with the default config.
+    pub fn new() -> ReuseIndex {
+        ReuseIndex::default()
+    }
+
+    /// An empty index with `config`.
+    pub fn with_config(config: ReuseConfig) -> ReuseIndex {
+        ReuseIndex {
+            config,
+            ..ReuseIndex::default()
+        }
+    }
+
+    /// Number of documents added.
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// Whether no document was added.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+
+    /// The documents, in insertion order.
+    pub fn documents(&self) -> &[DocumentRow] {
+        &self.documents
+    }
+
+    /// Adds a document and returns what it shares with the documents already
+    /// in the index, and within itself. Ids are the caller's; they should be
+    /// unique (a repeated id is simply another document).
+    pub fn add_document(&mut self, id: &str, date: Option<&str>, text: &str) -> DocumentReuse {
+        let words = Words::new(text);
+        let seeds = align::SeedTable::new(&words);
+        let doc = self.documents.len() as u32;
+        let mut shingles = Vec::new();
+        let mut signature = Vec::new();
+        let mut result = DocumentReuse::default();
+
+        // Whole-document near-duplicates.
+        if words.len() >= DOC_SHINGLE + 5 {
+            words.shingles(0, words.len(), DOC_SHINGLE, &mut shingles);
+            sign(&shingles, DOC_HASHES, &mut signature);
+            let mut candidates = FxHashSet::default();
+            for key in band_keys(&signature, DOC_ROWS) {
+                self.doc_buckets
+                    .for_each(key, self.config.max_bucket_scan, |d| {
+                        candidates.insert(d);
+                    });
+            }
+            let mut candidates: Vec<u32> = candidates.into_iter().collect();
+            candidates.sort_unstable();
+            for other in candidates {
+                let row = &self.documents[other as usize];
+                let j = estimate_jaccard(&signature, &row.signature);
+                if j < self.config.duplicate_threshold {
+                    continue;
+                }
+                let coverage =
+                    align::coverage(&row.words, &words, &seeds, self.config.passage_min_words);
+                if coverage >= self.config.duplicate_coverage {
+                    self.duplicates.push(DuplicateRow {
+                        a: other,
+                        b: doc,
+                        similarity: j,
+                        coverage,
+                    });
+                    result.duplicates.push(DuplicateOf {
+                        other: row.id.clone(),
+                        similarity: j,
+                        coverage,
+                    });
+                }
+            }
+            for key in band_keys(&signature, DOC_ROWS) {
+                self.doc_buckets.insert(key, doc);
+            }
+        }
+
+        // Sentence candidates: documents with a sentence in a common bucket.
+        let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut own: FxHashMap<u64, usize> = FxHashMap::default();
+        let mut repeats = false;
+        let mut keys = Vec::new();
+        let mut unit_sig = Vec::new();
+        let mut local = 0usize;
+        unit_ranges(&words, self.config.unit_min_words, |from, to| {
+            words.shingles(from, to, UNIT_SHINGLE, &mut shingles);
+            sign(&shingles, UNIT_HASHES, &mut unit_sig);
+            for key in band_keys(&unit_sig, UNIT_ROWS) {
+                self.unit_buckets
+                    .for_each(key, self.config.max_bucket_scan, |d| {
+                        *hits.entry(d).or_default() += 1;
+                    });
+                if let Some(&earlier) = own.get(&key) {
+                    repeats |= earlier != local;
+                }
+                own.insert(key, local);
+                keys.push(key);
+            }
+            local += 1;
+        });
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            self.unit_buckets.insert(key, doc);
+        }
+
+        let mut candidates: Vec<(u32, u32)> = hits.into_iter().collect();
+        candidates.sort_unstable_by_key(|&(d, n)| (std::cmp::Reverse(n), d));
+        candidates.truncate(self.config.max_candidates);
+        candidates.sort_unstable();
+
+        let min = self.config.passage_min_words;
+        let mut found = Vec::new();
+        for &(other, _) in &candidates {
+            for al in align::align(
+                &self.documents[other as usize].words,
+                &words,
+                &seeds,
+                false,
+                min,
+            ) {
+                found.push((other, al));
+            }
+        }
+        if repeats {
+            for al in align::align(&words, &words, &seeds, true, min) {
+                found.push((doc, al));
+            }
+        }
+        self.documents.push(DocumentRow {
+            id: id.to_string(),
+            date: date.map(str::to_string),
+            text: text.to_string(),
+            words,
+            signature,
+        });
+        for (other, al) in found {
+            // `a` of the alignment is the earlier document (or copy).
+            self.passages.push(PassageRow {
+                a: (other, al.a_bytes.0, al.a_bytes.1),
+                b: (doc, al.b_bytes.0, al.b_bytes.1),
+                words: (al.a_words.1 - al.a_words.0, al.b_words.1 - al.b_words.0),
+                similarity: al.similarity(),
+            });
+            result.passages.push(SharedPassage {
+                other: self.documents[other as usize].id.clone(),
+                similarity: round3(al.similarity()),
+                here: self.span(doc, al.b_bytes),
+                there: self.span(other, al.a_bytes),
+            });
+        }
+        result
+    }
+
+    fn span(&self, doc: u32, (start, end): (u32, u32)) -> Span {
+        let (start, end) = (start as usize, end as usize);
+        Span {
+            start,
+            end,
+            text: self.documents[doc as usize].text[start..end].to_string(),
+        }
+    }
+
+    /// The passages of at least `min_words` words found in two or more
+    /// places, grouped: pairs that share an occurrence are one group, where
+    /// two spans of one document are the same occurrence when they overlap
+    /// by at least half of the longer one (so a short formula inside a long
+    /// passage does not chain unrelated passages together); overlapping
+    /// occurrences of one document within a group are merged into their
+    /// union. Sorted by number of
+    /// occurrences (most first), then by first occurrence.
+    pub fn groups(&self, min_words: u32) -> Vec<ReuseGroup> {
+        let rows: Vec<&PassageRow> = self
+            .passages
+            .iter()
+            .filter(|r| r.words.0 >= min_words && r.words.1 >= min_words)
+            .collect();
+        // Occurrence 2k and 2k+1 are the two sides of rows[k].
+        let occ: Vec<(u32, u32, u32)> = rows.iter().flat_map(|r| [r.a, r.b]).collect();
+        let mut uf = UnionFind::new(occ.len());
+        for k in 0..rows.len() {
+            uf.union(2 * k as u32, 2 * k as u32 + 1);
+        }
+        let mut order: Vec<u32> = (0..occ.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| occ[i as usize]);
+        let mut cluster: Option<(u32, u32, u32, u32)> = None; // doc, start, end, member
+        for &i in &order {
+            let (doc, start, end) = occ[i as usize];
+            match cluster {
+                Some((cdoc, cstart, cend, member)) if cdoc == doc && start < cend => {
+                    let overlap = cend.min(end) - start;
+                    let longer = (end - start).max(cend - cstart).max(1);
+                    if 2 * overlap >= longer {
+                        uf.union(member, i);
+                        cluster = Some((doc, cstart, cend.max(end), member));
+                    } else {
+                        cluster = Some((doc, start, end, i));
+                    }
+                }
+                _ => cluster = Some((doc, start, end, i)),
+            }
+        }
+        let mut components: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for i in 0..occ.len() as u32 {
+            components.entry(uf.find(i)).or_default().push(i);
+        }
+        let mut groups = Vec::new();
+        for members in components.values() {
+            let mut spans: Vec<(&str, u32, u32, u32)> = members
+                .iter()
+                .map(|&i| {
+                    let (doc, start, end) = occ[i as usize];
+                    (self.documents[doc as usize].id.as_str(), start, end, doc)
+                })
+                .collect();
+            spans.sort_unstable();
+            let mut merged: Vec<(&str, u32, u32, u32)> = Vec::new();
+            for s in spans {
+                match merged.last_mut() {
+                    Some(last) if last.3 == s.3 && s.1 < last.2 => last.2 = last.2.max(s.2),
+                    _ => merged.push(s),
+                }
+            }
+            if merged.len() < 2 {
+                continue;
+            }
+            let mut pair_rows: Vec<u32> = members.iter().map(|&i| i / 2).collect();
+            pair_rows.sort_unstable();
+            pair_rows.dedup();
+            let similarity = pair_rows
+                .iter()
+                .map(|&k| rows[k as usize].similarity)
+                .sum::<f32>()
+                / pair_rows.len() as f32;
+            let occurrences: Vec<Occurrence> = merged
+                .iter()
+                .map(|&(id, start, end, doc)| Occurrence {
+                    doc: id.to_string(),
+                    start: start as usize,
+                    end: end as usize,
+                    text: self.documents[doc as usize].text[start as usize..end as usize]
+                        .to_string(),
+                })
+                .collect();
+            let origin = earliest(
+                merged
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (i, m.0, self.documents[m.3 as usize].date.as_deref())),
+            );
+            groups.push(ReuseGroup {
+                text: occurrences[origin.unwrap_or(0)].text.clone(),
+                similarity: round3(similarity),
+                origin,
+                occurrences,
+            });
+        }
+        groups.sort_by(|x, y| {
+            let key = |g: &ReuseGroup| {
+                (
+                    std::cmp::Reverse(g.occurrences.len()),
+                    g.occurrences[0].doc.clone(),
+                    g.occurrences[0].start,
+                )
+            };
+            key(x).cmp(&key(y))
+        });
+        groups
+    }
+
+    /// Whole-document near-duplicates: documents joined by verified pairs
+    /// (see the crate docs), grouped transitively — so a daily market report
+    /// and its template siblings form one group. Sorted
+    /// by size (largest first), then by first id.
+    pub fn near_duplicates(&self) -> Vec<DuplicateGroup> {
+        let mut uf = UnionFind::new(self.documents.len());
+        for d in &self.duplicates {
+            uf.union(d.a, d.b);
+        }
+        let mut lowest: FxHashMap<u32, (f32, f32)> = FxHashMap::default();
+        for d in &self.duplicates {
+            let root = uf.find(d.a);
+            let e = lowest.entry(root).or_insert((1.0, 1.0));
+            *e = (e.0.min(d.similarity), e.1.min(d.coverage));
+        }
+        let mut members: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for d in &self.duplicates {
+            for x in [d.a, d.b] {
+                members.entry(uf.find(x)).or_default().push(x);
+            }
+        }
+        let mut groups: Vec<DuplicateGroup> = members
+            .into_iter()
+            .map(|(root, mut docs)| {
+                docs.sort_unstable_by(|&x, &y| {
+                    self.documents[x as usize]
+                        .id
+                        .cmp(&self.documents[y as usize].id)
+                });
+                docs.dedup();
+                let origin = earliest(docs.iter().enumerate().map(|(i, &d)| {
+                    let row = &self.documents[d as usize];
+                    (i, row.id.as_str(), row.date.as_deref())
+                }));
+                DuplicateGroup {
+                    docs: docs
+                        .iter()
+                        .map(|&d| self.documents[d as usize].id.clone())
+                        .collect(),
+                    similarity: round3(lowest[&root].0),
+                    coverage: round3(lowest[&root].1),
+                    origin,
+                }
+            })
+            .collect();
+        groups.sort_by(|x, y| {
+            y.docs
+                .len()
+                .cmp(&x.docs.len())
+                .then_with(|| x.docs.cmp(&y.docs))
+        });
+        groups
+    }
+
+    /// The pairwise passages recorded so far (document indexes are insertion
+    /// order), for callers that group differently.
+    pub fn passages(&self) -> &[PassageRow] {
+        &self.passages
+    }
+
+    /// The near-duplicate pairs recorded so far.
+    pub fn duplicate_pairs(&self) -> &[DuplicateRow] {
+        &self.duplicates
+    }
+
+    /// The index as rows (a copy), for storage.
+    pub fn rows(&self) -> ReuseRows {
+        ReuseRows {
+            config: self.config.clone(),
+            documents: self.documents.clone(),
+            passages: self.passages.clone(),
+            duplicates: self.duplicates.clone(),
+        }
+    }
+
+    /// Rebuilds an index from its rows: the LSH tables are recomputed from
+    /// the documents' words and signatures; nothing is re-aligned.
+    pub fn from_rows(rows: ReuseRows) -> ReuseIndex {
+        let mut index = ReuseIndex::with_config(rows.config);
+        let mut shingles = Vec::new();
+        let mut sig = Vec::new();
+        for (doc, row) in rows.documents.iter().enumerate() {
+            let doc = doc as u32;
+            if row.signature.len() == DOC_HASHES {
+                for key in band_keys(&row.signature, DOC_ROWS) {
+                    index.doc_buckets.insert(key, doc);
+                }
+            }
+            let mut keys = Vec::new();
+            unit_ranges(&row.words, index.config.unit_min_words, |from, to| {
+                row.words.shingles(from, to, UNIT_SHINGLE, &mut shingles);
+                sign(&shingles, UNIT_HASHES, &mut sig);
+                keys.extend(band_keys(&sig, UNIT_ROWS));
+            });
+            keys.sort_unstable();
+            keys.dedup();
+            for key in keys {
+                index.unit_buckets.insert(key, doc);
+            }
+        }
+        index.documents = rows.documents;
+        index.passages = rows.passages;
+        index.duplicates = rows.duplicates;
+        index
+    }
+}
+
+impl Serialize for ReuseIndex {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ReuseRowsRef {
+            config: &self.config,
+            documents: &self.documents,
+            passages: &self.passages,
+            duplicates: &self.duplicates,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReuseIndex {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ReuseRows::deserialize(deserializer).map(ReuseIndex::from_rows)
+    }
+}

@@ -1,0 +1,67 @@
+//! Arbitrary input: no panic, and every span is on char boundaries with its
+//! text exactly the document's text there.
+
+use marsad_reuse::ReuseIndex;
+use proptest::prelude::*;
+
+fn check(texts: &[String]) {
+    let mut index = ReuseIndex::new();
+    for (i, t) in texts.iter().enumerate() {
+        let found = index.add_document(&format!("d{i}"), Some("2020-01-01"), t);
+        for p in &found.passages {
+            assert_eq!(t.get(p.here.start..p.here.end), Some(p.here.text.as_str()));
+        }
+    }
+    for g in index.groups(1) {
+        assert!(g.occurrences.len() >= 2);
+        for o in &g.occurrences {
+            let t = &texts[o.doc[1..].parse::<usize>().unwrap()];
+            assert_eq!(t.get(o.start..o.end), Some(o.text.as_str()));
+        }
+    }
+    for d in index.near_duplicates() {
+        assert!(d.docs.len() >= 2);
+    }
+}
+
+/// Text built from a few Arabic words, punctuation and line breaks, so that
+/// reuse actually happens.
+fn wordy() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("قال"),
+        Just("الرئيس"),
+        Just("والرئيس"),
+        Just("إن"),
+        Just("المحادثات"),
+        Just("السداسية"),
+        Just("هي"),
+        Just("الطريقة"),
+        Just("الوحيدة"),
+        Just("كوريا"),
+        Just("."),
+        Just("،"),
+        Just("\n"),
+        Just("«"),
+        Just("»"),
+        Just("ـ"),
+        Just("َ"),
+        Just("2019"),
+        Just("a.b"),
+        Just("😀"),
+    ];
+    prop::collection::vec(piece, 0..120).prop_map(|v| v.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn arbitrary_strings(texts in prop::collection::vec(any::<String>(), 1..4)) {
+        check(&texts);
+    }
+
+    #[test]
+    fn repetitive_arabic(texts in prop::collection::vec(wordy(), 1..5)) {
+        check(&texts);
+    }
+}

@@ -1,0 +1,673 @@
+//! Online story clustering: each new article joins the most similar open
+//! story or starts one.
+//!
+//! # Why online, and why this way
+//!
+//! News arrives in order and a monitor must place each article when it
+//! arrives, without re-clustering the corpus: the classic single-pass
+//! ("topic detection and tracking") design. Each story keeps a *centroid* —
+//! the sum of its articles' unit TF-IDF vectors — and a new article is
+//! compared with the centroids of the stories it could belong to:
+//!
+//! * **Terms**: cosine between the article's TF-IDF vector (stems from
+//!   [`marsad_text::analyze`], IDF as known when it arrives) and the
+//!   centroid. Only the article's `doc_terms` heaviest terms and each
+//!   centroid's `centroid_terms` heaviest terms are kept, which bounds every
+//!   comparison and keeps a growing story from drifting into a bag of
+//!   everything.
+//! * **Entities**: how many of the article's entities (corpus ids, rare ones
+//!   weighing more) the story's articles share. Names are the strongest
+//!   signal that two articles are about the same thing, but alone they
+//!   over-merge (every Saudi article names Saudi Arabia), hence a minority
+//!   weight. Without entities on either side, terms decide alone.
+//! * **Time**: a story is *open* while its last article is within
+//!   `window_days` of the newest date seen; articles further than the window
+//!   from a story's date span cannot join it, and closer ones are scored
+//!   down linearly with the gap. Undated articles are matched on terms and
+//!   entities only.
+//!
+//! The article joins the best story scoring at least `threshold`; otherwise
+//! it starts a new story whose id is the article's id, so ids are stable as
+//! long as the first article is.
+//!
+//! **Near-duplicates** (syndicated copies, found by the reuse layer and
+//! passed in as [`StoryDoc::near_duplicate_of`]) join their original's story
+//! without touching its centroid, document frequencies or size: a wire story
+//! printed by ten outlets is one article, not ten.
+//!
+//! # Speed
+//!
+//! Candidates come from an inverted index (term or entity → stories whose
+//! centroid holds it); very common terms (in more than `max_df_fraction` of
+//! the articles) are not used to find candidates, and closed stories are
+//! dropped from the index as it is read. Candidates are pre-ranked by the
+//! weight of the index hits and only the best `candidates` are scored in
+//! full. Terms and entities are interned to `u32`, vectors are sorted by id
+//! and compared by merge. Ties always break on story creation order, so the
+//! result does not depend on hash order.
+//!
+//! # Persistence
+//!
+//! [`StoryClusterer`] is serde data. The lookup tables and the inverted index
+//! are not serialized; they are rebuilt from the vocabulary and the
+//! centroids on the first [`StoryClusterer::add`] after loading.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::terms::{weighted_terms, WeightedTerm};
+
+/// A story's id: the id of its first document.
+pub type StoryId = String;
+
+/// One document as the clusterer sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryDoc {
+    pub id: String,
+    /// Publication date, ISO `YYYY-MM-DD` (a longer timestamp is fine: only
+    /// the first ten characters are read).
+    pub date: Option<String>,
+    /// Weighted stemmed terms (see [`StoryDoc::from_text`]).
+    pub terms: Vec<WeightedTerm>,
+    /// Corpus entity ids, most important first (only the first ten count).
+    pub entities: Vec<String>,
+    /// The document this one is a near-duplicate of, if the reuse layer
+    /// found one.
+    pub near_duplicate_of: Option<String>,
+}
+
+impl StoryDoc {
+    /// A document from its title and text: terms by
+    /// [`crate::terms::weighted_terms`] (title terms count double).
+    pub fn from_text(
+        id: impl Into<String>,
+        date: Option<&str>,
+        title: Option<&str>,
+        text: &str,
+        entity_ids: &[String],
+        near_duplicate_of: Option<String>,
+    ) -> StoryDoc {
+        StoryDoc {
+            id: id.into(),
+            date: date.map(str::to_owned),
+            terms: weighted_terms(title, text),
+            entities: entity_ids.to_vec(),
+            near_duplicate_of,
+        }
+    }
+}
+
+/// Tuning of [`StoryClusterer`]; the defaults are what the tests and the
+/// SaudiNewsNet run use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryConfig {
+    /// Sliding window: how far (days) an article may be from a story's date
+    /// span and still join it, and how long a story stays open after its
+    /// last article.
+    pub window_days: u32,
+    /// Minimum combined similarity to join a story.
+    pub threshold: f32,
+    /// Share of the entity overlap in the similarity (the rest is terms).
+    pub entity_weight: f32,
+    /// Heaviest terms kept per article.
+    pub doc_terms: usize,
+    /// Heaviest terms kept per story centroid.
+    pub centroid_terms: usize,
+    /// Stories scored in full per article.
+    pub candidates: usize,
+    /// Terms in more than this share of articles do not propose candidates.
+    pub max_df_fraction: f32,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            window_days: 7,
+            threshold: 0.3,
+            entity_weight: 0.25,
+            doc_terms: 60,
+            centroid_terms: 120,
+            candidates: 40,
+            max_df_fraction: 0.05,
+        }
+    }
+}
+
+/// A story as shown to a reader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Story {
+    /// The id of its first document.
+    pub id: StoryId,
+    /// Top entities and key terms, for a reader.
+    pub label: String,
+    /// Top corpus entity ids, by number of documents.
+    pub entities: Vec<String>,
+    /// Key terms as written (surface forms, not stems).
+    pub terms: Vec<String>,
+    /// Earliest and latest document date, ISO.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Every document, in the order added (near-duplicates included).
+    pub docs: Vec<String>,
+    /// Distinct documents: near-duplicates counted once.
+    pub size: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct StoryState {
+    id: String,
+    /// Sum of member unit vectors, sorted by term id, truncated.
+    centroid: Vec<(u32, f32)>,
+    norm: f32,
+    /// Entity id → distinct documents naming it, sorted by entity id.
+    entities: Vec<(u32, u32)>,
+    docs: Vec<String>,
+    size: u32,
+    from: Option<i32>,
+    to: Option<i32>,
+}
+
+/// The online clusterer (see the module docs). Serializable.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StoryClusterer {
+    config: StoryConfig,
+    /// Distinct documents seen (near-duplicates excluded).
+    seen: u32,
+    /// Term vocabulary: stem, document frequency, surface forms with counts.
+    terms: Vec<String>,
+    term_df: Vec<u32>,
+    surfaces: Vec<Vec<(String, u32)>>,
+    /// Entity vocabulary and document frequency.
+    entity_ids: Vec<String>,
+    entity_df: Vec<u32>,
+    stories: Vec<StoryState>,
+    /// Document id → story index.
+    doc_story: FxHashMap<String, u32>,
+    /// Newest date seen (days since 1970-01-01).
+    watermark: Option<i32>,
+    #[serde(skip)]
+    index: Index,
+}
+
+/// Rebuildable lookups: interning tables, inverted indexes, scratch.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    built: bool,
+    term_ids: FxHashMap<String, u32>,
+    entity_ids: FxHashMap<String, u32>,
+    term_postings: Vec<Vec<u32>>,
+    entity_postings: Vec<Vec<u32>>,
+    hits: Vec<f32>,
+}
+
+/// Surface forms remembered per stem.
+const SURFACES_PER_TERM: usize = 4;
+/// Entities of an article that count.
+const DOC_ENTITIES: usize = 10;
+
+impl StoryClusterer {
+    pub fn new(config: StoryConfig) -> StoryClusterer {
+        StoryClusterer { config, ..StoryClusterer::default() }
+    }
+
+    pub fn config(&self) -> &StoryConfig {
+        &self.config
+    }
+
+    /// Number of stories.
+    pub fn len(&self) -> usize {
+        self.stories.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stories.is_empty()
+    }
+
+    /// The story a document was placed in.
+    pub fn story_of(&self, doc: &str) -> Option<&str> {
+        self.doc_story.get(doc).map(|&s| self.stories[s as usize].id.as_str())
+    }
+
+    /// Places one document and returns its story's id. Adding a document id
+    /// again returns its story and changes nothing.
+    pub fn add(&mut self, doc: &StoryDoc) -> StoryId {
+        self.build_index();
+        if let Some(&s) = self.doc_story.get(&doc.id) {
+            return self.stories[s as usize].id.clone();
+        }
+        let date = doc.date.as_deref().and_then(parse_days);
+        if let Some(d) = date {
+            self.watermark = Some(self.watermark.map_or(d, |w| w.max(d)));
+        }
+        if let Some(&s) = doc.near_duplicate_of.as_deref().and_then(|o| self.doc_story.get(o)) {
+            let story = &mut self.stories[s as usize];
+            story.docs.push(doc.id.clone());
+            extend_span(story, date);
+            self.doc_story.insert(doc.id.clone(), s);
+            return story.id.clone();
+        }
+
+        self.seen += 1;
+        let vector = self.doc_vector(&doc.terms);
+        let entities = self.doc_entities(&doc.entities);
+        let best = self.best_story(&vector, &entities, date);
+        let s = match best {
+            Some(s) => s,
+            None => {
+                self.stories.push(StoryState { id: doc.id.clone(), norm: 0.0, ..StoryState::default() });
+                self.index.hits.push(0.0);
+                (self.stories.len() - 1) as u32
+            }
+        };
+        self.join(s, &doc.id, &vector, &entities, date);
+        self.stories[s as usize].id.clone()
+    }
+
+    /// All stories, largest (distinct documents) first, then oldest created.
+    /// Labels use key terms only; see [`StoryClusterer::stories_named`].
+    pub fn stories(&self) -> Vec<Story> {
+        self.stories_named(|_| None)
+    }
+
+    /// All stories, with labels naming their top entities by `name_of`
+    /// (corpus entity id → display name).
+    pub fn stories_named(&self, name_of: impl Fn(&str) -> Option<String>) -> Vec<Story> {
+        let mut order: Vec<usize> = (0..self.stories.len()).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(self.stories[i].size), i));
+        order.into_iter().map(|i| self.story(i, &name_of)).collect()
+    }
+
+    fn story(&self, i: usize, name_of: &impl Fn(&str) -> Option<String>) -> Story {
+        let st = &self.stories[i];
+        let mut ents = st.entities.clone();
+        ents.sort_by_key(|&(e, n)| (std::cmp::Reverse(n), e));
+        let entities: Vec<String> =
+            ents.iter().filter(|&&(_, n)| n * 4 >= st.size.max(1) || n >= 2).take(5).map(|&(e, _)| self.entity_ids[e as usize].clone()).collect();
+        let mut cent = st.centroid.clone();
+        cent.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut terms: Vec<String> = Vec::new();
+        for &(t, _) in &cent {
+            let surface = self.surface(t);
+            // على folds to the name علي, so the analyzer keeps it; it is no
+            // label.
+            if surface != "على" && !terms.contains(&surface) {
+                terms.push(surface);
+            }
+            if terms.len() == 8 {
+                break;
+            }
+        }
+        let names: Vec<String> = entities.iter().take(3).filter_map(|e| name_of(e)).collect();
+        let key_terms: Vec<&str> = terms
+            .iter()
+            .filter(|t| !names.iter().any(|n| n.contains(t.as_str()) || n.contains(t.trim_start_matches("ال"))))
+            .take(4)
+            .map(String::as_str)
+            .collect();
+        let label = match (names.is_empty(), key_terms.is_empty()) {
+            (false, false) => format!("{} — {}", names.join("، "), key_terms.join("، ")),
+            (false, true) => names.join("، "),
+            _ => key_terms.join("، "),
+        };
+        Story {
+            id: st.id.clone(),
+            label,
+            entities,
+            terms,
+            from: st.from.map(format_days),
+            to: st.to.map(format_days),
+            docs: st.docs.clone(),
+            size: st.size as usize,
+        }
+    }
+
+    fn surface(&self, t: u32) -> String {
+        let list = &self.surfaces[t as usize];
+        list.iter()
+            .enumerate()
+            .max_by(|a, b| a.1 .1.cmp(&b.1 .1).then(b.0.cmp(&a.0)))
+            .map(|(_, (s, _))| s.clone())
+            .unwrap_or_else(|| self.terms[t as usize].clone())
+    }
+
+    /// The interning tables and inverted indexes, rebuilt after loading.
+    fn build_index(&mut self) {
+        if self.index.built {
+            return;
+        }
+        let mut index = Index { built: true, ..Index::default() };
+        index.term_ids = self.terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        index.entity_ids = self.entity_ids.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        index.term_postings = vec![Vec::new(); self.terms.len()];
+        index.entity_postings = vec![Vec::new(); self.entity_ids.len()];
+        for (s, st) in self.stories.iter().enumerate() {
+            if !is_open(st, self.watermark, self.config.window_days) {
+                continue;
+            }
+            for &(t, _) in &st.centroid {
+                index.term_postings[t as usize].push(s as u32);
+            }
+            for &(e, _) in &st.entities {
+                index.entity_postings[e as usize].push(s as u32);
+            }
+        }
+        index.hits = vec![0.0; self.stories.len()];
+        self.index = index;
+    }
+
+    /// Interns the terms, counts their document frequency, and returns the
+    /// document's unit TF-IDF vector over its heaviest terms, sorted by id.
+    fn doc_vector(&mut self, terms: &[WeightedTerm]) -> Vec<(u32, f32)> {
+        let mut v: Vec<(u32, f32)> = Vec::with_capacity(terms.len());
+        for wt in terms {
+            if !(wt.weight.is_finite() && wt.weight > 0.0) || wt.term.is_empty() {
+                continue;
+            }
+            let id = match self.index.term_ids.get(&wt.term) {
+                Some(&id) => id,
+                None => {
+                    let id = self.terms.len() as u32;
+                    self.terms.push(wt.term.clone());
+                    self.term_df.push(0);
+                    self.surfaces.push(Vec::new());
+                    self.index.term_postings.push(Vec::new());
+                    self.index.term_ids.insert(wt.term.clone(), id);
+                    id
+                }
+            };
+            if v.iter().any(|&(t, _)| t == id) {
+                continue;
+            }
+            self.term_df[id as usize] += 1;
+            let list = &mut self.surfaces[id as usize];
+            if let Some(e) = list.iter_mut().find(|(s, _)| *s == wt.surface) {
+                e.1 += 1;
+            } else if list.len() < SURFACES_PER_TERM {
+                list.push((wt.surface.clone(), 1));
+            }
+            v.push((id, wt.weight));
+        }
+        for e in &mut v {
+            e.1 *= idf(self.seen, self.term_df[e.0 as usize]);
+        }
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(self.config.doc_terms);
+        normalize(&mut v);
+        v.sort_by_key(|e| e.0);
+        v
+    }
+
+    /// Interned, deduplicated entities of a document (first ten), counting
+    /// their document frequency.
+    fn doc_entities(&mut self, entities: &[String]) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for e in entities {
+            if out.len() == DOC_ENTITIES {
+                break;
+            }
+            if e.is_empty() {
+                continue;
+            }
+            let id = match self.index.entity_ids.get(e) {
+                Some(&id) => id,
+                None => {
+                    let id = self.entity_ids.len() as u32;
+                    self.entity_ids.push(e.clone());
+                    self.entity_df.push(0);
+                    self.index.entity_postings.push(Vec::new());
+                    self.index.entity_ids.insert(e.clone(), id);
+                    id
+                }
+            };
+            if !out.contains(&id) {
+                self.entity_df[id as usize] += 1;
+                out.push(id);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The best open story for a document, if it clears the threshold.
+    fn best_story(&mut self, vector: &[(u32, f32)], entities: &[u32], date: Option<i32>) -> Option<u32> {
+        let config = &self.config;
+        let window = config.window_days;
+        let watermark = self.watermark;
+        let max_df = ((self.seen as f32) * config.max_df_fraction).max(20.0);
+        let stories = &self.stories;
+        let Index { term_postings, entity_postings, hits, .. } = &mut self.index;
+        let mut found: Vec<u32> = Vec::new();
+        for &(t, w) in vector {
+            if self.term_df[t as usize] as f32 > max_df {
+                continue;
+            }
+            let list = &mut term_postings[t as usize];
+            list.retain(|&s| {
+                let st = &stories[s as usize];
+                let keep = is_open(st, watermark, window) && st.centroid.binary_search_by_key(&t, |e| e.0).is_ok();
+                if keep {
+                    if hits[s as usize] == 0.0 {
+                        found.push(s);
+                    }
+                    hits[s as usize] += w;
+                }
+                keep
+            });
+        }
+        for &e in entities {
+            if self.entity_df[e as usize] as f32 > max_df {
+                continue;
+            }
+            let list = &mut entity_postings[e as usize];
+            list.retain(|&s| {
+                let keep = is_open(&stories[s as usize], watermark, window);
+                if keep {
+                    if hits[s as usize] == 0.0 {
+                        found.push(s);
+                    }
+                    hits[s as usize] += 0.1;
+                }
+                keep
+            });
+        }
+        found.sort_by(|&a, &b| hits[b as usize].total_cmp(&hits[a as usize]).then(a.cmp(&b)));
+        for &s in &found {
+            hits[s as usize] = 0.0;
+        }
+        found.truncate(config.candidates);
+        let mut best: Option<(f32, u32)> = None;
+        for s in found {
+            let score = self.score(&stories[s as usize], vector, entities, date);
+            if score >= config.threshold && best.is_none_or(|(b, bs)| score > b || (score == b && s < bs)) {
+                best = Some((score, s));
+            }
+        }
+        best.map(|(_, s)| s)
+    }
+
+    /// Combined similarity of a document with a story (0 when out of the
+    /// time window).
+    fn score(&self, st: &StoryState, vector: &[(u32, f32)], entities: &[u32], date: Option<i32>) -> f32 {
+        let window = self.config.window_days.max(1) as f32;
+        let time = match (date, st.from, st.to) {
+            (Some(d), Some(from), Some(to)) => {
+                let gap = (from - d).max(d - to).max(0) as f32;
+                if gap > window {
+                    return 0.0;
+                }
+                1.0 - 0.3 * gap / window
+            }
+            _ => 1.0,
+        };
+        let cos = if st.norm > 0.0 { dot(vector, &st.centroid) / st.norm } else { 0.0 };
+        let ew = self.config.entity_weight;
+        let sim = if entities.is_empty() || st.entities.is_empty() {
+            cos
+        } else {
+            let (mut shared, mut total) = (0.0f32, 0.0f32);
+            for &e in entities {
+                let w = idf(self.seen, self.entity_df[e as usize]);
+                total += w;
+                if let Ok(i) = st.entities.binary_search_by_key(&e, |x| x.0) {
+                    shared += w * (st.entities[i].1 as f32 / st.size.max(1) as f32).min(1.0);
+                }
+            }
+            (1.0 - ew) * cos + ew * if total > 0.0 { shared / total } else { 0.0 }
+        };
+        sim * time
+    }
+
+    /// Adds a document's vector, entities and date to a story.
+    fn join(&mut self, s: u32, doc: &str, vector: &[(u32, f32)], entities: &[u32], date: Option<i32>) {
+        let cap = self.config.centroid_terms.max(1);
+        let st = &mut self.stories[s as usize];
+        let before: Vec<u32> = st.centroid.iter().map(|e| e.0).collect();
+        let mut merged: Vec<(u32, f32)> = Vec::with_capacity(st.centroid.len() + vector.len());
+        let (mut i, mut j) = (0, 0);
+        while i < st.centroid.len() || j < vector.len() {
+            match (st.centroid.get(i), vector.get(j)) {
+                (Some(a), Some(b)) if a.0 == b.0 => {
+                    merged.push((a.0, a.1 + b.1));
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if a.0 < b.0 => {
+                    merged.push(*a);
+                    i += 1;
+                }
+                (Some(a), None) => {
+                    merged.push(*a);
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    merged.push(*b);
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        if merged.len() > cap {
+            merged.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            merged.truncate(cap);
+            merged.sort_by_key(|e| e.0);
+        }
+        st.norm = merged.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+        st.centroid = merged;
+        for &(t, _) in &st.centroid {
+            if before.binary_search(&t).is_err() {
+                self.index.term_postings[t as usize].push(s);
+            }
+        }
+        for &e in entities {
+            match st.entities.binary_search_by_key(&e, |x| x.0) {
+                Ok(i) => st.entities[i].1 += 1,
+                Err(i) => {
+                    st.entities.insert(i, (e, 1));
+                    self.index.entity_postings[e as usize].push(s);
+                }
+            }
+        }
+        st.docs.push(doc.to_owned());
+        st.size += 1;
+        extend_span(st, date);
+        self.doc_story.insert(doc.to_owned(), s);
+    }
+}
+
+fn extend_span(st: &mut StoryState, date: Option<i32>) {
+    if let Some(d) = date {
+        st.from = Some(st.from.map_or(d, |f| f.min(d)));
+        st.to = Some(st.to.map_or(d, |t| t.max(d)));
+    }
+}
+
+/// A story is open while its last date is within the window of the newest
+/// date seen; undated stories stay open.
+fn is_open(st: &StoryState, watermark: Option<i32>, window: u32) -> bool {
+    match (st.to, watermark) {
+        (Some(to), Some(w)) => to + window as i32 >= w,
+        _ => true,
+    }
+}
+
+fn idf(n: u32, df: u32) -> f32 {
+    (1.0 + n.max(1) as f32 / df.max(1) as f32).ln()
+}
+
+fn normalize(v: &mut [(u32, f32)]) {
+    let norm = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for e in v {
+            e.1 /= norm;
+        }
+    }
+}
+
+/// Dot product of two vectors sorted by id.
+fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    sum
+}
+
+/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD…`).
+pub fn parse_days(iso: &str) -> Option<i32> {
+    let b = iso.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i32 = iso.get(0..4)?.parse().ok()?;
+    let m: u32 = iso.get(5..7)?.parse().ok()?;
+    let d: u32 = iso.get(8..10)?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i32 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146097 + doe - 719468)
+}
+
+/// ISO date of a day number (inverse of [`parse_days`]).
+pub fn format_days(z: i32) -> String {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        for s in ["1970-01-01", "2015-07-21", "2024-02-29", "2000-12-31"] {
+            assert_eq!(format_days(parse_days(s).unwrap()), s);
+        }
+        assert_eq!(parse_days("2015-07-21 02:51:32"), parse_days("2015-07-21"));
+        assert_eq!(parse_days("2015-08-01").unwrap() - parse_days("2015-07-21").unwrap(), 11);
+        assert_eq!(parse_days("2015"), None);
+        assert_eq!(parse_days("2015-13-01"), None);
+    }
+}
