@@ -52,6 +52,7 @@
 //! are not serialized; they are rebuilt from the vocabulary and the
 //! centroids on the first [`StoryClusterer::add`] after loading.
 
+use marsad_extract::date::Day;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -620,40 +621,15 @@ fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     sum
 }
 
-/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD…`).
+/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD…`): the calendar of
+/// the date extractor, so stories and timelines count days alike.
 pub fn parse_days(iso: &str) -> Option<i32> {
-    let b = iso.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: i32 = iso.get(0..4)?.parse().ok()?;
-    let m: u32 = iso.get(5..7)?.parse().ok()?;
-    let d: u32 = iso.get(8..10)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i32 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146097 + doe - 719468)
+    i32::try_from(Day::parse_iso(iso)?.number()).ok()
 }
 
 /// ISO date of a day number (inverse of [`parse_days`]).
 pub fn format_days(z: i32) -> String {
-    let z = z + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    Day::from_number(i64::from(z)).iso()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 /// A calendar day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Day {
+pub struct Day {
     pub year: i32,
     pub month: u32,
     pub day: u32,

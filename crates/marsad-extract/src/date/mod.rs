@@ -54,7 +54,7 @@
 mod civil;
 mod words;
 
-pub(crate) use civil::Day;
+pub use civil::Day;
 
 use std::ops::Range;
 
