@@ -204,19 +204,9 @@ pub struct ViewSummary {
     pub edges: usize,
 }
 
-/// An entity of the corpus, as listed by [`Store::entities`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntityRecord {
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub entity_type: EntityType,
-    pub variants: Vec<String>,
-    pub roles: Vec<String>,
-    /// Ids of the documents it appears in.
-    pub docs: Vec<String>,
-    pub mentions: usize,
-}
+/// An entity of the corpus, as listed by [`Store::entities`]: the
+/// resolver's own record, stored as it came out.
+pub use marsad_extract::corpus::GlobalEntity as EntityRecord;
 
 /// Filter and page of [`Store::entities`].
 #[derive(Clone, Debug, Default)]
