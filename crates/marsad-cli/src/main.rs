@@ -265,7 +265,7 @@ fn eval_ner(conll: &std::path::Path, model: Option<&std::path::Path>, dev_fracti
     let tagger = match model {
         Some(path) => {
             let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            loaded = ner::Tagger::from_bytes(&bytes).with_context(|| format!("{} is not a Marsad NER model", path.display()))?;
+            loaded = ner::Tagger::from_bytes(&bytes).with_context(|| format!("cannot load the model {}", path.display()))?;
             &loaded
         }
         None => ner::Tagger::default_model(),
