@@ -173,6 +173,121 @@ pub struct DocumentRow {
     signature: Vec<u32>,
 }
 
+/// Version of the word keys and signatures in [`DocumentRow::derived_bytes`]:
+/// bumped whenever `Words::new` or the signing would give different values
+/// for the same text, so a store knows its saved rows are stale.
+pub const DERIVED_VERSION: u32 = 1;
+
+/// Why saved derived bytes could not be turned back into a [`DocumentRow`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowDecodeError(pub &'static str);
+
+impl std::fmt::Display for RowDecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "saved reuse row is unusable: {}", self.0)
+    }
+}
+
+impl std::error::Error for RowDecodeError {}
+
+impl DocumentRow {
+    /// What the index derived from the text (word keys and spans,
+    /// sentences, document signature) as compact little-endian bytes,
+    /// without the id, date and text, which a store keeps anyway. Saving
+    /// them spares tokenizing the whole corpus again when the index is
+    /// reloaded.
+    pub fn derived_bytes(&self) -> Vec<u8> {
+        let w = &self.words;
+        let mut out = Vec::with_capacity(4 * (5 + 3 * w.keys.len() + 4 * w.sentences.len() + self.signature.len()));
+        let mut put = |x: u32| out.extend_from_slice(&x.to_le_bytes());
+        put(DERIVED_VERSION);
+        put(w.keys.len() as u32);
+        for i in 0..w.keys.len() {
+            put(w.keys[i]);
+            put(w.starts[i]);
+            put(w.ends[i]);
+        }
+        put(w.sentences.len() as u32);
+        for s in &w.sentences {
+            put(s.words.0);
+            put(s.words.1);
+            put(s.bytes.0);
+            put(s.bytes.1);
+        }
+        put(self.signature.len() as u32);
+        for &h in &self.signature {
+            put(h);
+        }
+        out
+    }
+
+    /// The row back from [`DocumentRow::derived_bytes`] and the text it was
+    /// made from. Every span is checked against `text`, so a damaged or
+    /// mismatched blob is an error here, never a panic later.
+    pub fn from_derived_bytes(
+        id: String,
+        date: Option<String>,
+        text: String,
+        bytes: &[u8],
+    ) -> Result<DocumentRow, RowDecodeError> {
+        let mut at = 0usize;
+        let mut get = || -> Result<u32, RowDecodeError> {
+            let b = bytes.get(at..at + 4).ok_or(RowDecodeError("truncated"))?;
+            at += 4;
+            Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        if get()? != DERIVED_VERSION {
+            return Err(RowDecodeError("made by another version"));
+        }
+        let n = get()? as usize;
+        if n > bytes.len() / 12 {
+            return Err(RowDecodeError("word count larger than the data"));
+        }
+        let mut words = Words::default();
+        let boundary = |x: u32| text.is_char_boundary(x as usize) && (x as usize) <= text.len();
+        for _ in 0..n {
+            let (key, start, end) = (get()?, get()?, get()?);
+            if start > end || !boundary(start) || !boundary(end) {
+                return Err(RowDecodeError("word span outside the text"));
+            }
+            words.keys.push(key);
+            words.starts.push(start);
+            words.ends.push(end);
+        }
+        let s = get()? as usize;
+        if s > bytes.len() / 16 {
+            return Err(RowDecodeError("sentence count larger than the data"));
+        }
+        for _ in 0..s {
+            let sentence = crate::words::Sentence {
+                words: (get()?, get()?),
+                bytes: (get()?, get()?),
+            };
+            if sentence.words.0 > sentence.words.1
+                || sentence.words.1 as usize > n
+                || sentence.bytes.0 > sentence.bytes.1
+                || !boundary(sentence.bytes.0)
+                || !boundary(sentence.bytes.1)
+            {
+                return Err(RowDecodeError("sentence outside the text"));
+            }
+            words.sentences.push(sentence);
+        }
+        let k = get()? as usize;
+        if k != 0 && k != DOC_HASHES {
+            return Err(RowDecodeError("signature of the wrong length"));
+        }
+        let mut signature = Vec::with_capacity(k);
+        for _ in 0..k {
+            signature.push(get()?);
+        }
+        if at != bytes.len() {
+            return Err(RowDecodeError("trailing bytes"));
+        }
+        Ok(DocumentRow { id, date, text, words, signature })
+    }
+}
+
 /// A passage found in two documents (or twice in one): the index's record.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PassageRow {

@@ -65,3 +65,37 @@ proptest! {
         check(&texts);
     }
 }
+
+#[test]
+fn derived_bytes_round_trip_and_reject_damage() {
+    use marsad_reuse::{DocumentRow, ReuseIndex, ReuseRows};
+    let a = "قال المتحدث إن المحادثات هي الطريقة الوحيدة الفعالة لمعالجة الأزمة في المنطقة. خبر أول قصير.";
+    let b = "خبر ثان. وقال المتحدث إن المحادثات هي الطريقة الوحيدة الفعالة لمعالجة الأزمة في المنطقة.";
+    let mut index = ReuseIndex::new();
+    index.add_document("a", Some("2024-01-01"), a);
+    index.add_document("b", Some("2024-01-02"), b);
+    let rows = index.rows();
+    let rebuilt: Vec<DocumentRow> = rows
+        .documents
+        .iter()
+        .map(|r| {
+            DocumentRow::from_derived_bytes(r.id.clone(), r.date.clone(), r.text.clone(), &r.derived_bytes())
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(rebuilt, rows.documents);
+    let restored = ReuseIndex::from_rows(ReuseRows { documents: rebuilt, ..rows.clone() });
+    assert_eq!(restored.groups(8), index.groups(8));
+
+    let bytes = rows.documents[0].derived_bytes();
+    let text = rows.documents[0].text.clone();
+    // Truncated, trailing garbage, other text (spans beyond it), other version.
+    assert!(DocumentRow::from_derived_bytes("a".into(), None, text.clone(), &bytes[..bytes.len() - 3]).is_err());
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(DocumentRow::from_derived_bytes("a".into(), None, text.clone(), &longer).is_err());
+    assert!(DocumentRow::from_derived_bytes("a".into(), None, "قصير".into(), &bytes).is_err());
+    let mut other = bytes.clone();
+    other[0] ^= 0xff;
+    assert!(DocumentRow::from_derived_bytes("a".into(), None, text, &other).is_err());
+}
