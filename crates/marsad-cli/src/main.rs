@@ -19,7 +19,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use marsad_store::pipeline::{self, IngestOptions, IngestProgress, IngestSummary};
 use marsad_store::marsad_extract::{ner, EntityType};
 use marsad_store::{
-    EntityFilter, EntityLookup, GraphOptions, QuoteFilter, SearchOptions, Store, TimelineFilter,
+    EntityFilter, EntityLookup, GraphOptions, QuoteFilter, ReuseFilter, SearchOptions, Store,
+    SummaryScope, TimelineFilter,
 };
 
 /// Marsad (مرصد): an Arabic-first news-intelligence engine.
@@ -149,6 +150,75 @@ enum Command {
         /// Drop co-occurrence edges seen in fewer sentences than this (typed edges are kept).
         #[arg(long, default_value_t = 1)]
         min_weight: usize,
+    },
+    /// Reused passages: text shared between documents, and repeated inside one.
+    Reuse {
+        /// Only passages of at least N words.
+        #[arg(long, default_value_t = marsad_store::GROUP_MIN_WORDS)]
+        min_words: u32,
+        /// Only passages found in this document.
+        #[arg(long)]
+        doc: Option<String>,
+        /// Only passages shared by two or more documents (no repeats inside one).
+        #[arg(long)]
+        across: bool,
+        /// How many groups to show (most documents first); 0 for all.
+        #[arg(long, short = 'n', default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whole-document near-duplicates: syndicated copies and light edits.
+    Duplicates {
+        /// Only the group holding this document.
+        #[arg(long)]
+        doc: Option<String>,
+        /// How many groups to show (largest first); 0 for all.
+        #[arg(long, short = 'n', default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stories: documents clustered by content and time, largest first.
+    Stories {
+        /// How many to show; 0 for all.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One story: its label, entities, terms, dates and documents.
+    Story {
+        /// A story id (the id of its first document; see `marsad stories`).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An extractive summary of a story, an entity, some documents, or everything.
+    Summary {
+        /// Summarize this story.
+        #[arg(long, conflicts_with_all = ["entity", "docs"])]
+        story: Option<String>,
+        /// Summarize what the documents say about this entity (id or name).
+        #[arg(long, conflicts_with = "docs")]
+        entity: Option<String>,
+        /// Summarize these documents (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        docs: Option<Vec<String>>,
+        /// At most N sentences [default: 5 unless --words is given].
+        #[arg(long)]
+        sentences: Option<usize>,
+        /// At most N words.
+        #[arg(long)]
+        words: Option<usize>,
+        #[arg(long)]
+        json: bool,
     },
     /// Train a model (the named-entity tagger) from annotated data.
     Train {
@@ -436,6 +506,74 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "graphml" => print!("{}", graph.to_graphml()),
                 "dot" => print!("{}", graph.to_dot()),
                 _ => render::print_json(&graph)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reuse { min_words, doc, across, limit, offset, json } => {
+            let store = open_views(&data)?;
+            let list = store.reuse_groups(&ReuseFilter {
+                min_words,
+                doc,
+                across_documents: across,
+                limit: limit_of(limit),
+                offset,
+            })?;
+            if json {
+                render::print_json(&list)?;
+            } else {
+                render::reuse(&list, offset);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Duplicates { doc, limit, offset, json } => {
+            let store = open_views(&data)?;
+            let list = store.duplicates(doc.as_deref(), limit_of(limit), offset)?;
+            if json {
+                render::print_json(&list)?;
+            } else {
+                render::duplicates(&list, offset);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stories { limit, offset, json } => {
+            let store = open_views(&data)?;
+            let list = store.stories(limit_of(limit), offset)?;
+            if json {
+                render::print_json(&list)?;
+            } else {
+                render::stories(&list, offset);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Story { id, json } => {
+            let store = open_views(&data)?;
+            let Some(story) = store.story(&id)? else {
+                anyhow::bail!("no story {id:?} in {} (see `marsad stories`)", data.display())
+            };
+            if json {
+                render::print_json(&story)?;
+            } else {
+                render::story(&story);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Summary { story, entity, docs, sentences, words, json } => {
+            let scope = match (story, entity, docs) {
+                (Some(id), _, _) => SummaryScope::Story(id),
+                (_, Some(e), _) => SummaryScope::Entity(e),
+                (_, _, Some(ids)) => {
+                    let ids: Vec<String> = ids.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
+                    anyhow::ensure!(!ids.is_empty(), "--docs needs at least one document id");
+                    SummaryScope::Documents(ids)
+                }
+                _ => SummaryScope::Corpus,
+            };
+            let store = open_views(&data)?;
+            let summary = store.summary(&scope, sentences, words)?;
+            if json {
+                render::print_json(&summary)?;
+            } else {
+                render::summary(&summary);
             }
             Ok(ExitCode::SUCCESS)
         }

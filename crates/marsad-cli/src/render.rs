@@ -11,7 +11,10 @@ use std::path::Path;
 use anyhow::Result;
 use marsad_store::pipeline::IngestSummary;
 use marsad_store::marsad_extract::corpus::TimelineEntry;
-use marsad_store::{DocumentRecord, EntityList, EntityProfile, QuoteList, SearchResults, Stats};
+use marsad_store::{
+    DocumentRecord, DuplicateList, EntityList, EntityProfile, QuoteList, ReuseList, SearchResults, Stats,
+    StoryDetail, StoryList, SummaryView,
+};
 use serde::Serialize;
 
 /// Prints one JSON object on stdout, followed by a newline.
@@ -309,4 +312,98 @@ pub fn document_analysis(text: &str, a: &marsad_store::marsad_extract::DocumentA
         }
     }
     let _ = text;
+}
+
+pub fn reuse(list: &ReuseList, offset: usize) {
+    println!("{} reused passage(s) ({} shown)", list.total, list.groups.len());
+    for (i, g) in list.groups.iter().enumerate() {
+        let r = &g.group;
+        let kind = if g.documents == 1 { "repeated in one document".to_owned() } else { format!("in {} documents", g.documents) };
+        println!();
+        println!("{:>4}. {} words, {kind}, similarity {:.2}", offset + i + 1, g.words, r.similarity);
+        println!("      «{}»", shorten(&r.text, 220));
+        for (j, o) in r.occurrences.iter().enumerate() {
+            let origin = if r.origin == Some(j) { "  (origin)" } else { "" };
+            let removed = if o.removed { "  (removed by the cleaner; offsets in the extracted body)" } else { "" };
+            println!("      {}  {}..{}{origin}{removed}", o.doc, o.start, o.end);
+        }
+    }
+}
+
+pub fn duplicates(list: &DuplicateList, offset: usize) {
+    println!("{} near-duplicate group(s) ({} shown)", list.total, list.groups.len());
+    for (i, g) in list.groups.iter().enumerate() {
+        println!();
+        println!(
+            "{:>4}. {} documents, similarity ≥ {:.2}, coverage ≥ {:.2}",
+            offset + i + 1,
+            g.docs.len(),
+            g.similarity,
+            g.coverage
+        );
+        for (j, d) in g.docs.iter().enumerate() {
+            let origin = if g.origin == Some(j) { "  (origin)" } else { "" };
+            println!("      {d}{origin}");
+        }
+    }
+}
+
+fn date_span(from: Option<&str>, to: Option<&str>) -> String {
+    match (from, to) {
+        (Some(a), Some(b)) if a == b => a.to_owned(),
+        (Some(a), Some(b)) => format!("{a} … {b}"),
+        (Some(a), None) | (None, Some(a)) => a.to_owned(),
+        (None, None) => "undated".to_owned(),
+    }
+}
+
+pub fn stories(list: &StoryList, offset: usize) {
+    println!("{} stor{} ({} shown)", list.total, if list.total == 1 { "y" } else { "ies" }, list.stories.len());
+    for (i, s) in list.stories.iter().enumerate() {
+        println!();
+        println!(
+            "{:>4}. {}  {} doc(s)  {}",
+            offset + i + 1,
+            s.id,
+            s.size,
+            date_span(s.from.as_deref(), s.to.as_deref())
+        );
+        println!("      {}", s.label);
+    }
+}
+
+pub fn story(detail: &StoryDetail) {
+    let s = &detail.story;
+    println!("{}  {}", s.id, s.label);
+    println!("{} distinct document(s), {}", s.size, date_span(s.from.as_deref(), s.to.as_deref()));
+    if !s.entities.is_empty() {
+        let names: Vec<String> = s.entities.iter().map(|e| format!("{} ({})", e.name, e.id)).collect();
+        println!("entities: {}", names.join(" · "));
+    }
+    if !s.terms.is_empty() {
+        println!("terms:    {}", s.terms.join(" · "));
+    }
+    println!();
+    for d in &detail.documents {
+        println!(
+            "  {}  {}  {}",
+            d.id,
+            d.date.as_deref().map_or("----------", date_only),
+            shorten(&d.display_title, 80)
+        );
+    }
+}
+
+pub fn summary(view: &SummaryView) {
+    let of = match &view.id {
+        Some(id) => format!("{} {id}", view.scope),
+        None => view.scope.to_owned(),
+    };
+    let truncated = if view.truncated { " (capped)" } else { "" };
+    println!("summary of {of}: {} sentence(s) from {} document(s){truncated}", view.sentences.len(), view.documents);
+    for s in &view.sentences {
+        println!();
+        println!("  [{}  {}]", s.date.as_deref().map_or("undated", date_only), s.doc);
+        println!("  {}", s.text.trim());
+    }
 }

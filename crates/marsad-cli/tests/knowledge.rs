@@ -13,45 +13,12 @@
 //!
 //! Tests skip with a message when `../shared/corpus/seeds` is absent.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 mod common;
-use common::{run, run_json, seeds};
-
-const PUBLISHED: &[(&str, &str)] = &[
-    ("000_7f7829b64ebcc593", "2023-09-05"),
-    ("001_1079a25d0afd9581", "2023-09-05"),
-    ("002_da7ccb45ff20fa50", "2024-06-22"),
-    ("004_b4ac602b67b6769e", "2019-04-27"),
-];
-
-/// The seeds in one store: 003 as its text file (it dates itself), the
-/// others as JSON Lines with their publication dates.
-fn dated_store() -> Option<(tempfile::TempDir, PathBuf)> {
-    let seeds = seeds()?;
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir_all(&input).unwrap();
-    let mut jsonl = String::new();
-    for (id, date) in PUBLISHED {
-        let text = std::fs::read_to_string(seeds.join(format!("{id}.txt"))).unwrap();
-        let line = serde_json::json!({ "id": id, "date": date, "content": text });
-        jsonl.push_str(&line.to_string());
-        jsonl.push('\n');
-    }
-    std::fs::write(input.join("seeds.jsonl"), jsonl).unwrap();
-    std::fs::copy(
-        seeds.join("003_a85c5ca27367db1f.txt"),
-        input.join("003_a85c5ca27367db1f.txt"),
-    )
-    .unwrap();
-    let data = dir.path().join("data");
-    let out = run(&data, &["ingest", input.to_str().unwrap()]);
-    assert!(out.status.success(), "ingest: {}", String::from_utf8_lossy(&out.stderr));
-    Some((dir, data))
-}
+use common::{dated_store, run, run_json};
 
 fn str_list(v: &Value) -> Vec<String> {
     v.as_array()

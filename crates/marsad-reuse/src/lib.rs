@@ -375,6 +375,11 @@ pub struct Occurrence {
     pub end: usize,
     /// `document_text[start..end]`.
     pub text: String,
+    /// The copy was taken out of the document by the cleaner (a repeated
+    /// pull-quote or pasted paragraph): `start..end` are then offsets in
+    /// the document's extracted body, before cleaning, not in its text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
 }
 
 /// A passage and everywhere it occurs.
@@ -734,6 +739,7 @@ impl ReuseIndex {
             let occurrences: Vec<Occurrence> = merged
                 .iter()
                 .map(|&(id, start, end, doc)| Occurrence {
+                    removed: false,
                     doc: id.to_string(),
                     start: start as usize,
                     end: end as usize,
@@ -890,4 +896,62 @@ impl<'de> Deserialize<'de> for ReuseIndex {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ReuseRows::deserialize(deserializer).map(ReuseIndex::from_rows)
     }
+}
+
+/// The hashes of a text's word-bigram shingles, exactly as
+/// [`ReuseIndex::add_document`] shingles a whole document for its
+/// near-duplicate signature (normalized word keys, clitics off,
+/// punctuation dropped; one hash per bigram, in text order, repeats
+/// kept). For benchmarks and tools that want the crate's shingles without
+/// an index.
+pub fn document_shingles(text: &str) -> Vec<u64> {
+    let words = Words::new(text);
+    let mut out = Vec::new();
+    words.shingles(0, words.len(), DOC_SHINGLE, &mut out);
+    out
+}
+
+/// The crate's fixed-seed MinHash signature of a set of shingle hashes,
+/// with `hashes` hash functions (at most 128; the document signature uses
+/// 126). An empty set gives all `u32::MAX`.
+///
+/// # Panics
+///
+/// When `hashes` is more than 128.
+pub fn minhash_signature(shingles: &[u64], hashes: usize) -> Vec<u32> {
+    assert!(
+        hashes <= minhash::MAX_HASHES,
+        "at most {} hashes",
+        minhash::MAX_HASHES
+    );
+    let mut out = Vec::with_capacity(hashes);
+    sign(shingles, hashes, &mut out);
+    out
+}
+
+/// A shingle given as bytes (for example normalized words joined by a
+/// space) hashed to the `u64` that [`minhash_signature`] takes: 64-bit
+/// FNV-1a (the hash the crate uses for word keys) then SplitMix64's
+/// finalizer, so the bits are well mixed. The crate's own
+/// shingles hash word keys instead ([`document_shingles`]); this is for
+/// signing shingles that arrive as text.
+pub fn shingle_bytes_hash(bytes: &[u8]) -> u64 {
+    minhash::mix64(words::fnv1a(bytes))
+}
+
+/// Where `passage` occurs in `text`, word for word after normalization
+/// (diacritics, letter variants, clitics and punctuation do not matter), as
+/// the span from its first word to its last; the first occurrence if there
+/// are several. Used to find the copy a cleaner kept of a paragraph it
+/// removed as repeated.
+pub fn locate(text: &str, passage: &str) -> Option<Span> {
+    let needle = Words::new(passage);
+    if needle.is_empty() {
+        return None;
+    }
+    let hay = Words::new(text);
+    let n = needle.len();
+    let at = hay.keys.windows(n).position(|w| w == needle.keys.as_slice())?;
+    let (start, end) = (hay.starts[at] as usize, hay.ends[at + n - 1] as usize);
+    Some(Span { start, end, text: text[start..end].to_string() })
 }

@@ -90,6 +90,10 @@ impl Words {
         self.keys.len()
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
     /// The index of the sentence holding word `w`, if any.
     pub(crate) fn sentence_of(&self, w: u32) -> Option<usize> {
         let i = self.sentences.partition_point(|s| s.words.1 <= w);

@@ -99,3 +99,13 @@ fn derived_bytes_round_trip_and_reject_damage() {
     other[0] ^= 0xff;
     assert!(DocumentRow::from_derived_bytes("a".into(), None, text, &other).is_err());
 }
+
+#[test]
+fn locate_finds_a_passage_whatever_its_spelling() {
+    let text = "خبر أول. وقال الوزيرُ إنّ الاجتماع انتهى، وغادر الوفد! خبر آخر.";
+    let found = marsad_reuse::locate(text, "قال الوزير إن الاجتماع انتهى وغادر الوفد").unwrap();
+    assert_eq!(&text[found.start..found.end], found.text);
+    assert!(found.text.starts_with("وقال الوزيرُ") && found.text.ends_with("الوفد"));
+    assert!(marsad_reuse::locate(text, "قال الوزير إن الاجتماع تأجل").is_none());
+    assert!(marsad_reuse::locate(text, "  ").is_none());
+}

@@ -43,6 +43,15 @@ pub enum StoreError {
     #[error(transparent)]
     Query(#[from] QueryError),
 
+    /// The thing asked for (a document, story, entity) is not in the store.
+    #[error("no {what} {id:?} in this store")]
+    NotFound { what: &'static str, id: String },
+
+    /// A request the store cannot answer as asked (e.g. a name that fits
+    /// several entities); the message says what to do instead.
+    #[error("{0}")]
+    Invalid(String),
+
     /// A stored value did not have the shape the store wrote (e.g. a removal
     /// kind that is not valid JSON). Indicates a damaged or foreign database.
     #[error("corrupt store: {0}")]

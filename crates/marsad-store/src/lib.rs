@@ -20,28 +20,38 @@
 //! [`Store::stats`] and [`Store::list_documents`] serve the rest.
 
 pub mod error;
+pub mod facets;
 pub mod index;
 pub mod migrations;
 pub mod pipeline;
 pub mod query;
 pub mod records;
+pub mod reuse;
+pub mod responses;
 pub mod search;
+pub mod stories;
 pub mod store;
 pub mod title;
 pub mod tokenizer;
 pub mod views;
 
 pub use error::StoreError;
+pub use facets::{EntityFacet, FacetCount, SearchFacets};
 pub use pipeline::{
     ingest_paths, ingest_reader, IngestFailure, IngestOptions, IngestProgress, IngestSummary,
 };
 pub use query::{parse as parse_query, Clause, ParsedQuery, QueryError};
+pub use responses::{DocumentWithAnalysis, Timeline};
 pub use records::{
     BatchReport, DocumentPage, DocumentRecord, DocumentSummary, ListOptions, ReasonCount,
     RemovedPassage, SourceCount, Stats,
 };
 pub use search::{Hit, SearchOptions, SearchResults};
+pub use reuse::{DuplicateList, ReuseFilter, ReuseGroupRecord, ReuseList, GROUP_MIN_WORDS};
+pub use stories::{StoryDetail, StoryList, StoryRecord, SummaryScope, SummaryView, SUMMARY_MAX_DOCS};
 pub use store::Store;
+pub use marsad_reuse;
+pub use marsad_stories;
 pub use views::{
     AnalyzedDocument, EntityDocument, EntityFilter, EntityList, EntityLookup, EntityProfile,
     EntityRecord, GraphOptions, Neighbour, QuoteFilter, QuoteList, QuoteRecord, SpeakerRef,

@@ -186,6 +186,69 @@ pub const MIGRATIONS: &[Migration] = &[
             );
         "#,
     },
+    Migration {
+        description: "reuse (incremental index rows, passage and duplicate groups) and stories (clusterer state, stories)",
+        sql: r#"
+            -- The reuse index, appended to as documents arrive (reuse.rs).
+            CREATE TABLE reuse_docs (
+                seq           INTEGER PRIMARY KEY NOT NULL,
+                doc_id        TEXT NOT NULL UNIQUE,
+                content_hash  TEXT NOT NULL,
+                derived       BLOB NOT NULL
+            );
+            CREATE TABLE reuse_pairs (
+                a INTEGER NOT NULL, a_start INTEGER NOT NULL, a_end INTEGER NOT NULL,
+                b INTEGER NOT NULL, b_start INTEGER NOT NULL, b_end INTEGER NOT NULL,
+                a_words INTEGER NOT NULL, b_words INTEGER NOT NULL,
+                similarity REAL NOT NULL
+            );
+            CREATE TABLE reuse_duplicate_pairs (
+                a INTEGER NOT NULL, b INTEGER NOT NULL,
+                similarity REAL NOT NULL, coverage REAL NOT NULL
+            );
+            -- Views rebuilt from the pairs at each refresh.
+            CREATE TABLE reuse_groups (
+                id     INTEGER PRIMARY KEY NOT NULL,
+                words  INTEGER NOT NULL,
+                docs   INTEGER NOT NULL,
+                json   TEXT NOT NULL
+            );
+            CREATE TABLE reuse_occurrences (
+                group_id  INTEGER NOT NULL,
+                doc_id    TEXT NOT NULL,
+                "start"   INTEGER NOT NULL,
+                "end"     INTEGER NOT NULL
+            );
+            CREATE INDEX reuse_occurrences_doc ON reuse_occurrences(doc_id);
+            CREATE TABLE duplicate_groups (
+                id    INTEGER PRIMARY KEY NOT NULL,
+                json  TEXT NOT NULL
+            );
+            CREATE TABLE duplicate_members (
+                group_id  INTEGER NOT NULL,
+                doc_id    TEXT NOT NULL
+            );
+            CREATE INDEX duplicate_members_doc ON duplicate_members(doc_id);
+            -- Story clustering (stories.rs): the online clusterer's state and
+            -- the stories as last listed.
+            CREATE TABLE story_state (
+                key    TEXT PRIMARY KEY NOT NULL,
+                json   TEXT NOT NULL
+            );
+            CREATE TABLE stories (
+                id     TEXT PRIMARY KEY NOT NULL,
+                rank   INTEGER NOT NULL,
+                size   INTEGER NOT NULL,
+                json   TEXT NOT NULL
+            );
+            CREATE INDEX stories_rank ON stories(rank);
+            CREATE TABLE story_docs (
+                doc_id    TEXT PRIMARY KEY NOT NULL,
+                story_id  TEXT NOT NULL
+            );
+            CREATE INDEX story_docs_story ON story_docs(story_id);
+        "#,
+    },
 ];
 
 /// The version that added `documents.display_title`; databases older than

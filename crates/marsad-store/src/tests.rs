@@ -1168,3 +1168,237 @@ mod views {
         assert!(!store.quotes(&QuoteFilter::default()).unwrap().quotes.is_empty());
     }
 }
+
+mod reuse_and_stories {
+    //! Reuse groups, near-duplicates, stories and summaries as the store
+    //! keeps them across ingest runs, on sentences of our own.
+    use super::*;
+    use crate::{ReuseFilter, SummaryScope};
+
+    const SHARED: &str = "وقال المتحدث باسم الوزارة إن المفاوضات بين الطرفين ستستأنف في العاصمة الأسبوع المقبل بحضور وسطاء دوليين.";
+
+    fn original() -> CleanDocument {
+        doc(
+            "wire",
+            Some("استئناف المفاوضات"),
+            Some("agency"),
+            Some("2024-05-01"),
+            &format!(
+                "أعلنت الحكومة اليوم عن خطة جديدة لتطوير شبكة الطرق في المحافظات الشمالية خلال العامين القادمين.\n\
+                 {SHARED}\n\
+                 وأضاف أن الجولة السابقة من المحادثات انتهت دون اتفاق على جدول زمني لتبادل الأسرى بين الجانبين.\n\
+                 وأشار إلى أن الوفد الحكومي سيضم خبراء في القانون الدولي وممثلين عن وزارة الدفاع والداخلية.\n\
+                 ومن المتوقع أن تستمر الجولة الجديدة ثلاثة أيام على الأقل بحسب مصادر مطلعة على الملف."
+            ),
+        )
+    }
+
+    /// A syndicated copy: same story, a sentence dropped, a word changed.
+    fn copy() -> CleanDocument {
+        doc(
+            "copy",
+            Some("المفاوضات تستأنف الأسبوع المقبل"),
+            Some("paper"),
+            Some("2024-05-02"),
+            &format!(
+                "أعلنت الحكومة اليوم عن خطة جديدة لتطوير شبكة الطرق في المحافظات الشمالية خلال العامين المقبلين.\n\
+                 {SHARED}\n\
+                 وأضاف أن الجولة السابقة من المحادثات انتهت دون اتفاق على جدول زمني لتبادل الأسرى بين الجانبين.\n\
+                 ومن المتوقع أن تستمر الجولة الجديدة ثلاثة أيام على الأقل بحسب مصادر مطلعة على الملف."
+            ),
+        )
+    }
+
+    /// Another story that quotes the shared sentence once.
+    fn column() -> CleanDocument {
+        doc(
+            "column",
+            Some("أسعار القمح"),
+            Some("weekly"),
+            Some("2024-05-03"),
+            &format!(
+                "ارتفعت أسعار القمح في الأسواق العالمية بنسبة كبيرة بسبب موجة الجفاف التي ضربت مناطق الإنتاج الرئيسية.\n\
+                 ويتوقع التجار أن تواصل الأسعار صعودها حتى نهاية الموسم الزراعي الحالي في معظم الدول المصدرة.\n\
+                 وفي خبر آخر، {SHARED}"
+            ),
+        )
+    }
+
+    fn open(dir: &Path) -> Store {
+        Store::open(dir).unwrap()
+    }
+
+    fn refreshed(store: &mut Store, docs: Vec<CleanDocument>) {
+        store.ingest_batch(docs).unwrap();
+        store.refresh_views().unwrap();
+    }
+
+    #[test]
+    fn passages_duplicates_and_stories_across_two_ingest_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(dir.path());
+        refreshed(&mut store, vec![original()]);
+        let first_blob: Vec<u8> = store
+            .db
+            .query_row("SELECT derived FROM reuse_docs WHERE doc_id = 'wire'", [], |r| r.get(0))
+            .unwrap();
+        // Second run: only the new documents are added to the index.
+        refreshed(&mut store, vec![column(), copy()]);
+        let seqs: Vec<(i64, String)> = store
+            .db
+            .prepare("SELECT seq, doc_id FROM reuse_docs ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // Date order within the run: copy (05-02) before column (05-03).
+        assert_eq!(seqs, vec![(0, "wire".into()), (1, "copy".into()), (2, "column".into())]);
+        let blob_after: Vec<u8> = store
+            .db
+            .query_row("SELECT derived FROM reuse_docs WHERE doc_id = 'wire'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(first_blob, blob_after, "the first document was not re-indexed");
+
+        let shared = store
+            .reuse_groups(&ReuseFilter { across_documents: true, ..Default::default() })
+            .unwrap();
+        let group = shared
+            .groups
+            .iter()
+            .find(|g| g.group.occurrences.iter().any(|o| o.doc == "column"))
+            .expect("the shared sentence is a group");
+        let docs: Vec<&str> = group.group.occurrences.iter().map(|o| o.doc.as_str()).collect();
+        assert_eq!(docs, ["column", "copy", "wire"]);
+        assert_eq!(group.documents, 3);
+        // The earliest dated occurrence is the origin.
+        assert_eq!(group.group.occurrences[group.group.origin.unwrap()].doc, "wire");
+        for o in &group.group.occurrences {
+            let text = store.document(&o.doc).unwrap().unwrap().text;
+            assert_eq!(&text[o.start..o.end], o.text);
+            assert!(o.text.contains("المفاوضات بين الطرفين ستستأنف"));
+        }
+        // Filter by document, and by length.
+        let of_column = store.reuse_groups(&ReuseFilter { doc: Some("column".into()), ..Default::default() }).unwrap();
+        assert_eq!(of_column.total, 1);
+        let long = store.reuse_groups(&ReuseFilter { min_words: 200, ..Default::default() }).unwrap();
+        assert_eq!(long.total, 0);
+
+        // The copy is a near-duplicate of the wire story; the column is not.
+        let dups = store.duplicates(None, None, 0).unwrap();
+        assert_eq!(dups.total, 1, "{dups:?}");
+        assert_eq!(dups.groups[0].docs, ["copy", "wire"]);
+        assert_eq!(dups.groups[0].docs[dups.groups[0].origin.unwrap()], "wire");
+        assert_eq!(store.duplicates(Some("column"), None, 0).unwrap().total, 0);
+
+        // Stories: the copy joins the wire story and counts once.
+        let stories = store.stories(None, 0).unwrap();
+        assert_eq!(stories.total, 2, "{stories:#?}");
+        let wire = stories.stories.iter().find(|s| s.docs.contains(&"wire".to_string())).unwrap();
+        assert_eq!(wire.id, "wire");
+        assert_eq!(wire.docs, ["wire", "copy"]);
+        assert_eq!(wire.size, 1);
+        assert_eq!(store.story_of("copy").unwrap().as_deref(), Some("wire"));
+        assert_eq!(store.story_of("column").unwrap().as_deref(), Some("column"));
+        let detail = store.story("wire").unwrap().unwrap();
+        assert_eq!(detail.documents.len(), 2);
+        assert!(store.story("nope").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_changed_document_rebuilds_the_reuse_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(dir.path());
+        refreshed(&mut store, vec![original(), column()]);
+        assert_eq!(store.reuse_groups(&ReuseFilter::default()).unwrap().total, 1);
+        // The column is rewritten without the shared sentence.
+        let text = "ارتفعت أسعار القمح في الأسواق العالمية بنسبة كبيرة بسبب موجة الجفاف.".to_string();
+        let changed = doc("column", Some("أسعار القمح"), Some("weekly"), Some("2024-05-03"), &text);
+        refreshed(&mut store, vec![changed]);
+        assert_eq!(store.reuse_groups(&ReuseFilter::default()).unwrap().total, 0);
+        let n: i64 = store.db.query_row("SELECT COUNT(*) FROM reuse_docs", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(store.stories(None, 0).unwrap().total, 2);
+    }
+
+    #[test]
+    fn damaged_reuse_rows_are_rebuilt_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(dir.path());
+        refreshed(&mut store, vec![original()]);
+        store.db.execute("UPDATE reuse_docs SET derived = x'0102'", []).unwrap();
+        store.db.execute("UPDATE story_state SET json = '{not json'", []).unwrap();
+        refreshed(&mut store, vec![copy(), column()]);
+        let shared = store.reuse_groups(&ReuseFilter::default()).unwrap();
+        assert_eq!(shared.groups[0].documents, 3);
+        assert_eq!(store.duplicates(None, None, 0).unwrap().total, 1);
+        assert_eq!(store.stories(None, 0).unwrap().total, 2);
+    }
+
+    #[test]
+    fn a_paragraph_the_cleaner_removed_as_repeated_is_an_in_document_repeat() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(dir.path());
+        let mut d = original();
+        // As the cleaner records it: the removed copy with offsets in the body.
+        let body = format!("{}\n{SHARED}", d.text);
+        let start = body.rfind(SHARED).unwrap();
+        d.source.body = body;
+        d.removed.push(Removal {
+            reason: RemovalReason::RepeatedParagraph { of: 1 },
+            text: SHARED.to_string(),
+            span: start..start + SHARED.len(),
+        });
+        refreshed(&mut store, vec![d]);
+        let list = store.reuse_groups(&ReuseFilter { doc: Some("wire".into()), ..Default::default() }).unwrap();
+        assert_eq!(list.total, 1, "{list:#?}");
+        let g = &list.groups[0];
+        assert_eq!(g.documents, 1);
+        let kept = &g.group.occurrences[0];
+        let text = store.document("wire").unwrap().unwrap().text;
+        assert!(!kept.removed);
+        assert_eq!(&text[kept.start..kept.end], kept.text);
+        assert!(g.group.occurrences[1].removed);
+        assert_eq!(g.group.occurrences[1].start, start);
+    }
+
+    #[test]
+    fn summaries_of_documents_stories_and_the_corpus() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(dir.path());
+        refreshed(&mut store, vec![original(), copy(), column()]);
+        let all = store.summary(&SummaryScope::Corpus, Some(3), None).unwrap();
+        assert_eq!(all.documents, 3);
+        assert!(!all.sentences.is_empty() && all.sentences.len() <= 3);
+        // Said once, though three documents carry it.
+        let shared = all.sentences.iter().filter(|s| s.text.contains("ستستأنف")).count();
+        assert!(shared <= 1, "{all:#?}");
+        for s in &all.sentences {
+            let text = store.document(&s.doc).unwrap().unwrap().text;
+            assert_eq!(&text[s.start..s.end], s.text);
+        }
+        // Date order.
+        let dates: Vec<_> = all.sentences.iter().map(|s| s.date.clone()).collect();
+        let mut sorted_dates = dates.clone();
+        sorted_dates.sort();
+        assert_eq!(dates, sorted_dates);
+
+        let story = store.summary(&SummaryScope::Story("column".into()), Some(2), None).unwrap();
+        assert!(story.sentences.iter().all(|s| s.doc == "column"));
+        let docs = store.summary(&SummaryScope::Documents(vec!["wire".into()]), None, Some(40)).unwrap();
+        let words: usize = docs.sentences.iter().map(|s| s.text.split_whitespace().count()).sum();
+        assert!(words <= 40 && !docs.sentences.is_empty());
+        assert!(matches!(
+            store.summary(&SummaryScope::Documents(vec!["missing".into()]), None, None),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.summary(&SummaryScope::Story("missing".into()), None, None),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.summary(&SummaryScope::Entity("لا أحد بهذا الاسم".into()), None, None),
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+}

@@ -191,7 +191,7 @@ fn speaker_kind_str(kind: SpeakerKind) -> &'static str {
     }
 }
 
-fn parse_type(s: &str) -> Result<EntityType, StoreError> {
+pub(crate) fn parse_type(s: &str) -> Result<EntityType, StoreError> {
     EntityType::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown entity type {s:?}")))
 }
 
@@ -525,6 +525,30 @@ impl Store {
             for e in &graph.edges {
                 add_edge.execute(params![e.source, e.target, e.weight as i64, encode(&e.kinds)?])?;
             }
+            // Reuse and stories: incremental, see reuse.rs and stories.rs.
+            let reuse = crate::reuse::update(&tx)?;
+            let mentions: HashMap<&str, &DocEntityRows> = docs.iter().map(|d| (d.doc.as_str(), d)).collect();
+            let entities_of = |doc: &str| -> Vec<String> {
+                let (Some(refs), Some(rows)) = (local_refs.get(doc), mentions.get(doc)) else {
+                    return Vec::new();
+                };
+                let mut weighted: Vec<(usize, &str)> = refs
+                    .iter()
+                    .zip(&rows.entities)
+                    .filter(|(r, _)| !r.id.is_empty())
+                    .map(|(r, l)| (l.mentions, r.id.as_str()))
+                    .collect();
+                weighted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                let mut ids: Vec<String> = Vec::new();
+                for (_, id) in weighted {
+                    if !ids.iter().any(|x| x == id) {
+                        ids.push(id.to_string());
+                    }
+                }
+                ids
+            };
+            let names: HashMap<String, EntityRef> = refs.iter().map(|r| (r.id.clone(), r.clone())).collect();
+            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of, &names)?;
             tx.execute(
                 "INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)",
                 [generation],

@@ -10,7 +10,8 @@
 //! compared with the centroids of the stories it could belong to:
 //!
 //! * **Terms**: cosine between the article's TF-IDF vector (stems from
-//!   [`marsad_text::analyze`], IDF as known when it arrives) and the
+//!   [`marsad_text::analyze`], IDF as known when it arrives, smoothed while
+//!   the corpus is small: see below) and the
 //!   centroid. Only the article's `doc_terms` heaviest terms and each
 //!   centroid's `centroid_terms` heaviest terms are kept, which bounds every
 //!   comparison and keeps a growing story from drifting into a bag of
@@ -26,7 +27,32 @@
 //!   down linearly with the gap. Undated articles are matched on terms and
 //!   entities only.
 //!
-//! The article joins the best story scoring at least `threshold`; otherwise
+//! # IDF on a small corpus
+//!
+//! The IDF is learned online from the articles seen so far, and on a handful
+//! of articles it is noise: in a five-article collection about one summit
+//! the words every article shares (the two leaders, their countries, the
+//! summit) are in five of five documents and get the *lowest* weight, while
+//! each article's incidental words get the highest, so two reports of the
+//! same meeting look unrelated. A document frequency of `df` in `n` articles
+//! is an estimate of how common a word is, and with small `n` it should not
+//! be trusted. So it is smoothed toward a flat prior, as if
+//! `idf_prior_docs` (`m`, default 100) more articles had been seen in which
+//! every term and entity occurs at the base rate `idf_prior_rate` (`p0`,
+//! default 1%):
+//!
+//! ```text
+//! idf = ln(1 + (n + m) / (df + m·p0))
+//! ```
+//!
+//! With `n` much smaller than `m` all weights are nearly equal (plain term
+//! frequency, which is what a few documents can support); as `n` grows past
+//! `m` the observed frequencies take over and the formula tends to the plain
+//! `ln(1 + n / df)` — on the 26k SaudiNewsNet articles a word seen once
+//! weighs 7% less than unsmoothed, one seen ten times 1% less. The same smoothing weighs
+//! entities. `m = 0` turns it off.
+//!
+
 //! it starts a new story whose id is the article's id, so ids are stable as
 //! long as the first article is.
 //!
@@ -118,18 +144,37 @@ pub struct StoryConfig {
     pub candidates: usize,
     /// Terms in more than this share of articles do not propose candidates.
     pub max_df_fraction: f32,
+    /// IDF smoothing: document frequencies are estimated as if this many
+    /// more documents had been seen (see "IDF on a small corpus" in the
+    /// module docs); 0 gives the plain IDF.
+    #[serde(default = "default_idf_prior_docs")]
+    pub idf_prior_docs: f32,
+    /// IDF smoothing: the share of those prior documents every term or
+    /// entity is assumed to occur in.
+    #[serde(default = "default_idf_prior_rate")]
+    pub idf_prior_rate: f32,
+}
+
+fn default_idf_prior_docs() -> f32 {
+    100.0
+}
+
+fn default_idf_prior_rate() -> f32 {
+    0.01
 }
 
 impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
-            window_days: 7,
+            window_days: 14,
             threshold: 0.3,
             entity_weight: 0.25,
             doc_terms: 60,
             centroid_terms: 120,
             candidates: 40,
             max_df_fraction: 0.05,
+            idf_prior_docs: default_idf_prior_docs(),
+            idf_prior_rate: default_idf_prior_rate(),
         }
     }
 }
@@ -356,6 +401,11 @@ impl StoryClusterer {
         self.index = index;
     }
 
+    /// IDF of a term or entity seen in `df` of the distinct documents so far.
+    fn idf(&self, df: u32) -> f32 {
+        idf(self.seen, df, self.config.idf_prior_docs, self.config.idf_prior_rate)
+    }
+
     /// Interns the terms, counts their document frequency, and returns the
     /// document's unit TF-IDF vector over its heaviest terms, sorted by id.
     fn doc_vector(&mut self, terms: &[WeightedTerm]) -> Vec<(u32, f32)> {
@@ -389,7 +439,7 @@ impl StoryClusterer {
             v.push((id, wt.weight));
         }
         for e in &mut v {
-            e.1 *= idf(self.seen, self.term_df[e.0 as usize]);
+            e.1 *= self.idf(self.term_df[e.0 as usize]);
         }
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(self.config.doc_terms);
@@ -507,7 +557,7 @@ impl StoryClusterer {
         } else {
             let (mut shared, mut total) = (0.0f32, 0.0f32);
             for &e in entities {
-                let w = idf(self.seen, self.entity_df[e as usize]);
+                let w = self.idf(self.entity_df[e as usize]);
                 total += w;
                 if let Ok(i) = st.entities.binary_search_by_key(&e, |x| x.0) {
                     shared += w * (st.entities[i].1 as f32 / st.size.max(1) as f32).min(1.0);
@@ -591,8 +641,14 @@ fn is_open(st: &StoryState, watermark: Option<i32>, window: u32) -> bool {
     }
 }
 
-fn idf(n: u32, df: u32) -> f32 {
-    (1.0 + n.max(1) as f32 / df.max(1) as f32).ln()
+/// Smoothed inverse document frequency (see "IDF on a small corpus" in the
+/// module docs): `ln(1 + (n + m) / (df + m·p0))` with `m` prior documents at
+/// base rate `p0`; `m = 0` is the plain `ln(1 + n / df)`.
+fn idf(n: u32, df: u32, prior_docs: f32, prior_rate: f32) -> f32 {
+    let m = if prior_docs.is_finite() { prior_docs.max(0.0) } else { 0.0 };
+    let p0 = if prior_rate.is_finite() { prior_rate.clamp(0.0, 1.0) } else { 0.0 };
+    let pseudo_df = (df as f32 + m * p0).max(1.0);
+    (1.0 + (n.max(1) as f32 + m) / pseudo_df).ln()
 }
 
 fn normalize(v: &mut [(u32, f32)]) {
@@ -645,5 +701,35 @@ mod tests {
         assert_eq!(parse_days("2015-08-01").unwrap() - parse_days("2015-07-21").unwrap(), 11);
         assert_eq!(parse_days("2015"), None);
         assert_eq!(parse_days("2015-13-01"), None);
+    }
+
+    #[test]
+    fn idf_smoothing_flattens_small_corpora_and_fades_on_large_ones() {
+        let plain = |n: u32, df: u32| idf(n, df, 0.0, 0.01);
+        let smooth = |n: u32, df: u32| idf(n, df, 100.0, 0.01);
+        assert_eq!(plain(5, 5), (2.0f32).ln());
+        // Five documents: a word in all of them is not a common word.
+        assert!(plain(5, 1) / plain(5, 5) > 2.5);
+        assert!(smooth(5, 1) / smooth(5, 5) < 1.4);
+        // 26k documents: the observed frequencies decide.
+        for df in [1, 10, 100, 1000] {
+            let (p, s) = (plain(26_000, df), smooth(26_000, df));
+            assert!((s - p).abs() < 0.08 * p, "df {df}: {s} vs {p}");
+        }
+        // Never NaN, never negative.
+        for (m, p0) in [(f32::NAN, 0.01), (100.0, f32::INFINITY), (-3.0, -1.0)] {
+            let w = idf(0, 0, m, p0);
+            assert!(w.is_finite() && w > 0.0);
+        }
+    }
+
+    #[test]
+    fn configs_saved_before_idf_smoothing_load_with_its_defaults() {
+        let mut json = serde_json::to_value(StoryConfig::default()).unwrap();
+        let obj = json.as_object_mut().unwrap();
+        obj.remove("idf_prior_docs");
+        obj.remove("idf_prior_rate");
+        let back: StoryConfig = serde_json::from_value(json).unwrap();
+        assert_eq!(back, StoryConfig::default());
     }
 }

@@ -39,3 +39,43 @@ pub fn seeds() -> Option<PathBuf> {
     }
 }
 
+
+/// Publication dates of the seeds that carry none, as a user would give
+/// them: fixtures of the tests, not part of the project's data. 000 and 001
+/// were published on 5 September 2023 (001: "أمس، الاثنين 4 سبتمبر"), 002
+/// after Putin's visit to Pyongyang of Wednesday 19 June 2024, 004 the day
+/// after the Vladivostok summit's aftermath of Friday 26 April 2019; 003
+/// gives its own date (13 September 2023) in its byline.
+pub const PUBLISHED: &[(&str, &str)] = &[
+    ("000_7f7829b64ebcc593", "2023-09-05"),
+    ("001_1079a25d0afd9581", "2023-09-05"),
+    ("002_da7ccb45ff20fa50", "2024-06-22"),
+    ("004_b4ac602b67b6769e", "2019-04-27"),
+];
+
+/// The seeds in one store: 003 as its text file (it dates itself), the
+/// others as JSON Lines with their publication dates.
+pub fn dated_store() -> Option<(tempfile::TempDir, PathBuf)> {
+    let seeds = seeds()?;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).unwrap();
+    let mut jsonl = String::new();
+    for (id, date) in PUBLISHED {
+        let text = std::fs::read_to_string(seeds.join(format!("{id}.txt"))).unwrap();
+        let line = serde_json::json!({ "id": id, "date": date, "content": text });
+        jsonl.push_str(&line.to_string());
+        jsonl.push('\n');
+    }
+    std::fs::write(input.join("seeds.jsonl"), jsonl).unwrap();
+    std::fs::copy(
+        seeds.join("003_a85c5ca27367db1f.txt"),
+        input.join("003_a85c5ca27367db1f.txt"),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let out = run(&data, &["ingest", input.to_str().unwrap()]);
+    assert!(out.status.success(), "ingest: {}", String::from_utf8_lossy(&out.stderr));
+    Some((dir, data))
+}
+

@@ -1,0 +1,409 @@
+//! Stories and summaries in the store.
+//!
+//! # Stories are placed once, as documents arrive
+//!
+//! [`marsad_stories::StoryClusterer`] is online: a new article joins the
+//! most similar open story or starts one, and nothing already placed moves.
+//! The store keeps the clusterer's state (`story_state`, serde JSON) and at
+//! the end of each ingest run feeds it the documents the reuse index has
+//! just taken in, in the same date order, with their near-duplicate origin
+//! (so a syndicated copy joins its original's story and counts once) and
+//! their corpus entities, heaviest first. Then the story list (`stories`,
+//! `story_docs`) is rewritten from the clusterer, with labels naming
+//! entities as the resolver currently calls them.
+//!
+//! Online placement means the stories depend on arrival order, as they do in
+//! any news monitor: ingesting a corpus in one run places its articles in
+//! date order; ingesting it in several runs places each run's articles after
+//! the earlier ones. When the reuse history is rebuilt (a document changed
+//! content), the stories are rebuilt with it from scratch, in date order.
+//! Corpus entity ids are stable (type + canonical name), so a story's
+//! entities keep meaning the same thing across refreshes, except when a
+//! later document makes the resolver pick another canonical name.
+//!
+//! # Summaries read stored analyses
+//!
+//! [`Store::summary`] gathers the documents of a story, of an entity, of a
+//! list of ids or of the whole corpus, with their stored analyses, corpus
+//! entity ids and how often each sentence is reused elsewhere, and hands
+//! them to [`marsad_stories::summarize`]. Large scopes are capped at
+//! [`SUMMARY_MAX_DOCS`] documents (for the corpus: those of the largest
+//! stories; for an entity: the documents that mention it most), and the
+//! answer says so.
+
+use std::collections::HashMap;
+
+use marsad_extract::corpus::EntityRef;
+use marsad_stories::{summarize, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput, SummaryOptions, SummarySentence};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::error::StoreError;
+use crate::records::DocumentSummary;
+use crate::reuse::NewlyIndexed;
+use crate::store::Store;
+use crate::views::EntityLookup;
+
+/// Most documents a summary reads.
+pub const SUMMARY_MAX_DOCS: usize = 400;
+
+/// Places the newly indexed documents into stories and rewrites the story
+/// list. `entities_of` gives a document's corpus entities, heaviest first;
+/// `names` maps corpus ids to display names for labels.
+pub(crate) fn update(
+    db: &Connection,
+    added: &[NewlyIndexed],
+    rebuilt: bool,
+    entities_of: &dyn Fn(&str) -> Vec<String>,
+    names: &HashMap<String, EntityRef>,
+) -> Result<(), StoreError> {
+    let saved: Option<String> = if rebuilt {
+        None
+    } else {
+        db.query_row("SELECT json FROM story_state WHERE key = 'clusterer'", [], |r| r.get(0)).optional()?
+    };
+    // No state (a new store, a store from before stories, a rebuilt reuse
+    // history) or state another version wrote (it holds only derived data):
+    // place every indexed document again, in order.
+    let Some(mut clusterer) = saved.and_then(|json| serde_json::from_str::<StoryClusterer>(&json).ok()) else {
+        return rebuild_all(db, entities_of, names);
+    };
+    for doc in added {
+        let entities = entities_of(&doc.id);
+        let story_doc = StoryDoc::from_text(
+            doc.id.clone(),
+            doc.date.as_deref(),
+            doc.title.as_deref(),
+            &doc.text,
+            &entities,
+            doc.near_duplicate_of.clone(),
+        );
+        clusterer.add(&story_doc);
+    }
+    save(db, &clusterer)?;
+    write_stories(db, &clusterer, names)
+}
+
+/// Places every stored document again, in the reuse index's order.
+fn rebuild_all(
+    db: &Connection,
+    entities_of: &dyn Fn(&str) -> Vec<String>,
+    names: &HashMap<String, EntityRef>,
+) -> Result<(), StoreError> {
+    let mut clusterer = StoryClusterer::new(StoryConfig::default());
+    let mut stmt = db.prepare(
+        "SELECT d.id, d.date, d.title, d.text FROM reuse_docs r JOIN documents d ON d.id = r.doc_id ORDER BY r.seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let dup_of = near_duplicate_origins(db)?;
+    while let Some(r) = rows.next()? {
+        let (id, date, title, text): (String, Option<String>, Option<String>, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let doc = StoryDoc::from_text(
+            id.clone(),
+            date.as_deref(),
+            title.as_deref(),
+            &text,
+            &entities_of(&id),
+            dup_of.get(&id).cloned(),
+        );
+        clusterer.add(&doc);
+    }
+    save(db, &clusterer)?;
+    write_stories(db, &clusterer, names)
+}
+
+/// Document → the earlier document it nearly duplicates (best coverage).
+fn near_duplicate_origins(db: &Connection) -> Result<HashMap<String, String>, StoreError> {
+    let mut stmt = db.prepare(
+        "SELECT b.doc_id, a.doc_id FROM reuse_duplicate_pairs p
+         JOIN reuse_docs a ON a.seq = p.a JOIN reuse_docs b ON b.seq = p.b
+         ORDER BY p.coverage DESC",
+    )?;
+    let mut out = HashMap::new();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (doc, origin) = row?;
+        out.entry(doc).or_insert(origin);
+    }
+    Ok(out)
+}
+
+fn save(db: &Connection, clusterer: &StoryClusterer) -> Result<(), StoreError> {
+    let json = serde_json::to_string(clusterer).map_err(|e| StoreError::Corrupt(format!("encoding stories: {e}")))?;
+    db.execute("INSERT OR REPLACE INTO story_state (key, json) VALUES ('clusterer', ?1)", [json])?;
+    Ok(())
+}
+
+fn write_stories(db: &Connection, clusterer: &StoryClusterer, names: &HashMap<String, EntityRef>) -> Result<(), StoreError> {
+    db.execute("DELETE FROM stories", [])?;
+    db.execute("DELETE FROM story_docs", [])?;
+    let stories = clusterer.stories_named(|id| names.get(id).map(|e| e.name.clone()));
+    let mut add_story = db.prepare_cached("INSERT INTO stories (id, rank, size, json) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut add_doc = db.prepare_cached("INSERT OR REPLACE INTO story_docs (doc_id, story_id) VALUES (?1, ?2)")?;
+    for (rank, story) in stories.iter().enumerate() {
+        let json = serde_json::to_string(story).map_err(|e| StoreError::Corrupt(format!("encoding story: {e}")))?;
+        add_story.execute(params![story.id, rank as i64, story.size as i64, json])?;
+        for d in &story.docs {
+            add_doc.execute(params![d, story.id])?;
+        }
+    }
+    Ok(())
+}
+
+/// A story as listed: the clusterer's story with its entities named.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoryRecord {
+    pub id: String,
+    pub label: String,
+    /// Top corpus entities, most documents first.
+    pub entities: Vec<EntityRef>,
+    /// Key terms as written.
+    pub terms: Vec<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Its documents, in the order they joined (near-duplicates included).
+    pub docs: Vec<String>,
+    /// Distinct documents: near-duplicates counted once.
+    pub size: usize,
+}
+
+/// A page of stories, largest first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoryList {
+    pub total: usize,
+    pub stories: Vec<StoryRecord>,
+}
+
+/// One story with its documents' titles, sources and dates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoryDetail {
+    #[serde(flatten)]
+    pub story: StoryRecord,
+    pub documents: Vec<DocumentSummary>,
+}
+
+/// What a summary is of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SummaryScope {
+    /// Everything (capped: the documents of the largest stories).
+    Corpus,
+    Story(String),
+    /// An entity id or name; sentences must mention it.
+    Entity(String),
+    Documents(Vec<String>),
+}
+
+/// A summary and what it was made from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SummaryView {
+    /// `corpus`, `story`, `entity` or `documents`.
+    pub scope: &'static str,
+    /// The story or entity id, when the scope has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Documents read.
+    pub documents: usize,
+    /// More documents were in scope than [`SUMMARY_MAX_DOCS`].
+    pub truncated: bool,
+    pub sentences: Vec<SummarySentence>,
+}
+
+impl Store {
+    /// Stories, largest first.
+    pub fn stories(&self, limit: Option<usize>, offset: usize) -> Result<StoryList, StoreError> {
+        let total: i64 = self.db.query_row("SELECT COUNT(*) FROM stories", [], |r| r.get(0))?;
+        let jsons: Vec<String> = self
+            .db
+            .prepare("SELECT json FROM stories ORDER BY rank LIMIT ?1 OFFSET ?2")?
+            .query_map(params![crate::reuse::sql_limit(limit), offset as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let stories = jsons.iter().map(|j| self.story_record(j)).collect::<Result<_, _>>()?;
+        Ok(StoryList { total: total as usize, stories })
+    }
+
+    /// The story a document belongs to.
+    pub fn story_of(&self, doc: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .db
+            .query_row("SELECT story_id FROM story_docs WHERE doc_id = ?1", [doc], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// One story with its documents.
+    pub fn story(&self, id: &str) -> Result<Option<StoryDetail>, StoreError> {
+        let json: Option<String> =
+            self.db.query_row("SELECT json FROM stories WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let Some(json) = json else { return Ok(None) };
+        let story = self.story_record(&json)?;
+        let mut stmt = self
+            .db
+            .prepare_cached("SELECT id, title, display_title, source, date FROM documents WHERE id = ?1")?;
+        let mut documents = Vec::with_capacity(story.docs.len());
+        for d in &story.docs {
+            if let Some(summary) = stmt
+                .query_row([d], |r| {
+                    Ok(DocumentSummary {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        display_title: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                        source: r.get(3)?,
+                        date: r.get(4)?,
+                    })
+                })
+                .optional()?
+            {
+                documents.push(summary);
+            }
+        }
+        Ok(Some(StoryDetail { story, documents }))
+    }
+
+    fn story_record(&self, json: &str) -> Result<StoryRecord, StoreError> {
+        let s: Story = serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("story: {e}")))?;
+        let mut stmt = self.db.prepare_cached("SELECT name, type FROM entities WHERE id = ?1")?;
+        let mut entities = Vec::with_capacity(s.entities.len());
+        for id in &s.entities {
+            let found: Option<(String, String)> =
+                stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            if let Some((name, ty)) = found {
+                let entity_type = crate::views::parse_type(&ty)?;
+                entities.push(EntityRef { id: id.clone(), name, entity_type });
+            }
+        }
+        Ok(StoryRecord {
+            id: s.id,
+            label: s.label,
+            entities,
+            terms: s.terms,
+            from: s.from,
+            to: s.to,
+            docs: s.docs,
+            size: s.size,
+        })
+    }
+
+    /// An extractive summary of `scope` (see the module docs). `sentences`
+    /// and `words` bound its length (5 sentences when neither is given).
+    pub fn summary(
+        &self,
+        scope: &SummaryScope,
+        sentences: Option<usize>,
+        words: Option<usize>,
+    ) -> Result<SummaryView, StoreError> {
+        let mut focus = None;
+        let (name, id, mut docs): (&'static str, Option<String>, Vec<String>) = match scope {
+            SummaryScope::Corpus => {
+                let mut docs = Vec::new();
+                let mut stmt = self.db.prepare("SELECT json FROM stories ORDER BY rank")?;
+                let mut rows = stmt.query([])?;
+                let mut total: i64 = 0;
+                while let Some(r) = rows.next()? {
+                    let s: Story = serde_json::from_str(&r.get::<_, String>(0)?)
+                        .map_err(|e| StoreError::Corrupt(format!("story: {e}")))?;
+                    total += s.docs.len() as i64;
+                    if docs.len() < SUMMARY_MAX_DOCS + 1 {
+                        docs.extend(s.docs);
+                    }
+                }
+                if total == 0 {
+                    docs = self
+                        .db
+                        .prepare("SELECT id FROM documents ORDER BY date, id LIMIT ?1")?
+                        .query_map([SUMMARY_MAX_DOCS as i64 + 1], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                }
+                ("corpus", None, docs)
+            }
+            SummaryScope::Story(id) => {
+                let story = self.story(id)?.ok_or_else(|| StoreError::NotFound { what: "story", id: id.clone() })?;
+                ("story", Some(id.clone()), story.story.docs)
+            }
+            SummaryScope::Entity(id_or_name) => match self.entity(id_or_name)? {
+                EntityLookup::Found(profile) => {
+                    let e = &profile.entity;
+                    focus = Some(e.id.clone());
+                    // Documents that mention it most first.
+                    let docs: Vec<String> = self
+                        .db
+                        .prepare(
+                            "SELECT doc_id FROM entity_docs WHERE entity_id = ?1
+                             GROUP BY doc_id ORDER BY SUM(mentions) DESC, doc_id",
+                        )?
+                        .query_map([&e.id], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                    ("entity", Some(e.id.clone()), docs)
+                }
+                EntityLookup::Ambiguous(candidates) => {
+                    let list: Vec<String> =
+                        candidates.iter().take(5).map(|c| format!("{} ({})", c.id, c.name)).collect();
+                    return Err(StoreError::Invalid(format!(
+                        "{id_or_name:?} fits several entities: {}; give one id",
+                        list.join(", ")
+                    )));
+                }
+                EntityLookup::NotFound => {
+                    return Err(StoreError::NotFound { what: "entity", id: id_or_name.clone() });
+                }
+            },
+            SummaryScope::Documents(ids) => {
+                for id in ids {
+                    let exists: Option<i64> =
+                        self.db.query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+                    if exists.is_none() {
+                        return Err(StoreError::NotFound { what: "document", id: id.clone() });
+                    }
+                }
+                ("documents", None, ids.clone())
+            }
+        };
+        let mut seen = std::collections::HashSet::new();
+        docs.retain(|d| seen.insert(d.clone()));
+        let truncated = docs.len() > SUMMARY_MAX_DOCS;
+        docs.truncate(SUMMARY_MAX_DOCS);
+
+        struct Loaded {
+            id: String,
+            date: Option<String>,
+            text: String,
+            analysis: marsad_extract::DocumentAnalysis,
+            entity_ids: Vec<String>,
+            reuse: Vec<usize>,
+        }
+        let mut loaded = Vec::with_capacity(docs.len());
+        {
+            let mut doc_stmt = self.db.prepare_cached("SELECT text, date FROM documents WHERE id = ?1")?;
+            let mut ent_stmt = self.db.prepare_cached("SELECT local, entity_id FROM entity_docs WHERE doc_id = ?1")?;
+            for id in &docs {
+                let Some((text, date)) = doc_stmt
+                    .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))
+                    .optional()?
+                else {
+                    continue;
+                };
+                let Some(analysis) = self.analysis(id)? else { continue };
+                let mut entity_ids = vec![String::new(); analysis.entities.len()];
+                for row in ent_stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+                    let (local, entity) = row?;
+                    if let Some(slot) = entity_ids.get_mut(local as usize) {
+                        *slot = entity;
+                    }
+                }
+                let reuse = self.sentence_reuse(id, &analysis.sentences)?;
+                loaded.push(Loaded { id: id.clone(), date, text, analysis, entity_ids, reuse });
+            }
+        }
+        let inputs: Vec<SummaryInput<'_>> = loaded
+            .iter()
+            .map(|d| SummaryInput {
+                id: &d.id,
+                date: d.date.as_deref(),
+                text: &d.text,
+                analysis: &d.analysis,
+                entity_ids: &d.entity_ids,
+                sentence_reuse: &d.reuse,
+            })
+            .collect();
+        let sentences = summarize(&inputs, SummaryOptions { sentences, words, focus_entity: focus });
+        Ok(SummaryView { scope: name, id, documents: loaded.len(), truncated, sentences })
+    }
+}
