@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use marsad_store::pipeline::{self, IngestOptions, IngestProgress, IngestSummary};
 use marsad_store::marsad_extract::{ner, EntityType};
 use marsad_store::{
-    EntityFilter, EntityLookup, GraphOptions, QuoteFilter, ReuseFilter, SearchOptions, Store,
+    responses, EntityFilter, EntityLookup, GraphOptions, QuoteFilter, ReuseFilter, SearchOptions, Store,
     SummaryScope, TimelineFilter,
 };
 
@@ -83,8 +83,27 @@ enum Command {
     },
     /// Ingest the built-in demo corpus into a data directory and show what Marsad found.
     Demo {
+        /// Only ingest and print what was found; do not start the web UI.
+        #[arg(long)]
+        no_serve: bool,
+        /// Where the web UI listens.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Print the report as JSON (implies --no-serve).
         #[arg(long)]
         json: bool,
+    },
+    /// Serve the HTTP JSON API and the right-to-left web UI.
+    Serve {
+        /// Address to listen on (loopback by default; port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Enables POST /api/documents for clients sending `Authorization: Bearer TOKEN`.
+        #[arg(long, env = "MARSAD_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Store handles for concurrent reads [default: 2 × cores].
+        #[arg(long)]
+        readers: Option<usize>,
     },
     /// People, organisations and places, merged across documents and spellings.
     Entities {
@@ -369,6 +388,45 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs the HTTP server until Ctrl-C or SIGTERM. The first line on stdout
+/// is `listening on http://ADDR/`, for people and for scripts that start it
+/// on port 0.
+fn serve(
+    data: &std::path::Path,
+    addr: std::net::SocketAddr,
+    token: Option<String>,
+    readers: Option<usize>,
+) -> Result<ExitCode> {
+    use std::io::Write;
+    anyhow::ensure!(
+        data.join("marsad.sqlite3").exists(),
+        "no store in {} (ingest something first: marsad --data {} ingest PATH…)",
+        data.display(),
+        data.display()
+    );
+    let mut options = marsad_server::ServerOptions { addr, token, ..Default::default() };
+    if let Some(n) = readers {
+        options.readers = n.max(1);
+    }
+    let writable = options.token.is_some();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server runtime")?;
+    runtime
+        .block_on(marsad_server::serve(data, options, |bound| {
+            println!("listening on http://{bound}/");
+            let _ = std::io::stdout().flush();
+            eprintln!(
+                "serving {} — open http://{bound}/ in a browser; API at http://{bound}/api/ ({}); Ctrl-C stops",
+                data.display(),
+                if writable { "uploads enabled" } else { "read-only: --token or MARSAD_TOKEN enables uploads" }
+            );
+        }))
+        .with_context(|| format!("cannot serve on {addr}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let default_data = match cli.command {
         Command::Demo { .. } => "./marsad-demo-data",
@@ -405,13 +463,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let analysis = store.analysis(&id)?;
             if json {
-                #[derive(serde::Serialize)]
-                struct WithAnalysis<'a> {
-                    #[serde(flatten)]
-                    record: &'a marsad_store::DocumentRecord,
-                    analysis: Option<&'a marsad_store::marsad_extract::DocumentAnalysis>,
-                }
-                render::print_json(&WithAnalysis { record: &record, analysis: analysis.as_ref() })?;
+                render::print_json(&responses::DocumentWithAnalysis { record: &record, analysis: analysis.as_ref() })?;
             } else if raw {
                 println!("{}", store.raw(&id)?.unwrap_or_default());
             } else {
@@ -432,7 +484,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { json } => demo::run(&data, json),
+        Command::Demo { no_serve, addr, json } => {
+            let code = demo::run(&data, json)?;
+            if json || no_serve || code != ExitCode::SUCCESS {
+                return Ok(code);
+            }
+            println!();
+            println!("Starting the web UI (read-only; `marsad serve --token …` enables uploads).");
+            serve(&data, addr, None, None)
+        }
+        Command::Serve { addr, token, readers } => serve(&data, addr, token, readers),
         Command::Entities { entity_type, name, limit, offset, json } => {
             let store = open_views(&data)?;
             let list = store.entities(&EntityFilter {
@@ -488,12 +549,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Timeline { from, to, entity, json } => {
             for d in from.iter().chain(to.iter()) {
-                check_date_bound(d)?;
+                responses::check_date_bound(d).map_err(anyhow::Error::msg)?;
             }
             let store = open_views(&data)?;
             let events = store.timeline(&TimelineFilter { from, to, entity })?;
             if json {
-                render::print_json(&serde_json::json!({ "events": events }))?;
+                render::print_json(&responses::Timeline { events: &events })?;
             } else {
                 render::timeline(&events);
             }
@@ -613,28 +674,6 @@ fn open_views(data: &std::path::Path) -> Result<Store> {
     Ok(store)
 }
 
-/// `--from`/`--to` take an ISO date prefix: YYYY, YYYY-MM or YYYY-MM-DD.
-fn check_date_bound(d: &str) -> Result<()> {
-    let ok = match d.len() {
-        4 => d.bytes().all(|b| b.is_ascii_digit()),
-        7 => d[..4].bytes().all(|b| b.is_ascii_digit()) && &d[4..5] == "-" && d[5..].bytes().all(|b| b.is_ascii_digit()),
-        10 => chrono_like_day(d),
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        anyhow::bail!("bad date {d:?}: use YYYY, YYYY-MM or YYYY-MM-DD")
-    }
-}
-
-fn chrono_like_day(d: &str) -> bool {
-    let b = d.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && d.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
 
 /// `marsad entities | head` should stop quietly when `head` has read enough,
 /// as Unix tools do, not panic on the closed pipe: Rust ignores SIGPIPE by

@@ -255,7 +255,7 @@ fn demo_runs_and_shows_cleaning_and_search() {
     assert!(reasons.iter().any(|r| r.contains("repeated")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("comment")), "{reasons:?}");
     // Human output too.
-    let out = run(&data, &["demo"]);
+    let out = run(&data, &["demo", "--no-serve"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("result(s) for"));
 }
