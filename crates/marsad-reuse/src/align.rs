@@ -152,9 +152,39 @@ fn runs(a: &Words, b: &Words, table: &SeedTable, same: bool) -> Vec<Run> {
     out
 }
 
-/// The heaviest chains of runs, greedily, each as (first run, last run,
-/// matched words).
-fn chains(runs: &mut [Run]) -> Vec<(Run, Run, u32)> {
+/// One chain: its runs in order (in both documents, non-overlapping on
+/// either side) and their matched words.
+struct Chain {
+    runs: Vec<Run>,
+    matched: u32,
+}
+
+impl Chain {
+    /// Words `a0..a1` of the first document and `b0..b1` of the second that
+    /// the chain spans.
+    fn spans(&self) -> ((u32, u32), (u32, u32)) {
+        let (first, last) = (self.runs[0], self.runs[self.runs.len() - 1]);
+        ((first.a, last.a + last.len), (first.b, last.b + last.len))
+    }
+
+    /// Matched words lying inside both `a` and `b` (word ranges): what is
+    /// left of the chain once its spans have been snapped, inwards ends
+    /// included. Never more than either range's length, since the runs of a
+    /// chain do not overlap on either side.
+    fn matched_within(&self, a: (u32, u32), b: (u32, u32)) -> u32 {
+        self.runs
+            .iter()
+            .map(|r| {
+                let lo = a.0.saturating_sub(r.a).max(b.0.saturating_sub(r.b));
+                let hi = a.1.saturating_sub(r.a).min(b.1.saturating_sub(r.b)).min(r.len);
+                hi.saturating_sub(lo)
+            })
+            .sum()
+    }
+}
+
+/// The heaviest chains of runs, greedily, each run used once.
+fn chains(runs: &mut [Run]) -> Vec<Chain> {
     runs.sort_by_key(|r| (r.a, r.b));
     let n = runs.len();
     let mut best = vec![0u32; n];
@@ -183,20 +213,21 @@ fn chains(runs: &mut [Run]) -> Vec<(Run, Run, u32)> {
         if used[end] {
             continue;
         }
-        let (mut first, mut matched, mut at) = (end, 0, end);
+        let (mut members, mut matched, mut at) = (Vec::new(), 0, end);
         loop {
             if used[at] {
                 break;
             }
             used[at] = true;
             matched += runs[at].len;
-            first = at;
+            members.push(runs[at]);
             if prev[at] == usize::MAX {
                 break;
             }
             at = prev[at];
         }
-        out.push((runs[first], runs[end], matched));
+        members.reverse();
+        out.push(Chain { runs: members, matched });
     }
     out
 }
@@ -215,14 +246,15 @@ pub(crate) fn coverage(a: &Words, b: &Words, table: &SeedTable, min_words: u32) 
     let mut runs = runs(a, b, table, false);
     let matched: u32 = chains(&mut runs)
         .iter()
-        .map(|c| c.2)
+        .map(|c| c.matched)
         .filter(|&m| m >= min_words)
         .sum();
     (matched as f32 / shorter as f32).min(1.0)
 }
 
-/// Word range `w0..w1` of `doc` snapped to sentence boundaries, and whether
-/// it then covers at least one whole sentence.
+/// Word range `w0..w1` of `doc` snapped to sentence boundaries (empty,
+/// `w0..w0`, when snapping inwards left nothing). Whether it covers a whole
+/// sentence is [`snap_whole`]'s to say, on the final range.
 ///
 /// Each end moves to the nearest boundary within [`SNAP_WORDS`]: outwards
 /// (the displaced name, a dropped وقال) or inwards, when the chain merely
@@ -230,7 +262,7 @@ pub(crate) fn coverage(a: &Words, b: &Words, table: &SeedTable, min_words: u32) 
 /// the first few of the next (a common word that happens to precede the
 /// copied sentence in both documents). Snapping inwards is what makes the
 /// span of a passage the same whichever copy it was aligned with.
-fn snap(doc: &Words, mut w0: u32, mut w1: u32) -> (u32, u32, bool) {
+fn snap(doc: &Words, mut w0: u32, mut w1: u32) -> (u32, u32) {
     if let Some(s) = doc.sentence_of(w0) {
         let s = doc.sentences[s].words;
         if w0 - s.0 <= SNAP_WORDS {
@@ -248,9 +280,9 @@ fn snap(doc: &Words, mut w0: u32, mut w1: u32) -> (u32, u32, bool) {
         }
     }
     if w1 <= w0 {
-        return (w0, w0, false);
+        return (w0, w0);
     }
-    (w0, w1, snap_whole(doc, w0, w1))
+    (w0, w1)
 }
 
 /// Whether words `w0..w1` cover at least one whole sentence of `doc`.
@@ -290,23 +322,41 @@ pub(crate) fn align(
 ) -> Vec<Alignment> {
     let mut runs = runs(a, b, table, same);
     let mut out = Vec::new();
-    for (first, last, matched) in chains(&mut runs) {
-        if matched < min_words {
+    for chain in chains(&mut runs) {
+        if chain.matched < min_words {
             continue;
         }
-        let (a0, a1) = (first.a, last.a + last.len);
-        let (b0, b1) = (first.b, last.b + last.len);
-        let (mut sa0, mut sa1, mut whole_a) = snap(a, a0, a1);
-        let (mut sb0, mut sb1, mut whole_b) = snap(b, b0, b1);
+        let ((a0, a1), (b0, b1)) = chain.spans();
+        let (sa0, mut sa1) = snap(a, a0, a1);
+        let (mut sb0, sb1) = snap(b, b0, b1);
         if same && sa1 > sb0 {
-            // Snapping made the two copies touch: keep the matched words.
-            (sa0, sa1, sb0, sb1) = (a0, a1, b0, b1);
-            whole_a = snap_whole(a, a0, a1);
-            whole_b = snap_whole(b, b0, b1);
+            // Snapping made the two copies overlap: where they meet, keep
+            // the chain's own end rather than the boundary, on one side if
+            // that is enough.
+            if a1 <= sb0 {
+                sa1 = a1;
+            } else if sa1 <= b0 {
+                sb0 = b0;
+            } else {
+                (sa1, sb0) = (a1, b0);
+            }
+            if sa1 > sb0 {
+                continue;
+            }
         }
         if sa1 <= sa0 || sb1 <= sb0 {
             continue;
         }
+        // Snapping inwards drops the words of the chain outside the
+        // sentences kept (all of them, when a chain is the end of one long
+        // sentence and the start of another around a short one that
+        // differs): only what is left counts, so that `similarity` stays
+        // at most 1 and both spans have at least `min_words` words.
+        let matched = chain.matched_within((sa0, sa1), (sb0, sb1));
+        if matched < min_words {
+            continue;
+        }
+        let (whole_a, whole_b) = (snap_whole(a, sa0, sa1), snap_whole(b, sb0, sb1));
         if !(whole_a && whole_b || (whole_a || whole_b) && matched >= ONE_SIDED_MIN_WORDS) {
             continue;
         }
