@@ -98,7 +98,10 @@ fn serve_answers_like_the_cli_on_the_seeds() {
 
     // The same JSON as the CLI.
     assert_eq!(get_json(addr, "/api/timeline"), run_json(&data, &["timeline", "--json"]));
-    assert_eq!(get_json(addr, "/api/stories"), run_json(&data, &["stories", "--json"]));
+    let stories = get_json(addr, "/api/stories");
+    assert_eq!(stories, run_json(&data, &["stories", "--json"]));
+    let first = stories["stories"][0]["id"].as_str().unwrap();
+    assert_eq!(get_json(addr, &format!("/api/stories/{first}")), run_json(&data, &["story", first, "--json"]));
     assert_eq!(get_json(addr, "/api/reuse"), run_json(&data, &["reuse", "--json"]));
     let summary = get_json(addr, "/api/summary?sentences=5");
     assert_eq!(summary, run_json(&data, &["summary", "--sentences", "5", "--json"]));

@@ -118,6 +118,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/reuse"),
     ("GET", "/api/duplicates"),
     ("GET", "/api/stories"),
+    ("GET", "/api/stories/{id}"),
     ("GET", "/api/summary"),
     ("POST", "/api/documents"),
     ("GET", "/api/openapi.json"),
@@ -149,6 +150,7 @@ pub fn router(store_dir: &Path, options: &ServerOptions) -> Result<Router, Serve
         .route("/api/reuse", get(routes::reuse))
         .route("/api/duplicates", get(routes::duplicates))
         .route("/api/stories", get(routes::stories))
+        .route("/api/stories/{id}", get(routes::story))
         .route("/api/summary", get(routes::summary))
         .route("/api/documents", post(routes::ingest))
         .route("/api/openapi.json", get(openapi))

@@ -291,6 +291,17 @@ pub(crate) async fn stories(State(state): State<AppState>, Params(p): Params<Sto
     state.stores.read(move |store| to_json(&store.stories(Some(limit), offset)?)).await
 }
 
+/// One story with its documents (`marsad story ID --json`).
+pub(crate) async fn story(State(state): State<AppState>, Segment(id): Segment<String>) -> Answer {
+    state
+        .stores
+        .read(move |store| match store.story(&id)? {
+            Some(story) => to_json(&story),
+            None => Err(ApiError::not_found(format!("no story with id {id:?}"))),
+        })
+        .await
+}
+
 #[derive(Deserialize)]
 pub(crate) struct SummaryParams {
     story: Option<String>,
