@@ -216,7 +216,16 @@ pub fn parse_iso_date(date: &str) -> Option<DateTime> {
             .and_utc()
             .timestamp()
     };
-    Some(DateTime::from_timestamp_secs(seconds))
+    Some(index_date(seconds))
+}
+
+/// Seconds since the epoch as an index date. tantivy counts nanoseconds in
+/// an i64 (years 1678 to 2262); a date outside that (a document dated
+/// 1009-01-01, a query `after:1009-01-01`) clamps to the nearest end
+/// instead of overflowing.
+fn index_date(seconds: i64) -> DateTime {
+    const LIMIT: i64 = i64::MAX / 1_000_000_000;
+    DateTime::from_timestamp_secs(seconds.clamp(-LIMIT, LIMIT))
 }
 
 /// Midnight UTC at the start of `day`, as an index date.
@@ -224,12 +233,26 @@ pub fn day_start(day: NaiveDate) -> DateTime {
     let seconds = day
         .and_hms_opt(0, 0, 0)
         .map_or(0, |t| t.and_utc().timestamp());
-    DateTime::from_timestamp_secs(seconds)
+    index_date(seconds)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `fuzz/fuzz_targets/query.rs`: `after:1009-01-01` overflowed.
+    #[test]
+    fn day_start_clamps_dates_tantivy_cannot_hold() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let early = day_start(day(1009, 1, 1));
+        let late = day_start(day(9999, 12, 31));
+        assert!(early < day_start(day(1970, 1, 1)) && early <= day_start(day(1677, 1, 1)));
+        assert!(late > day_start(day(2100, 1, 1)));
+        assert_eq!(day_start(day(1970, 1, 2)).into_timestamp_secs(), 86_400);
+        // Document dates too.
+        assert_eq!(parse_iso_date("1009-01-01"), Some(early));
+        assert!(parse_iso_date("9999-12-31T23:59:59").unwrap() >= late);
+    }
 
     #[test]
     fn iso_dates() {

@@ -1402,3 +1402,19 @@ mod reuse_and_stories {
         ));
     }
 }
+
+#[test]
+fn documents_dated_outside_the_index_range_are_stored_and_filtered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .ingest_batch(vec![
+            doc("old", None, None, Some("1009-01-01"), "مخطوطة قديمة عن تاريخ المدينة وأسواقها."),
+            doc("far", None, None, Some("9999-12-31"), "مخطوطة من المستقبل البعيد عن المدينة."),
+        ])
+        .unwrap();
+    assert_eq!(sorted(ids(&store, "مخطوطة")), strings(&["far", "old"]));
+    assert_eq!(ids(&store, "مخطوطة before:1900-01-01"), strings(&["old"]));
+    assert_eq!(ids(&store, "مخطوطة after:2300-01-01"), strings(&["far"]));
+    assert_eq!(store.document("old").unwrap().unwrap().date.as_deref(), Some("1009-01-01"));
+}
