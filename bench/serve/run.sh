@@ -7,7 +7,7 @@
 #
 # Environment (all optional):
 #   STORE=/tmp/snn            the store; built from CORPUS when missing
-#   CORPUS=/work/shared/corpus/saudinewsnet
+#   CORPUS=../shared/corpus/saudinewsnet (beside the repository)
 #   PORT=8089  CONNECTIONS=16  QUERIES=1000
 #   WARMUP=10  SHORT=30  DURATION=300   seconds
 #   READERS=                  `marsad serve --readers` (default: 2 × cores)
@@ -21,7 +21,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/serve"
 STORE=${STORE:-/tmp/snn}
-CORPUS=${CORPUS:-/work/shared/corpus/saudinewsnet}
+CORPUS=${CORPUS:-$ROOT/../shared/corpus/saudinewsnet}
 PORT=${PORT:-8089}
 CONNECTIONS=${CONNECTIONS:-16}
 QUERIES=${QUERIES:-1000}
