@@ -193,7 +193,7 @@ fn compile(parsed: &ParsedQuery, fields: &IndexFields) -> Option<Compiled> {
         // `-word` that analyzes to several terms (a hyphenated word, a
         // word with an attached number) excludes that sequence.
         if let Some(q) = sequence(&analyze(clause.text()), fields) {
-            clauses.push((Occur::MustNot, q));
+            clauses.push((Occur::MustNot, Box::new(Excluded(q))));
         }
     }
     if !parsed.sources.is_empty() {
@@ -566,5 +566,72 @@ mod tests {
         assert!(o.ends_with("word…"), "{o}");
         assert!(o.chars().count() <= SNIPPET_CHARS + 1);
         assert_eq!(opening("line one\nline two"), "line one line two");
+    }
+}
+
+/// An excluded clause, shielded from tantivy 0.27's phrase-scorer
+/// `seek_danger`, which requires a target at or past its current document:
+/// an exclusion set asks whether *each* candidate is excluded, so once the
+/// phrase's documents run out (or are past the candidate) the precondition
+/// breaks — a debug-build panic, found by `fuzz/fuzz_targets/query.rs` on
+/// `-"3 1"`, and in release a check against a scorer in an undefined state.
+/// The wrapper's scorer answers `seek_danger` with the default, safe
+/// implementation (`doc()` first, `seek` only forward).
+#[derive(Debug)]
+struct Excluded(Box<dyn Query>);
+
+impl Clone for Excluded {
+    fn clone(&self) -> Self {
+        Excluded(self.0.box_clone())
+    }
+}
+
+impl Query for Excluded {
+    fn weight(&self, enable_scoring: tantivy::query::EnableScoring<'_>) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+        Ok(Box::new(ExcludedWeight(self.0.weight(enable_scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ExcludedWeight(Box<dyn tantivy::query::Weight>);
+
+impl tantivy::query::Weight for ExcludedWeight {
+    fn scorer(&self, reader: &tantivy::SegmentReader, boost: tantivy::Score) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+        Ok(Box::new(ExcludedScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &tantivy::SegmentReader, doc: tantivy::DocId) -> tantivy::Result<tantivy::query::Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct ExcludedScorer(Box<dyn tantivy::query::Scorer>);
+
+impl tantivy::DocSet for ExcludedScorer {
+    fn advance(&mut self) -> tantivy::DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: tantivy::DocId) -> tantivy::DocId {
+        self.0.seek(target)
+    }
+
+    // `seek_danger` is left to the trait's default on purpose.
+
+    fn doc(&self) -> tantivy::DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl tantivy::query::Scorer for ExcludedScorer {
+    fn score(&mut self) -> tantivy::Score {
+        self.0.score()
     }
 }

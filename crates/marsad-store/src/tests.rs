@@ -1418,3 +1418,28 @@ fn documents_dated_outside_the_index_range_are_stored_and_filtered() {
     assert_eq!(ids(&store, "مخطوطة after:2300-01-01"), strings(&["far"]));
     assert_eq!(store.document("old").unwrap().unwrap().date.as_deref(), Some("1009-01-01"));
 }
+
+/// Found by `fuzz/fuzz_targets/query.rs`: an excluded phrase whose words
+/// are in documents that also match the rest of the query.
+#[test]
+fn excluded_phrases_do_not_trip_the_phrase_scorer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let docs: Vec<CleanDocument> = (0..6)
+        .map(|i| {
+            let text = if i % 2 == 0 {
+                format!("تقرير رقم {i} عن 3 1 في المدينة القديمة.")
+            } else {
+                format!("تقرير رقم {i} عن 1 ثم 3 في المدينة.")
+            };
+            text_doc(&format!("d{i}"), &text)
+        })
+        .collect();
+    store.ingest_batch(docs).unwrap();
+    for q in ["1 -\"3 1\"", "تقرير -\"3 1\"", "1 - -٣\u{0}\u{0}١", "تقرير -\"المدينة القديمة\" -\"1 ثم\""] {
+        for offset in [0, 1, 3, 4096] {
+            let _ = store.search(q, SearchOptions { limit: 10, offset });
+        }
+    }
+    assert_eq!(sorted(ids(&store, "تقرير -\"3 1\"")), strings(&["d1", "d3", "d5"]));
+}
