@@ -68,17 +68,21 @@ pub(crate) fn update(
     let Some(mut clusterer) = saved.and_then(|json| serde_json::from_str::<StoryClusterer>(&json).ok()) else {
         return rebuild_all(db, entities_of, names);
     };
-    for doc in added {
-        let entities = entities_of(&doc.id);
-        let story_doc = StoryDoc::from_text(
-            doc.id.clone(),
-            doc.date.as_deref(),
-            doc.title.as_deref(),
-            &doc.text,
-            &entities,
-            doc.near_duplicate_of.clone(),
-        );
-        clusterer.add(&story_doc);
+    let docs = story_docs(
+        added
+            .iter()
+            .map(|d| StoryInput {
+                id: &d.id,
+                date: d.date.as_deref(),
+                title: d.title.as_deref(),
+                text: &d.text,
+                entities: entities_of(&d.id),
+                near_duplicate_of: d.near_duplicate_of.clone(),
+            })
+            .collect(),
+    );
+    for doc in &docs {
+        clusterer.add(doc);
     }
     save(db, &clusterer)?;
     write_stories(db, &clusterer, names)
@@ -94,23 +98,58 @@ fn rebuild_all(
     let mut stmt = db.prepare(
         "SELECT d.id, d.date, d.title, d.text FROM reuse_docs r JOIN documents d ON d.id = r.doc_id ORDER BY r.seq",
     )?;
-    let mut rows = stmt.query([])?;
     let dup_of = near_duplicate_origins(db)?;
-    while let Some(r) = rows.next()? {
-        let (id, date, title, text): (String, Option<String>, Option<String>, String) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let doc = StoryDoc::from_text(
-            id.clone(),
-            date.as_deref(),
-            title.as_deref(),
-            &text,
-            &entities_of(&id),
-            dup_of.get(&id).cloned(),
-        );
-        clusterer.add(&doc);
+    let rows: Vec<(String, Option<String>, Option<String>, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let docs = story_docs(
+        rows.iter()
+            .map(|(id, date, title, text)| StoryInput {
+                id,
+                date: date.as_deref(),
+                title: title.as_deref(),
+                text,
+                entities: entities_of(id),
+                near_duplicate_of: dup_of.get(id).cloned(),
+            })
+            .collect(),
+    );
+    for doc in &docs {
+        clusterer.add(doc);
     }
     save(db, &clusterer)?;
     write_stories(db, &clusterer, names)
+}
+
+struct StoryInput<'a> {
+    id: &'a str,
+    date: Option<&'a str>,
+    title: Option<&'a str>,
+    text: &'a str,
+    entities: Vec<String>,
+    near_duplicate_of: Option<String>,
+}
+
+/// The clusterer's view of each document. Weighing terms means analyzing
+/// every text, a third of the clustering's cost on a large ingest, and is
+/// independent per document, so it runs on all cores (at most four
+/// threads); placing the documents stays sequential and in order.
+fn story_docs(inputs: Vec<StoryInput<'_>>) -> Vec<StoryDoc> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let chunk = inputs.len().div_ceil(threads).max(1);
+    let make = |d: &StoryInput<'_>| {
+        StoryDoc::from_text(d.id, d.date, d.title, d.text, &d.entities, d.near_duplicate_of.clone())
+    };
+    if inputs.len() < 64 || threads == 1 {
+        return inputs.iter().map(make).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(make).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("term weighting does not panic")).collect()
+    })
 }
 
 /// Document → the earlier document it nearly duplicates (best coverage).
