@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 use marsad_store::{ListOptions, SearchOptions, Store};
 
-pub fn run(data: &Path, queries: usize) -> Result<()> {
+pub fn run(data: &Path, queries: usize, queries_out: Option<&Path>) -> Result<()> {
     let store = Store::open(data)?;
     let titles: Vec<String> = store
         .list_documents(ListOptions { offset: 0, limit: 5_000 })?
@@ -20,6 +20,7 @@ pub fn run(data: &Path, queries: usize) -> Result<()> {
     anyhow::ensure!(!titles.is_empty(), "the store at {} has no titled documents", data.display());
     let mut samples = Vec::with_capacity(queries);
     let mut total_hits = 0usize;
+    let mut asked: Vec<String> = Vec::with_capacity(queries);
     // Warm up the page cache and the reader.
     for title in titles.iter().take(50) {
         let _ = store.search(title, SearchOptions { limit: 10, offset: 0 });
@@ -38,6 +39,10 @@ pub fn run(data: &Path, queries: usize) -> Result<()> {
         let results = store.search(&query, SearchOptions { limit: 10, offset: 0 })?;
         samples.push(started.elapsed().as_secs_f64() * 1e3);
         total_hits += results.hits.len();
+        asked.push(query);
+    }
+    if let Some(out) = queries_out {
+        std::fs::write(out, asked.join("\n") + "\n")?;
     }
     let n = samples.len();
     let (median, p99) = crate::median_p99(&mut samples);

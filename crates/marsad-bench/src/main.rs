@@ -2,11 +2,14 @@
 //!
 //! Each subcommand measures one claim and prints a Markdown table row set plus
 //! the raw figures as JSON on the last line, so `bench/run` can both show and
-//! record them. Timed work is repeated and the median reported; nothing here
-//! runs in the test suite except the smoke test at the bottom, which keeps the
-//! harness from rotting.
+//! record them. Timed work is repeated and the median reported. Nothing here
+//! runs in the test suite except `tests/smoke.rs`, which runs `bench/run
+//! --smoke` (tiny inputs, every peer) so the harness cannot rot; the
+//! criterion micro-benchmarks of the hot functions are `benches/hot.rs`
+//! (`cargo bench -p marsad-bench`).
 
 mod arcd;
+mod dates;
 mod extraction;
 mod latency;
 mod throughput;
@@ -60,6 +63,19 @@ enum Command {
         data: PathBuf,
         #[arg(long, default_value_t = 1000)]
         queries: usize,
+        /// Write the query strings, one a line, so the peers (bench/peers.py) ask the same.
+        #[arg(long)]
+        queries_out: Option<PathBuf>,
+    },
+    /// Date extraction on the seed articles: every expression found with its value (JSON), timed, for bench/peers.py dates to score against the gold list.
+    Dates {
+        #[arg(long, default_value = "../shared/corpus/seeds")]
+        seeds: PathBuf,
+        /// The gold TSV (bench/dates-gold.tsv): its `@anchor` rows give each document's publication date.
+        #[arg(long, default_value = "bench/dates-gold.tsv")]
+        gold: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
 }
 
@@ -67,7 +83,8 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Arcd { file } => arcd::run(&file),
         Command::Text { corpus, runs } => throughput::run(&corpus, runs),
-        Command::Latency { data, queries } => latency::run(&data, queries),
+        Command::Latency { data, queries, queries_out } => latency::run(&data, queries, queries_out.as_deref()),
+        Command::Dates { seeds, gold, runs } => dates::run(&seeds, &gold, runs),
         Command::Analysis { corpus, runs, limit } => extraction::analysis(&corpus, runs, limit),
         Command::Views { data, runs } => extraction::views(&data, runs),
     }
