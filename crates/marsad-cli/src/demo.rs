@@ -40,6 +40,8 @@ struct DemoReport {
     entities: marsad_store::EntityList,
     quotes: marsad_store::QuoteList,
     timeline: Vec<marsad_store::marsad_extract::corpus::TimelineEntry>,
+    reuse: marsad_store::ReuseList,
+    stories: marsad_store::StoryList,
 }
 
 pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
@@ -69,6 +71,12 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
     let entities = store.entities(&marsad_store::EntityFilter { limit: Some(8), ..Default::default() })?;
     let quotes = store.quotes(&marsad_store::QuoteFilter { limit: Some(3), ..Default::default() })?;
     let timeline = store.timeline(&Default::default())?;
+    let reuse = store.reuse_groups(&marsad_store::ReuseFilter {
+        across_documents: true,
+        limit: Some(3),
+        ..Default::default()
+    })?;
+    let stories = store.stories(Some(5), 0)?;
     if json {
         render::print_json(&DemoReport {
             data: data.display().to_string(),
@@ -78,6 +86,8 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
             entities,
             quotes,
             timeline,
+            reuse,
+            stories,
         })?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -103,8 +113,15 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
     println!("$ marsad --data {d} timeline");
     render::timeline(&timeline);
     println!();
+    println!("$ marsad --data {d} reuse --across -n 3");
+    render::reuse(&reuse, 0);
+    println!();
+    println!("$ marsad --data {d} stories -n 5");
+    render::stories(&stories, 0);
+    println!();
     println!("Next: see what cleaning removed from an article:");
-    println!("  marsad --data {} doc 2026-03-02_al-sabah", data.display());
-    println!("and ingest your own files:  marsad ingest PATH...   (then: marsad search QUERY)");
+    println!("  marsad --data {d} doc 2026-03-02_al-sabah");
+    println!("summarize a story:  marsad --data {d} summary --story ID --sentences 3");
+    println!("and ingest your own files:  marsad ingest PATH...   (then: marsad search QUERY, or marsad serve)");
     Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

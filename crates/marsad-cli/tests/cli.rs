@@ -249,6 +249,17 @@ fn demo_runs_and_shows_cleaning_and_search() {
     for (query, results) in report["searches"].as_array().unwrap().iter().map(|s| (&s[0], &s[1])) {
         assert!(results["total"].as_u64().unwrap() >= 1, "demo search {query} found nothing");
     }
+    // The agency's opening paragraph, reprinted by the paper, is shared reuse
+    // with the earlier copy as its origin; the stories are listed.
+    let reuse = report["reuse"]["groups"].as_array().unwrap();
+    assert!(
+        reuse.iter().any(|g| {
+            let docs: Vec<&str> = g["occurrences"].as_array().unwrap().iter().map(|o| o["doc"].as_str().unwrap()).collect();
+            docs.contains(&"2026-03-02_al-sabah") && docs.contains(&"2026-03-02_wakalat-al-anbaa")
+        }),
+        "{reuse:#?}"
+    );
+    assert!(report["stories"]["total"].as_u64().unwrap() >= 1);
     // The text article's pull-quote and comment form were removed, and recorded.
     let doc = run_json(&data, &["doc", "2026-03-02_al-sabah", "--json"]);
     let reasons: Vec<&str> = doc["removed"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
