@@ -68,21 +68,25 @@ pub(crate) fn update(
     let Some(mut clusterer) = saved.and_then(|json| serde_json::from_str::<StoryClusterer>(&json).ok()) else {
         return rebuild_all(db, entities_of, names);
     };
-    let docs = story_docs(
-        added
-            .iter()
-            .map(|d| StoryInput {
-                id: &d.id,
-                date: d.date.as_deref(),
-                title: d.title.as_deref(),
-                text: &d.text,
-                entities: entities_of(&d.id),
-                near_duplicate_of: d.near_duplicate_of.clone(),
-            })
-            .collect(),
-    );
-    for doc in &docs {
-        clusterer.add(doc);
+    // In slices, so the weighted terms of a large ingest are never all in
+    // memory at once.
+    for slice in added.chunks(WEIGHING_SLICE) {
+        let docs = story_docs(
+            slice
+                .iter()
+                .map(|d| StoryInput {
+                    id: &d.id,
+                    date: d.date.as_deref(),
+                    title: d.title.as_deref(),
+                    text: &d.text,
+                    entities: entities_of(&d.id),
+                    near_duplicate_of: d.near_duplicate_of.clone(),
+                })
+                .collect(),
+        );
+        for doc in &docs {
+            clusterer.add(doc);
+        }
     }
     save(db, &clusterer)?;
     write_stories(db, &clusterer, names)
@@ -102,24 +106,30 @@ fn rebuild_all(
     let rows: Vec<(String, Option<String>, Option<String>, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    let docs = story_docs(
-        rows.iter()
-            .map(|(id, date, title, text)| StoryInput {
-                id,
-                date: date.as_deref(),
-                title: title.as_deref(),
-                text,
-                entities: entities_of(id),
-                near_duplicate_of: dup_of.get(id).cloned(),
-            })
-            .collect(),
-    );
-    for doc in &docs {
-        clusterer.add(doc);
+    for slice in rows.chunks(WEIGHING_SLICE) {
+        let docs = story_docs(
+            slice
+                .iter()
+                .map(|(id, date, title, text)| StoryInput {
+                    id,
+                    date: date.as_deref(),
+                    title: title.as_deref(),
+                    text,
+                    entities: entities_of(id),
+                    near_duplicate_of: dup_of.get(id).cloned(),
+                })
+                .collect(),
+        );
+        for doc in &docs {
+            clusterer.add(doc);
+        }
     }
     save(db, &clusterer)?;
     write_stories(db, &clusterer, names)
 }
+
+/// Documents whose terms are weighed at once (in parallel) before placing.
+const WEIGHING_SLICE: usize = 2048;
 
 struct StoryInput<'a> {
     id: &'a str,
