@@ -424,19 +424,13 @@ impl Store {
             .db
             .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
         let mut stmt = self.db.prepare_cached(
-            "SELECT id, title, display_title, source, date FROM documents
-             ORDER BY date IS NULL, date DESC, id LIMIT ?1 OFFSET ?2",
+            &format!(
+                "SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents
+                 ORDER BY date IS NULL, date DESC, id LIMIT ?1 OFFSET ?2"
+            ),
         )?;
         let documents = stmt
-            .query_map(params![options.limit as i64, options.offset as i64], |r| {
-                Ok(DocumentSummary {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    display_title: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    source: r.get(3)?,
-                    date: r.get(4)?,
-                })
-            })?
+            .query_map(params![options.limit as i64, options.offset as i64], document_summary)?
             .collect::<Result<_, _>>()?;
         Ok(DocumentPage {
             total: total as usize,
@@ -505,6 +499,20 @@ impl Store {
 }
 
 /// The writer in `slot`, opened (taking the index lock) when absent.
+/// The columns [`document_summary`] reads, in its order.
+pub(crate) const DOCUMENT_SUMMARY_COLUMNS: &str = "id, title, display_title, source, date";
+
+/// A listing row (selected as [`DOCUMENT_SUMMARY_COLUMNS`]).
+pub(crate) fn document_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
+    Ok(DocumentSummary {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        display_title: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        source: r.get(3)?,
+        date: r.get(4)?,
+    })
+}
+
 fn open_writer<'a>(
     slot: &'a mut Option<IndexWriter>,
     index: &Index,

@@ -41,7 +41,7 @@ use serde::Serialize;
 use crate::error::StoreError;
 use crate::records::DocumentSummary;
 use crate::reuse::NewlyIndexed;
-use crate::store::Store;
+use crate::store::{document_summary, Store, DOCUMENT_SUMMARY_COLUMNS};
 use crate::views::EntityLookup;
 
 /// Most documents a summary reads.
@@ -286,21 +286,10 @@ impl Store {
         let story = self.story_record(&json)?;
         let mut stmt = self
             .db
-            .prepare_cached("SELECT id, title, display_title, source, date FROM documents WHERE id = ?1")?;
+            .prepare_cached(&format!("SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents WHERE id = ?1"))?;
         let mut documents = Vec::with_capacity(story.docs.len());
         for d in &story.docs {
-            if let Some(summary) = stmt
-                .query_row([d], |r| {
-                    Ok(DocumentSummary {
-                        id: r.get(0)?,
-                        title: r.get(1)?,
-                        display_title: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        source: r.get(3)?,
-                        date: r.get(4)?,
-                    })
-                })
-                .optional()?
-            {
+            if let Some(summary) = stmt.query_row([d], document_summary).optional()? {
                 documents.push(summary);
             }
         }

@@ -82,7 +82,7 @@ use marsad_extract::date::Day;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::terms::{weighted_terms, WeightedTerm};
+use crate::terms::{sparse_dot, weighted_terms, WeightedTerm};
 
 /// A story's id: the id of its first document.
 pub type StoryId = String;
@@ -550,7 +550,7 @@ impl StoryClusterer {
             }
             _ => 1.0,
         };
-        let cos = if st.norm > 0.0 { dot(vector, &st.centroid) / st.norm } else { 0.0 };
+        let cos = if st.norm > 0.0 { sparse_dot(vector, &st.centroid) / st.norm } else { 0.0 };
         let ew = self.config.entity_weight;
         let sim = if entities.is_empty() || st.entities.is_empty() {
             cos
@@ -660,22 +660,6 @@ fn normalize(v: &mut [(u32, f32)]) {
     }
 }
 
-/// Dot product of two vectors sorted by id.
-fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    sum
-}
 
 /// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD…`): the calendar of
 /// the date extractor, so stories and timelines count days alike.

@@ -39,6 +39,8 @@ use marsad_extract::DocumentAnalysis;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::terms::sparse_dot;
+
 /// Content terms a sentence needs to be a candidate.
 pub const MIN_TERMS: usize = 5;
 /// Stem-set Jaccard at which two sentences are one statement (copies).
@@ -188,7 +190,7 @@ pub fn summarize(docs: &[SummaryInput<'_>], options: SummaryOptions) -> Vec<Summ
             let mut max_sim = 0.0f32;
             for &k in &chosen {
                 let o = &cands[reps[k]];
-                let cos = cosine(&c.vector, &o.vector);
+                let cos = sparse_dot(&c.vector, &o.vector);
                 if cos >= REDUNDANT_COSINE || jaccard(&c.stems, &o.stems) >= REDUNDANT_JACCARD {
                     return false;
                 }
@@ -512,19 +514,3 @@ fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     }
 }
 
-/// Cosine of two unit vectors sorted by id.
-fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    sum
-}

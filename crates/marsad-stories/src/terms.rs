@@ -101,3 +101,21 @@ mod tests {
         assert!(w("موسكو") > w("الرئيس"));
     }
 }
+
+/// Dot product of two sparse vectors sorted by id (the cosine when both
+/// are unit vectors), by merge.
+pub(crate) fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    sum
+}
