@@ -57,7 +57,7 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
         .with_context(|| format!("cannot open the data directory {}", data.display()))?;
     let summary = pipeline::ingest_paths(
         &mut store,
-        &[corpus.clone()],
+        std::slice::from_ref(&corpus),
         IngestOptions::default(),
         &mut |_| {},
     )?;

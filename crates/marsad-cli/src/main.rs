@@ -449,12 +449,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let results = store
                 .search(&query, SearchOptions { limit, offset })
                 .with_context(|| format!("search {query:?}"))?;
-            if json {
-                render::print_json(&results)?;
-            } else {
-                render::search_results(&query, &results);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &results, |v| render::search_results(&query, v))
         }
         Command::Doc { id, raw, json } => {
             let store = open_store(&data)?;
@@ -477,12 +472,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats { json } => {
             let store = open_store(&data)?;
             let stats = store.stats()?;
-            if json {
-                render::print_json(&stats)?;
-            } else {
-                render::stats(&data, &stats);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &stats, |v| render::stats(&data, v))
         }
         Command::Demo { no_serve, addr, json } => {
             let code = demo::run(&data, json)?;
@@ -502,23 +492,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 offset,
                 limit: limit_of(limit),
             })?;
-            if json {
-                render::print_json(&list)?;
-            } else {
-                render::entities(&list, offset);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &list, |v| render::entities(v, offset))
         }
         Command::Entity { id_or_name, json } => {
             let store = open_views(&data)?;
             match store.entity(&id_or_name)? {
                 EntityLookup::Found(profile) => {
-                    if json {
-                        render::print_json(&profile)?;
-                    } else {
-                        render::entity_profile(&profile);
-                    }
-                    Ok(ExitCode::SUCCESS)
+                    render::show(json, &profile, |v| render::entity_profile(v))
                 }
                 EntityLookup::Ambiguous(candidates) => {
                     let list: Vec<String> = candidates
@@ -540,12 +520,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Quotes { speaker, doc, limit, offset, json } => {
             let store = open_views(&data)?;
             let list = store.quotes(&QuoteFilter { speaker, doc, offset, limit: limit_of(limit) })?;
-            if json {
-                render::print_json(&list)?;
-            } else {
-                render::quotes(&list);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &list, render::quotes)
         }
         Command::Timeline { from, to, entity, json } => {
             for d in from.iter().chain(to.iter()) {
@@ -553,12 +528,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let store = open_views(&data)?;
             let events = store.timeline(&TimelineFilter { from, to, entity })?;
-            if json {
-                render::print_json(&responses::Timeline { events: &events })?;
-            } else {
-                render::timeline(&events);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &responses::Timeline { events: &events }, |t| render::timeline(t.events))
         }
         Command::Graph { format, max_nodes, min_weight } => {
             let store = open_views(&data)?;
@@ -579,44 +549,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 limit: limit_of(limit),
                 offset,
             })?;
-            if json {
-                render::print_json(&list)?;
-            } else {
-                render::reuse(&list, offset);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &list, |v| render::reuse(v, offset))
         }
         Command::Duplicates { doc, limit, offset, json } => {
             let store = open_views(&data)?;
             let list = store.duplicates(doc.as_deref(), limit_of(limit), offset)?;
-            if json {
-                render::print_json(&list)?;
-            } else {
-                render::duplicates(&list, offset);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &list, |v| render::duplicates(v, offset))
         }
         Command::Stories { limit, offset, json } => {
             let store = open_views(&data)?;
             let list = store.stories(limit_of(limit), offset)?;
-            if json {
-                render::print_json(&list)?;
-            } else {
-                render::stories(&list, offset);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &list, |v| render::stories(v, offset))
         }
         Command::Story { id, json } => {
             let store = open_views(&data)?;
             let Some(story) = store.story(&id)? else {
                 anyhow::bail!("no story {id:?} in {} (see `marsad stories`)", data.display())
             };
-            if json {
-                render::print_json(&story)?;
-            } else {
-                render::story(&story);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &story, render::story)
         }
         Command::Summary { story, entity, docs, sentences, words, json } => {
             let scope = match (story, entity, docs) {
@@ -631,12 +581,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let store = open_views(&data)?;
             let summary = store.summary(&scope, sentences, words)?;
-            if json {
-                render::print_json(&summary)?;
-            } else {
-                render::summary(&summary);
-            }
-            Ok(ExitCode::SUCCESS)
+            render::show(json, &summary, render::summary)
         }
         Command::Train { what: TrainCommand::Ner { conll, out, epochs, dev_fraction, seed } } => {
             train_ner(&conll, &out, epochs, dev_fraction, seed)
@@ -730,7 +675,7 @@ fn ingest(
         IngestSummary::default()
     } else {
         let owned: Vec<PathBuf> = files.into_iter().cloned().collect();
-        pipeline::ingest_paths(store, &owned, options.clone(), &mut on_progress)?
+        pipeline::ingest_paths(store, &owned, options, &mut on_progress)?
     };
     if !stdin.is_empty() {
         let format = stdin_format

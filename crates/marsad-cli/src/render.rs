@@ -17,6 +17,17 @@ use marsad_store::{
 };
 use serde::Serialize;
 
+/// Prints `value` as JSON (`--json`) or for a person (`human`); a read
+/// command's whole output.
+pub fn show<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T)) -> Result<std::process::ExitCode> {
+    if json {
+        print_json(value)?;
+    } else {
+        human(value);
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 /// Prints one JSON object on stdout, followed by a newline.
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
     let stdout = std::io::stdout();
