@@ -36,6 +36,10 @@ use std::time::Instant;
 use marsad_reuse::ReuseIndex;
 use marsad_text::{split_sentences, tokenize, TokenKind};
 
+#[path = "snn/mod.rs"]
+mod snn;
+use snn::word_keys;
+
 const CORPUS: usize = 5000;
 const PLANTED: usize = 200;
 
@@ -73,22 +77,6 @@ const SHARE: &[&str] = &[
     "شارك هذا الخبر عبر فيسبوك وتويتر وواتساب",
     "تابعونا على تويتر وانستغرام لمتابعة آخر المستجدات",
 ];
-
-/// Normalized word keys (clitics off), as the crate keys words.
-fn words(text: &str) -> Vec<String> {
-    tokenize(text)
-        .into_iter()
-        .filter(|t| t.kind != TokenKind::Punct)
-        .map(|t| {
-            let b = t.base();
-            if b.is_empty() {
-                t.normalized.clone()
-            } else {
-                b.to_string()
-            }
-        })
-        .collect()
-}
 
 /// Word tokens with their byte spans.
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
@@ -190,30 +178,11 @@ struct Copy {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "/work/shared/corpus/saudinewsnet".into());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("corpus folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+    let dir = snn::corpus_dir(std::env::args().nth(1));
+    let mut all: Vec<Doc> = snn::articles(&dir)
+        .into_iter()
+        .map(|a| Doc { id: a.id, date: a.date, text: a.text })
         .collect();
-    files.sort();
-    let mut all = Vec::new();
-    for file in &files {
-        let items: Vec<serde_json::Value> =
-            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-        for (i, item) in items.into_iter().enumerate() {
-            let content = item["content"].as_str().unwrap_or("").to_string();
-            let date = item["date_extracted"].as_str().map(str::to_string);
-            let id = format!("{}#{i}", file.file_stem().unwrap().to_string_lossy());
-            all.push(Doc {
-                id,
-                date,
-                text: content,
-            });
-        }
-    }
     let total = all.len();
     let mut rng = Rng(0x4D41_5253_4144_0004);
     rng.shuffle(&mut all);
@@ -367,7 +336,7 @@ fn main() {
         .iter()
         .map(|d| ((d.a.min(d.b), d.a.max(d.b)), (d.similarity, d.coverage)))
         .collect();
-    let keys: Vec<Vec<String>> = order.iter().map(|&d| words(&docs[d].text)).collect();
+    let keys: Vec<Vec<String>> = order.iter().map(|&d| word_keys(&docs[d].text)).collect();
     let tp = reported.keys().filter(|k| planted.contains(k)).count();
     let mut genuine = 0usize;
     let mut false_pos = Vec::new();
@@ -550,7 +519,7 @@ fn main() {
     for p in passages {
         let ta = &docs_in_index[p.a.0 as usize].text[p.a.1 as usize..p.a.2 as usize];
         let tb = &docs_in_index[p.b.0 as usize].text[p.b.1 as usize..p.b.2 as usize];
-        let j = jaccard(&words(ta), &words(tb));
+        let j = jaccard(&word_keys(ta), &word_keys(tb));
         if j >= 0.5 {
             all_ok += 1;
         } else {

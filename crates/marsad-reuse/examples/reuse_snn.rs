@@ -1,4 +1,4 @@
-//! Adds every SaudiNewsNet article (`/work/shared/corpus/saudinewsnet/*.json`,
+//! Adds every SaudiNewsNet article (`../shared/corpus/saudinewsnet/*.json` beside the repository,
 //! or the folder given as the first argument) to a `ReuseIndex` and prints
 //! the time, the peak resident memory (VmHWM) and what was found.
 //!
@@ -10,38 +10,14 @@ use std::time::Instant;
 
 use marsad_reuse::ReuseIndex;
 
-fn vm_hwm() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
-        })
-        .unwrap_or_else(|| "?".into())
-}
+#[path = "snn/mod.rs"]
+mod snn;
+use snn::vm_hwm;
 
 fn main() {
-    let dir = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "/work/shared/corpus/saudinewsnet".into());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("corpus folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut articles = Vec::new();
-    for file in &files {
-        let items: Vec<serde_json::Value> =
-            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-        for (i, item) in items.into_iter().enumerate() {
-            let content = item["content"].as_str().unwrap_or("").to_string();
-            let date = item["date_extracted"].as_str().map(str::to_string);
-            let id = format!("{}#{i}", file.file_stem().unwrap().to_string_lossy());
-            articles.push((id, date, content));
-        }
-    }
+    let dir = snn::corpus_dir(std::env::args().nth(1));
+    let mut articles: Vec<(String, Option<String>, String)> =
+        snn::articles(&dir).into_iter().map(|a| (a.id, a.date, a.text)).collect();
     if std::env::var_os("REVERSE").is_some() {
         // To see how far the caps make the answer depend on the order.
         articles.reverse();

@@ -31,48 +31,18 @@ use std::time::Instant;
 use marsad_reuse::{
     document_shingles, minhash_signature, shingle_bytes_hash, ReuseConfig, ReuseIndex,
 };
-use marsad_text::{tokenize, TokenKind};
 
-fn load(dir: &str, n: usize) -> Vec<(String, Option<String>, String)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("corpus folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for file in &files {
-        let items: Vec<serde_json::Value> =
-            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-        for (i, item) in items.into_iter().enumerate() {
-            let content = item["content"].as_str().unwrap_or("").to_string();
-            if word_keys(&content).len() < 2 {
-                continue;
-            }
-            let date = item["date_extracted"].as_str().map(str::to_string);
-            let id = format!("{}#{i}", file.file_stem().unwrap().to_string_lossy());
-            out.push((id, date, content));
-            if out.len() == n {
-                return out;
-            }
-        }
-    }
-    out
-}
+#[path = "snn/mod.rs"]
+mod snn;
+use snn::word_keys;
 
-/// The normalized word keys, as the crate's `Words` makes them.
-fn word_keys(text: &str) -> Vec<String> {
-    tokenize(text)
+/// The first `n` articles with at least two words.
+fn load(dir: &std::path::Path, n: usize) -> Vec<(String, Option<String>, String)> {
+    snn::articles(dir)
         .into_iter()
-        .filter(|t| t.kind != TokenKind::Punct)
-        .map(|t| {
-            let b = t.base();
-            if b.is_empty() {
-                t.normalized.clone()
-            } else {
-                b.to_string()
-            }
-        })
+        .filter(|a| word_keys(&a.text).len() >= 2)
+        .take(n)
+        .map(|a| (a.id, a.date, a.text))
         .collect()
 }
 
@@ -83,13 +53,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let default_dir = "/work/shared/corpus/saudinewsnet".to_string();
     match args.get(1).map(String::as_str) {
         Some("dump") => {
             let out = args.get(2).expect("output file");
             let n: usize = args.get(3).map_or(2000, |x| x.parse().unwrap());
-            let dir = args.get(4).unwrap_or(&default_dir);
-            let docs = load(dir, n);
+            let dir = snn::corpus_dir(args.get(4).cloned());
+            let docs = load(&dir, n);
             let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
             let mut shingles = 0usize;
             for (_, _, text) in &docs {
@@ -110,7 +79,7 @@ fn main() {
             let file = args.get(2).expect("shingle file");
             let hashes: usize = args.get(3).map_or(128, |x| x.parse().unwrap());
             let runs: usize = args.get(4).map_or(5, |x| x.parse().unwrap());
-            let dir = args.get(5).unwrap_or(&default_dir);
+            let dir = snn::corpus_dir(args.get(5).cloned());
             let text = std::fs::read_to_string(file).unwrap();
             let mut docs: Vec<Vec<&[u8]>> = vec![Vec::new()];
             for line in text.split('\n') {
@@ -167,7 +136,7 @@ fn main() {
             }
             report("sign only (pre-hashed)", median(times));
             // From raw text, the crate's path, and the doc-level index.
-            let articles = load(dir, n_docs);
+            let articles = load(&dir, n_docs);
             let mut times = Vec::new();
             let mut own = 0usize;
             for _ in 0..runs {
