@@ -399,7 +399,7 @@ fn serve(
 ) -> Result<ExitCode> {
     use std::io::Write;
     anyhow::ensure!(
-        data.join("marsad.sqlite3").exists(),
+        data.join(marsad_store::store::DATABASE_FILE).exists(),
         "no store in {} (ingest something first: marsad --data {} ingest PATH…)",
         data.display(),
         data.display()
