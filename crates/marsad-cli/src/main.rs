@@ -295,6 +295,29 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Score entities, entity clusters, canonical names, quotes, events and stories on the real-news gold set.
+    Extract {
+        /// The gold set (articles.tsv, annotations/, story-articles.tsv).
+        #[arg(long, default_value = "data/gold/news")]
+        gold: PathBuf,
+        /// The SaudiNewsNet folder the gold articles come from.
+        #[arg(long, default_value = "../shared/corpus/saudinewsnet")]
+        corpus: PathBuf,
+        /// Which half: test (report it), dev (tune on it) or all.
+        #[arg(long, default_value = "test")]
+        split: marsad_eval::SplitChoice,
+        /// Score a second annotator's annotation folder against the gold instead of Marsad (agreement).
+        #[arg(long)]
+        against: Option<PathBuf>,
+        /// Skip the story sample.
+        #[arg(long)]
+        no_stories: bool,
+        /// Also write what Marsad found in each gold article to DIR (gold format), to compare by hand.
+        #[arg(long, value_name = "DIR")]
+        dump: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn read_conll(path: &std::path::Path) -> Result<Vec<ner::ConllSentence>> {
@@ -342,6 +365,33 @@ fn train_ner(conll: &std::path::Path, out: &std::path::Path, epochs: Option<usiz
     if !dev.is_empty() {
         println!("dev split (last {:.0}% of {}):", dev_fraction * 100.0, conll.display());
         print!("{}", ner::evaluate(&tagger, &dev));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_extract(
+    gold: &std::path::Path,
+    corpus: &std::path::Path,
+    split: marsad_eval::SplitChoice,
+    against: Option<&std::path::Path>,
+    stories: bool,
+    dump: Option<&std::path::Path>,
+    json: bool,
+) -> Result<ExitCode> {
+    let set = marsad_eval::GoldSet::load(gold).with_context(|| format!("cannot load the gold set {}", gold.display()))?;
+    let report = match against {
+        Some(other) => marsad_eval::agreement(&set, other, split)?,
+        None => {
+            if !corpus.is_dir() {
+                anyhow::bail!("the SaudiNewsNet folder {} is missing (give it with --corpus)", corpus.display());
+            }
+            marsad_eval::evaluate(&marsad_eval::EvalOptions { gold: &set, corpus, split, stories, dump })?
+        }
+    };
+    if json {
+        render::print_json(&report)?;
+    } else {
+        print!("{report}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -588,6 +638,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Eval { what: EvalCommand::Ner { conll, model, dev_fraction, json } } => {
             eval_ner(&conll, model.as_deref(), dev_fraction, json)
+        }
+        Command::Eval { what: EvalCommand::Extract { gold, corpus, split, against, no_stories, dump, json } } => {
+            eval_extract(&gold, &corpus, split, against.as_deref(), !no_stories, dump.as_deref(), json)
         }
         Command::Reanalyze { all } => {
             let mut store = open_store(&data)?;

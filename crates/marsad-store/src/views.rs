@@ -970,6 +970,29 @@ impl Store {
         Ok(Graph { nodes, edges })
     }
 
+    /// The corpus entity id of each of a document's local entities, by local
+    /// index ([`marsad_extract::Mention::entity`]); `None` where the views
+    /// list none (a document not yet refreshed).
+    pub fn entity_ids_of(&self, doc: &str) -> Result<Vec<Option<String>>, StoreError> {
+        let mut stmt = self
+            .db
+            .prepare_cached("SELECT local, entity_id FROM entity_docs WHERE doc_id = ?1")?;
+        let rows = stmt.query_map([doc], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut ids: Vec<Option<String>> = Vec::new();
+        for row in rows {
+            let (local, id) = row?;
+            let local = usize::try_from(local).unwrap_or(usize::MAX);
+            if local >= ids.len() {
+                if local == usize::MAX {
+                    continue;
+                }
+                ids.resize(local + 1, None);
+            }
+            ids[local] = Some(id);
+        }
+        Ok(ids)
+    }
+
     /// The stored analysis of a document (sentences recomputed from its
     /// text), if it has one.
     pub fn analysis(&self, id: &str) -> Result<Option<DocumentAnalysis>, StoreError> {
