@@ -45,6 +45,17 @@ def canonical(name):
     return name
 
 
+def contraction(line, start, text, entity):
+    """In an لل contraction (للهلال = ل + الهلال) the span starts after لل:
+    the article's lam is written as the second ل. Names without the article
+    (للبنان = ل + لبنان) keep their own ل."""
+    if (text.startswith("ل") and start >= 1 and line[start - 1] == "ل"
+            and (start == 1 or not line[start - 2].isalpha())
+            and canonical(entity).startswith("ال") and not canonical(entity).startswith("ل")):
+        return start + 1, text[1:]
+    return start, text
+
+
 def span_convention(line, start, text, mention_type):
     """GUIDELINES.md §1: an organisation's head word is part of its name, a
     place's administrative head (منطقة، محافظة، مدينة) is not, and a
@@ -119,6 +130,7 @@ def convert(raw, body):
             if text in NOT_NAMES:
                 continue
             p, text = span_convention(lines[n - 1], p, text, e["type"])
+            p, text = contraction(lines[n - 1], p, text, e.get("entity") or text)
             out["entities"].append({
                 "span": byte_span(lines, starts, n, p, p + len(text)),
                 "text": text, "type": e["type"],

@@ -65,6 +65,9 @@ pub const REPORTING_VERB: Flags = 1 << 7;
 pub const SPEAKER_GROUP: Flags = 1 << 8;
 /// A head word that starts a place name (مدينة, جزيرة, محافظة).
 pub const PLACE_HEAD: Flags = 1 << 9;
+/// A sports club whose name is also a common word or a place (الاتحاد,
+/// الشباب, الرياض): a name only in a sports context.
+pub const SPORTS_CLUB: Flags = 1 << 10;
 /// Set by [`Gazetteer::word_flags`] on the first word of a multi-word
 /// entry, shifted: `flag << START_SHIFT`.
 pub const START_SHIFT: u32 = 16;
@@ -105,6 +108,10 @@ const FILES: &[ListFile] = &[
     ListFile {
         flags: PLACE_HEAD,
         text: include_str!("../../../data/gazetteer/place-heads-ar.txt"),
+    },
+    ListFile {
+        flags: SPORTS_CLUB,
+        text: include_str!("../../../data/gazetteer/sports-clubs-ar.txt"),
     },
 ];
 

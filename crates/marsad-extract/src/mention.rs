@@ -60,7 +60,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::gazetteer::{
     gazetteer, word_key, Flags, Gazetteer, FIRST_NAME, NATIONALITY, ORGANIZATION, ORG_HEAD,
-    PERSON, PERSON_TITLE, PLACE, PLACE_HEAD, REPORTING_VERB, SPEAKER_GROUP, START_SHIFT,
+    PERSON, PERSON_TITLE, PLACE, PLACE_HEAD, REPORTING_VERB, SPEAKER_GROUP, SPORTS_CLUB, START_SHIFT,
 };
 use crate::ner::NerSpan;
 use crate::{display_name, EntityType, LocalEntity, Mention};
@@ -257,6 +257,20 @@ struct Ctx<'a> {
     /// Normalized forms of the words the segmenter left whole: a name seen
     /// bare elsewhere in the document (بوتين) makes لبوتين ل + بوتين.
     seen_whole: FxHashSet<&'a str>,
+    /// The document is about sport (several words of matches, leagues,
+    /// players): club names that are also common words are names here.
+    sports: bool,
+}
+
+/// Word keys of sport: three of them in a document make it sports news.
+const SPORTS_WORDS: &[&str] = &[
+    "مباراة", "مباريات", "دوري", "مدرب", "لاعب", "لاعبين", "لاعبي", "فريق", "منتخب", "ملعب", "بطولة", "هدف",
+    "اهداف", "نادي", "موسم", "كاس", "حارس", "مهاجم",
+];
+
+fn sports_words() -> &'static FxHashSet<String> {
+    static SET: OnceLock<FxHashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| SPORTS_WORDS.iter().map(|w| crate::gazetteer::phrase_key(w)).collect())
 }
 
 /// Names the text layer knows (its segmentation lexicon): a base listed
@@ -306,7 +320,8 @@ impl<'a> Ctx<'a> {
             .filter(|t| t.kind == TokenKind::Word && !t.segmentation.is_split())
             .map(|t| t.normalized.as_str())
             .collect();
-        Ctx { text, tokens, tk, keys, gaz, covered: vec![false; n], in_role: vec![false; n], ner_person_at, seen_whole }
+        let sports = keys.iter().filter(|k| sports_words().contains(**k)).take(3).count() >= 3;
+        Ctx { text, tokens, tk, keys, gaz, covered: vec![false; n], in_role: vec![false; n], ner_person_at, seen_whole, sports }
     }
 
     /// How many letters of token `i` are clitics when it starts a person's
@@ -401,7 +416,10 @@ impl<'a> Ctx<'a> {
         }
         let own = t.flags & ((1 << START_SHIFT) - 1);
         let excluded = PERSON_TITLE | REPORTING_VERB | SPEAKER_GROUP | NATIONALITY | ORG_HEAD | PLACE_HEAD | PLACE | ORGANIZATION;
-        if own & excluded != 0 && own & PERSON == 0 {
+        // A listed given name written without the article is a name even
+        // when its key is also a nationality's (تركي, not التركي).
+        let given_not_nationality = own & FIRST_NAME != 0 && own & excluded == NATIONALITY & own;
+        if own & excluded != 0 && own & PERSON == 0 && !given_not_nationality {
             return false;
         }
         if t.flags & (PERSON_TITLE << START_SHIFT) != 0 && own & (PERSON | FIRST_NAME) == 0 {
@@ -471,6 +489,11 @@ impl<'a> Ctx<'a> {
             let all = (j..end).all(|k| self.tk[k].punct.is_some() || self.foreign_looking(k) || self.tk[k].key.chars().count() <= 4 && self.proper_looking(k));
             return (words == 3 && all && self.closed_after(end)).then_some((end, true));
         }
+        // Given name, father's name, family name with the article
+        // (عماد منسي الزهراني): the family name vouches for the middle word.
+        if words == 3 && second + 2 == end && self.arabic_family_name(end - 1) && self.family_closes(end - 1) {
+            return Some((end, true));
+        }
         if !self.proper_looking(second) {
             return None;
         }
@@ -478,7 +501,8 @@ impl<'a> Ctx<'a> {
         if !(self.foreign_looking(second) || closed2 || self.tk[second].flags & (PERSON | FIRST_NAME) != 0) {
             return None;
         }
-        let take = if words == 3 && self.closed_after(end) && self.proper_looking(end - 1) { end } else { second + 1 };
+        let third_closes = self.closed_after(end) && self.proper_looking(end - 1) || self.arabic_family_name(end - 1);
+        let take = if words == 3 && third_closes { end } else { second + 1 };
         Some((take, true))
     }
 
@@ -502,9 +526,18 @@ impl<'a> Ctx<'a> {
                     None => break,
                 }
             }
-            // After a nasab only another link continues the name: the next
-            // plain word (سلمان بن عبدالعزيز شبل) belongs to the sentence.
-            if words >= max || nasab {
+            // After a nasab only another link continues the name — or the
+            // family name with the article that Arabic names end in
+            // (وليد بن عبدالله الحسين); the next plain word (سلمان بن
+            // عبدالعزيز شبل) belongs to the sentence.
+            if nasab {
+                if self.arabic_family_name(j) && self.family_closes(j) {
+                    j += 1;
+                    words += 1;
+                }
+                break;
+            }
+            if words >= max {
                 break;
             }
             // A compound given name (عبد الله) is one word of the name.
@@ -521,8 +554,13 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             // An Arabic family name with the article after a given name
-            // (سامر الحداد, هند السعدي) ends the name.
-            if words == 1 && j == i + 1 && self.tk[i].flags & FIRST_NAME != 0 && self.arabic_family_name(j) {
+            // (سامر الحداد, هند السعدي), or after a given name and the
+            // father's (عماد منسي الزهراني), ends the name.
+            if (1..=2).contains(&words)
+                && self.tk[i].flags & FIRST_NAME != 0
+                && self.arabic_family_name(j)
+                && (words == 1 || self.family_closes(j))
+            {
                 j += 1;
                 words += 1;
                 break;
@@ -573,6 +611,24 @@ impl<'a> Ctx<'a> {
             && !WEEKDAYS.contains(&base)
             && marsad_text::calendar::month_number(&self.tokens[i].normalized).is_none()
             && !is_stopword(base)
+    }
+
+    /// Whether a family name at `i` ends the name phrase: what follows is
+    /// punctuation, the end, a title or role word, a verb of saying, a
+    /// preposition or conjunction — not a noun phrase the word could be the
+    /// head of (عبدالله الحسين المدير is a name; محمد علي المنتخب is not
+    /// decided here, the following word is).
+    fn family_closes(&self, i: usize) -> bool {
+        let Some(next) = self.tk.get(i + 1) else { return true };
+        if next.kind != TokenKind::Word {
+            return true;
+        }
+        let seg = &self.tokens[i + 1].segmentation;
+        next.stop
+            || seg.conjunction.is_some()
+            || seg.preposition.is_some()
+            || next.flags & (PERSON_TITLE | (PERSON_TITLE << START_SHIFT) | REPORTING_VERB | NATIONALITY | ORG_HEAD) != 0
+            || next.article
     }
 
     /// Whether token `i` is a word linking the parts of an Arabic name.
@@ -668,7 +724,10 @@ impl<'a> Ctx<'a> {
                     j += n;
                     continue;
                 }
-                if f & NATIONALITY != 0 {
+                // A nationality adjective agrees with its title: after a
+                // title it carries the article (الأمير التركي); without it a
+                // listed given name is the name (الأمير تركي الفيصل).
+                if f & NATIONALITY != 0 && (t.article || f & FIRST_NAME == 0) {
                     j += n;
                     continue;
                 }
@@ -719,15 +778,22 @@ impl<'a> Ctx<'a> {
         // The tagger's span wins when it is a full name; a one-word span
         // (سامر of سامر الحداد) only when the rules find nothing longer.
         let mut tagged_weak = None;
+        let ruled = self.name_after_title_rules(j, after_comma);
         if let Some(&end) = self.ner_person_at.get(&j) {
             if let Some(found) = self.trim_tagged_person(j..end) {
                 if found.1 {
+                    // Unless the rules see the family name it stopped short
+                    // of (عماد منسي الزهراني).
+                    if let Some(r) = &ruled {
+                        if r.1 && r.0.end > found.0.end && self.arabic_family_name(r.0.end - 1) {
+                            return ruled;
+                        }
+                    }
                     return Some(found);
                 }
                 tagged_weak = Some(found);
             }
         }
-        let ruled = self.name_after_title_rules(j, after_comma);
         match (ruled, tagged_weak) {
             (Some(r), _) if r.1 => Some(r),
             (_, Some(t)) => Some(t),
@@ -858,6 +924,11 @@ fn rule_candidates(cx: &mut Ctx<'_>) -> Vec<Cand> {
             i += 1;
             continue;
         }
+        if let Some(end) = quoted_outlet(cx, i) {
+            push(cx, &mut out, i..end, EntityType::Organization, None, true, false);
+            i = end + 1;
+            continue;
+        }
         let phrase = cx.phrase_at(i);
         if cx.in_role[i] {
             if let Some((len, f)) = phrase {
@@ -871,6 +942,15 @@ fn rule_candidates(cx: &mut Ctx<'_>) -> Vec<Cand> {
             continue;
         }
         match phrase {
+            // A club: in sports news, or right after نادي / فريق.
+            Some((len, f))
+                if f & SPORTS_CLUB != 0
+                    && (cx.sports || i > 0 && matches!(cx.tk[i - 1].key, "نادي" | "فريق"))
+                    && cx.tk[i].flags & (PERSON_TITLE | REPORTING_VERB) == 0 =>
+            {
+                push(cx, &mut out, i..i + len, EntityType::Organization, None, true, false);
+                i += len;
+            }
             Some((len, f)) if f & PERSON_TITLE != 0 && f & PERSON == 0 => {
                 i = title_name(cx, i, len, &mut out);
             }
@@ -1015,48 +1095,196 @@ fn verb_appositive(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
     after_person(cx, end, out)
 }
 
-/// An organisation head (وزارة, شركة, حزب, جامعة) with a definite
-/// complement and adjectives, or a listed place or organisation.
+/// Organisation heads that name an institution whenever a definite
+/// complement follows (وزارة الحج, أمانة الطائف, مستشفى الطوال); the other
+/// heads of `org-heads-ar.txt` (مركز, مجلس, لجنة, إدارة) are common nouns
+/// just as often (مركز المدينة, مجلس الإدارة) and need stronger evidence.
+const STRONG_ORG_HEADS: &[&str] = &[
+    "وزارة", "هيئة", "مؤسسة", "جمعية", "أمانة", "مستشفى", "جامعة", "كلية", "مديرية", "شركة", "بنك", "مصرف",
+    "صندوق", "معهد", "أكاديمية", "محكمة", "نقابة", "رابطة", "حزب", "منظمة", "وكالة", "اتحاد", "نادي",
+    "بلدية", "شرطة", "غرفة", "حرس",
+];
+
+/// Complements that make a head a common noun (أعضاء هيئة التدريس).
+const NOT_ORG_COMPLEMENTS: &[&str] = &["تدريس", "ادارة", "امناء"];
+
+/// [`STRONG_ORG_HEADS`] as word keys.
+fn strong_org_heads() -> &'static FxHashSet<String> {
+    static SET: OnceLock<FxHashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| STRONG_ORG_HEADS.iter().map(|w| crate::gazetteer::phrase_key(w)).collect())
+}
+
+/// What an organisation name is made of after its head.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OrgPart {
+    /// A definite noun or adjective (الحج, العامة, الثقافة والفنون).
+    Definite,
+    /// A listed place or organisation, or a person's name (الطائف, الملك
+    /// فيصل): the strongest evidence.
+    Named,
+    /// ل with a definite noun (للسياحة, للدراسات).
+    Purpose,
+    /// A nationality adjective (الأمريكية).
+    Nationality,
+}
+
+/// An organisation head (وزارة, هيئة, مستشفى, جامعة…) and the name that
+/// follows it: definite nouns and adjectives, coordinated ones
+/// (الثقافة والفنون), a purpose (للسياحة والتراث الوطني), a listed place or
+/// a person it is named after (مركز الملك فيصل للدراسات الإسلامية),
+/// nationality adjectives, and a branch's place (بالباحة). A head with the
+/// article (الهيئة العامة للسياحة) needs a purpose; a weak head (مركز,
+/// مجلس) needs a purpose, a name or a nationality.
 fn org_head(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
-    let j = i + 1;
-    if j >= cx.len() || cx.tk[j].punct.is_some() {
+    let head = &cx.tokens[i];
+    if head.segmentation.conjunction.is_some() && head.segmentation.preposition.is_some() {
         return i + 1;
     }
-    let mut end = j;
-    if let Some((n, f)) = cx.phrase_at(j) {
-        if f & (PLACE | ORGANIZATION) != 0 {
-            end = j + n;
-        }
-    }
-    let bare_article = |k: usize| {
+    let strong_head = strong_org_heads().contains(cx.tk[i].key) && !cx.tk[i].article;
+    let plain = |cx: &Ctx<'_>, k: usize| {
         let t = &cx.tokens[k];
         let tk = &cx.tk[k];
-        tk.article && !tk.stop && t.segmentation.conjunction.is_none() && t.segmentation.preposition.is_none()
+        tk.kind == TokenKind::Word
+            && tk.article
+            && !tk.stop
+            && t.segmentation.conjunction.is_none()
+            && t.segmentation.preposition.is_none()
+            && tk.flags & (PERSON_TITLE | REPORTING_VERB | SPEAKER_GROUP) == 0
+            && !WEEKDAYS.contains(&tk.key)
+            && marsad_text::calendar::month_number(&t.normalized).is_none()
     };
-    if cx.tk[i].article || cx.tokens[i].segmentation.preposition.is_some() {
-        return i + 1;
-    }
-    if end == j {
-        // A definite complement with a nationality (وزارة الخارجية الأميركية).
-        if !(bare_article(j) && cx.tk[j].flags & (PERSON_TITLE | REPORTING_VERB) == 0) {
-            return i + 1;
-        }
-        end = j + 1;
-        if !(end < cx.len() && bare_article(end) && cx.tk[end].flags & NATIONALITY != 0) {
-            return i + 1;
-        }
-    }
-    // Adjectives: the article and a nisba ending (الأميركية, الوطني).
-    while end < cx.len() && end - i < 6 {
-        let key = cx.tk[end].key;
-        if bare_article(end) && (key.ends_with('ي') || key.ends_with("ية")) {
-            end += 1;
-        } else {
+    let mut parts: Vec<OrgPart> = Vec::new();
+    let mut end = i + 1;
+    while end < cx.len() && end - i < 12 {
+        let t = &cx.tokens[end];
+        let tk = &cx.tk[end];
+        if tk.kind != TokenKind::Word {
             break;
         }
+        // A listed place or organisation (without a preposition).
+        if t.segmentation.preposition.is_none() && t.segmentation.conjunction.is_none() {
+            if let Some((n, f)) = cx.phrase_at(end) {
+                if f & (PLACE | ORGANIZATION) != 0 && f & PERSON == 0 {
+                    end += n;
+                    parts.push(OrgPart::Named);
+                    continue;
+                }
+                if f & NATIONALITY != 0 && tk.article && !parts.is_empty() {
+                    end += n;
+                    parts.push(OrgPart::Nationality);
+                    continue;
+                }
+                // A person it is named after: a title and a name
+                // (الملك فيصل, الأمير محمد بن فهد), or a listed person.
+                if f & PERSON_TITLE != 0 && f & PERSON == 0 && parts.is_empty() {
+                    let (name_end, words) = cx.name_run(end + n, 3);
+                    if words > 0 {
+                        end = name_end;
+                        parts.push(OrgPart::Named);
+                        continue;
+                    }
+                }
+                // (A weak head and a bare name are a person's
+                // administration or office: إدارة بايدن names بايدن.)
+                if f & PERSON != 0 && parts.is_empty() && strong_head {
+                    end = cx.extend_nasab(end + n);
+                    parts.push(OrgPart::Named);
+                    continue;
+                }
+            }
+        }
+        // A place written with its head (أمانة محافظة جدة).
+        if cx.tk[end].flags & PLACE_HEAD != 0 && !tk.article && t.segmentation.preposition.is_none() && parts.is_empty() {
+            if let Some(next) = cx.tk.get(end + 1) {
+                if next.kind == TokenKind::Word && !next.stop && cx.tokens[end + 1].segmentation.preposition.is_none() {
+                    end += 2;
+                    parts.push(OrgPart::Named);
+                    continue;
+                }
+            }
+        }
+        if plain(cx, end) {
+            let nationality = tk.flags & NATIONALITY != 0;
+            // After the person an institution is named after, only its
+            // purpose or a nationality follows (مدير جامعة الملك عبدالعزيز
+            // المكلف: المكلف is the director's).
+            if !nationality && parts.last() == Some(&OrgPart::Named) {
+                break;
+            }
+            if parts.is_empty() && NOT_ORG_COMPLEMENTS.contains(&tk.key.trim_start_matches("ال")) {
+                return i + 1;
+            }
+            end += 1;
+            parts.push(if nationality { OrgPart::Nationality } else { OrgPart::Definite });
+            continue;
+        }
+        // و + a definite noun, inside a name already begun
+        // (الثقافة والفنون, السياحة والتراث).
+        if !parts.is_empty()
+            && tk.article
+            && !tk.stop
+            && t.segmentation.conjunction == Some('و')
+            && t.segmentation.preposition.is_none()
+            && matches!(parts.last(), Some(OrgPart::Definite | OrgPart::Purpose))
+        {
+            end += 1;
+            parts.push(OrgPart::Definite);
+            continue;
+        }
+        // ل + a definite noun: the institution's purpose.
+        if tk.article && !tk.stop && t.segmentation.preposition == Some('ل') && t.segmentation.conjunction.is_none() {
+            end += 1;
+            parts.push(OrgPart::Purpose);
+            continue;
+        }
+        // ب + a listed place, last: a branch (جمعية الثقافة والفنون بالباحة).
+        if t.segmentation.preposition == Some('ب') && t.segmentation.conjunction.is_none() && !parts.is_empty() {
+            if let Some((n, f)) = cx.phrase_at(end) {
+                if f & PLACE != 0 && f & PERSON == 0 {
+                    end += n;
+                    parts.push(OrgPart::Named);
+                }
+            }
+        }
+        break;
+    }
+    let has = |p: OrgPart| parts.contains(&p);
+    let enough = if cx.tk[i].article {
+        // الهيئة العامة للسياحة, الاتحاد الدولي للنقل الجوي, الحكومة
+        // اليمنية — not وكيل الجامعة للمشاريع.
+        let adjective_then_purpose =
+            matches!(parts.first(), Some(OrgPart::Definite | OrgPart::Nationality)) && has(OrgPart::Purpose);
+        adjective_then_purpose || parts.first() == Some(&OrgPart::Nationality)
+    } else if strong_head {
+        !parts.is_empty()
+    } else {
+        has(OrgPart::Purpose) || has(OrgPart::Named) || has(OrgPart::Nationality)
+    };
+    if !enough {
+        return i + 1;
     }
     push(cx, out, i..end, EntityType::Organization, None, true, false);
     end
+}
+
+/// An outlet named in quotation marks where only an outlet can stand: the
+/// addressee of a statement (قال لـ«عكاظ», صرح لـ"سبق") or after a media
+/// head (صحيفة «الوطن»). `i` is the first word inside the marks; returns the
+/// end of the name (the closing mark's index).
+fn quoted_outlet(cx: &Ctx<'_>, i: usize) -> Option<usize> {
+    let open = i.checked_sub(1)?;
+    if !matches!(cx.tk[open].punct, Some('«' | '"' | '“')) {
+        return None;
+    }
+    let before = open.checked_sub(1)?;
+    let b = &cx.tokens[before];
+    let addressee = b.kind == TokenKind::Word && matches!(b.normalized.trim_end_matches('ـ'), "ل" | "ول");
+    let media = MEDIA_HEADS.contains(&cx.tk[before].key) && !cx.tk[before].article;
+    if !(addressee || media) {
+        return None;
+    }
+    let close = (i..cx.len().min(i + 4)).find(|&k| matches!(cx.tk[k].punct, Some('»' | '"' | '”')))?;
+    ((i..close).all(|k| cx.tk[k].kind != TokenKind::Punct) && close > i).then_some(close)
 }
 
 /// A capitalised Latin-script name: a person (a byline) or, after a media
@@ -1439,6 +1667,40 @@ mod tests {
         let mbs = person(&es, "محمد بن سلمان").expect("crown prince");
         assert_eq!(mbs.mentions, 1, "the king's name is not the prince's: {es:?}");
         assert!(person(&es, "خالد بن عبد الله").is_some(), "{es:?}");
+    }
+
+    #[test]
+    fn organisation_heads_take_their_names() {
+        let (es, _) = run("أقامت وزارة العدل ورشة. وشاركت الهيئة العامة للتراث والآثار ومركز الأمير سعود للبحوث البحرية. وقالت الحكومة البرتغالية إن. وزار مركز المدينة ومجلس الإدارة وأعضاء هيئة التدريس.");
+        let orgs: Vec<&str> = es.iter().filter(|e| e.entity_type == EntityType::Organization).map(|e| e.name.as_str()).collect();
+        for name in ["وزارة العدل", "الهيئة العامة للتراث والآثار", "مركز الأمير سعود للبحوث البحرية", "الحكومة البرتغالية"] {
+            assert!(orgs.contains(&name), "{name}: {orgs:?}");
+        }
+        for common in ["مركز المدينة", "مجلس الإدارة", "هيئة التدريس"] {
+            assert!(!orgs.contains(&common), "{common}: {orgs:?}");
+        }
+        // A vice-rector's title is not an institution.
+        let (es, _) = run("وحضر وكيل الجامعة للشؤون الأكاديمية الحفل.");
+        assert!(es.iter().all(|e| e.entity_type != EntityType::Organization), "{es:?}");
+    }
+
+    #[test]
+    fn family_name_after_given_and_father_or_nasab() {
+        let (es, _) = run("وقال المتحدث الرسمي سامي فهد الغامدي، إن الفرق وصلت. وأوضح خالد بن سعد الدوسري أن العمل مستمر. وحضر الأمير تركي الفيصل.");
+        for name in ["سامي فهد الغامدي", "خالد بن سعد الدوسري", "تركي الفيصل"] {
+            assert!(person(&es, name).is_some(), "{name}: {es:?}");
+        }
+    }
+
+    #[test]
+    fn clubs_only_in_sports_and_outlets_in_quotes() {
+        let (es, _) = run("فاز الاتحاد على الشباب في مباراة الدوري، وقال مدرب الفريق لـ«الوئام» إن اللاعب جاهز.");
+        let orgs: Vec<&str> = es.iter().filter(|e| e.entity_type == EntityType::Organization).map(|e| e.name.as_str()).collect();
+        for name in ["الاتحاد", "الشباب", "الوئام"] {
+            assert!(orgs.contains(&name), "{name}: {orgs:?}");
+        }
+        let (es, _) = run("دعا الاتحاد إلى دعم الشباب في سوق العمل.");
+        assert!(es.iter().all(|e| e.entity_type != EntityType::Organization), "{es:?}");
     }
 
     #[test]
