@@ -46,7 +46,7 @@ use marsad_text::{Token, TokenKind};
 use rustc_hash::FxHashSet;
 
 use crate::gazetteer::{
-    gazetteer, phrase_key, word_key, Flags, NATIONALITY, PERSON_TITLE, REPORTING_VERB, SPEAKER_GROUP,
+    gazetteer, phrase_key, word_key, Flags, NATIONALITY, ORG_HEAD, PERSON_TITLE, REPORTING_VERB, SPEAKER_GROUP,
     START_SHIFT,
 };
 use crate::mention::name_start;
@@ -319,6 +319,11 @@ impl<'a> Ctx<'a> {
                 break;
             }
             let role = self.phrase_text(a..end);
+            if let Some(s) = self.person_within(end, b) {
+                // The name further on (رئيسة القسم النسائي بالمركز أمل
+                // الحافظي; النائب العام لمدينة ديار بكر، رمضان صولماز).
+                return Some(s);
+            }
             return Some(match self.resolve_role(&role) {
                 Some(e) => Speaker { text: role, kind: SpeakerKind::Person, entity: Some(e) },
                 None => Speaker { text: role, kind: SpeakerKind::Description, entity: None },
@@ -364,7 +369,88 @@ impl<'a> Ctx<'a> {
         if end == a || marsad_text::is_stopword(&self.tokens[a].normalized) {
             return None;
         }
+        if let Some(s) = self.person_within(a, b) {
+            // مدير المركز الإعلامي بنادي الشباب نايف المطيري أن …
+            return Some(s);
+        }
+        if let Some(s) = self.organization_by_head(a) {
+            // وقالت الوزارة في بيان: the ministry named before.
+            return Some(s);
+        }
+        if end == a + 1 {
+            if let Some(s) = self.person_by_family_name(a) {
+                // وأضاف الفهداوي أن: the family name of someone named before.
+                return Some(s);
+            }
+        }
         Some(Speaker { text: self.phrase_text(a..end), kind: SpeakerKind::Description, entity: None })
+    }
+
+    /// The first person named in tokens `a..b` that is not the object of a
+    /// preposition (لنظيره فلان is the addressee): the subject of a verb of
+    /// saying whose role or description came first.
+    fn person_within(&self, a: usize, b: usize) -> Option<Speaker> {
+        for k in a..b.min(self.len()) {
+            if self.is_that(k) || (k > a && self.is_verb(k)) {
+                break;
+            }
+            if let Some(m) = self.tk[k].mention {
+                let first_token = self.tokens[k].span.start <= self.mentions[m].span.start;
+                if self.mentions[m].entity_type == EntityType::Person
+                    && first_token
+                    && self.tokens[k].segmentation.preposition.is_none()
+                {
+                    return self.mention_speaker(m);
+                }
+            }
+        }
+        None
+    }
+
+    /// A lone word that is the last name of exactly one person of the
+    /// document (الفهداوي → رافع الفهداوي, داود → علي داود).
+    fn person_by_family_name(&self, a: usize) -> Option<Speaker> {
+        let key = self.tk[a].key;
+        if key.chars().count() < 3 {
+            return None;
+        }
+        let mut found = None;
+        for (e, ent) in self.entities.iter().enumerate() {
+            if ent.entity_type != EntityType::Person {
+                continue;
+            }
+            let name_key = phrase_key(&ent.name);
+            let mut words = name_key.split(' ');
+            let last = words.next_back();
+            if words.next().is_none() || last != Some(key) {
+                continue;
+            }
+            if found.is_some() {
+                return None;
+            }
+            found = Some(e);
+        }
+        let e = found?;
+        Some(Speaker { text: self.entities[e].name.clone(), kind: SpeakerKind::Person, entity: Some(e) })
+    }
+
+    /// A definite organisation head standing for an organisation the text
+    /// named before (الوزارة → وزارة الحج; الشركة → شركة الطيران …): the
+    /// most recent organisation mention whose name starts with that head.
+    fn organization_by_head(&self, a: usize) -> Option<Speaker> {
+        let t = &self.tokens[a];
+        if !t.segmentation.article || self.tk[a].flags & ORG_HEAD == 0 {
+            return None;
+        }
+        let head = self.tk[a].key;
+        let before = t.span.start;
+        self.mentions
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, m)| m.span.end <= before && m.entity_type == EntityType::Organization)
+            .find(|(_, m)| phrase_key(&m.name).split(' ').next() == Some(head))
+            .and_then(|(i, _)| self.mention_speaker(i))
     }
 
     /// The subject written before verb `v`: `وكان مصدر … قد أكد`, or
@@ -375,6 +461,18 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let prev = self.tk[v - 1].key;
+        // وكانت وزارة الدفاع أعلنت أن: the subject between كان and the verb.
+        if prev != "قد" {
+            let lo = v.saturating_sub(8).max(start);
+            for k in (lo..v - 1).rev() {
+                if self.tk[k].punct.is_some() || self.is_verb(k) {
+                    break;
+                }
+                if matches!(self.tokens[k].normalized.trim_start_matches(['و', 'ف']), "كان" | "كانت" | "كانوا") {
+                    return self.subject(k + 1, v);
+                }
+            }
+        }
         if prev == "قد" {
             let lo = v.saturating_sub(12).max(start);
             for k in (lo..v - 1).rev() {
@@ -460,6 +558,12 @@ pub fn extract(
             continue;
         }
         let (speaker, verb, continuation) = attribute_direct(&cx, m, last.as_ref());
+        // A few words in quotation marks that nobody is said to say are a
+        // name, a title or a scare quote, not a quotation.
+        let words = (m.open + 1..m.close).filter(|&k| cx.tokens[k].kind == TokenKind::Word).count();
+        if speaker.kind == SpeakerKind::Unknown && verb.is_none() && words < 8 {
+            continue;
+        }
         let sentence = sentence_of(sentences, m.inner.start);
         last = (speaker.kind != SpeakerKind::Unknown).then(|| (speaker.clone(), m.close, sentence)).or(last);
         direct_spans.push((m.inner.clone(), m.open, m.close));
@@ -556,6 +660,11 @@ fn is_quote(cx: &Ctx<'_>, m: &Marks) -> bool {
     if m.open > 0 && cx.lex.media.contains(cx.tk[m.open - 1].key) {
         return false;
     }
+    // A title, a name or a charge in quotation marks: بعنوان «…»,
+    // مهرجان «…», بتهمة «…».
+    if m.open > 0 && titled().contains(cx.tk[m.open - 1].key) {
+        return false;
+    }
     // The whole span is one name (سي إن إن, غارديان).
     if let Some(mi) = cx.tk[m.open + 1].mention {
         let ms = &cx.mentions[mi].span;
@@ -569,6 +678,18 @@ fn is_quote(cx: &Ctx<'_>, m: &Marks) -> bool {
     // One or two words: only with a reporting verb earlier in the sentence.
     let start = cx.sentence_start(m.open);
     (start..m.open).rev().take(16).any(|k| cx.is_verb(k))
+}
+
+/// Nouns that introduce a title, a name or a charge in quotation marks.
+const TITLED: &[&str] = &[
+    "عنوان", "بعنوان", "تهمة", "بتهمة", "تهم", "شعار", "مهرجان", "ملتقى", "برنامج", "حملة", "مسابقة", "وسم",
+    "هاشتاق", "هاشتاغ", "كتاب", "فيلم", "مسلسل", "رواية", "قصيدة", "مبادرة", "مشروع", "جائزة", "معرض",
+    "مؤتمر", "منتدى", "تطبيق", "نظام", "عملية", "مصطلح", "لقب", "اسم", "تحت",
+];
+
+fn titled() -> &'static FxHashSet<String> {
+    static SET: OnceLock<FxHashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| TITLED.iter().map(|w| phrase_key(w)).collect())
 }
 
 /// Speaker of a direct quote: `(speaker, verb, continuation)`.
@@ -819,6 +940,26 @@ mod tests {
         );
         assert_eq!(qs.len(), 1);
         assert_eq!(es[qs[0].speaker.unwrap()].name, "فلاديمير بوتين");
+    }
+
+    #[test]
+    fn speakers_behind_roles_heads_and_family_names() {
+        let text = "وقال مدير الإدارة العامة للمرور بالمنطقة سامي فهد الغامدي، إن الطريق مغلق. \
+                    وأقامت وزارة الصحة ورشة عمل. وقالت الوزارة في بيان إن الورشة ناجحة. \
+                    وأضاف الغامدي أن الحركة ستعود غدا. وكانت شركة النقل العام أعلنت أن الرحلات متوقفة.";
+        let (es, qs) = run(text);
+        let speaker = |q: &Quote| q.speaker.map(|e| es[e].name.as_str());
+        let of = |needle: &str| qs.iter().find(|q| q.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {qs:?}"));
+        assert_eq!(speaker(of("الطريق مغلق")), Some("سامي فهد الغامدي"));
+        assert_eq!(speaker(of("الورشة ناجحة")), Some("وزارة الصحة"));
+        assert_eq!(speaker(of("الحركة ستعود")), Some("سامي فهد الغامدي"));
+        assert_eq!(speaker(of("الرحلات متوقفة")), Some("شركة النقل العام"));
+    }
+
+    #[test]
+    fn titles_and_charges_in_quotation_marks_are_not_quotes() {
+        let (_, qs) = run("افتتح المحافظ مهرجان «صيف المدينة» ووجهت إليه تهمة «الإخلال بالنظام». وصدر كتاب بعنوان «أيام في البحر».");
+        assert!(qs.is_empty(), "{qs:?}");
     }
 
     #[test]
