@@ -1559,9 +1559,19 @@ fn group(cx: &Ctx<'_>, cands: Vec<Cand>, sentences: &[Range<usize>]) -> (Vec<Loc
             continue;
         }
         let Some(g) = group_of[ci].take() else { continue };
-        let name = display_name(&cx.text[c.span.clone()]);
-        if name.is_empty() {
+        let written = display_name(&cx.text[c.span.clone()]);
+        if written.is_empty() {
             continue;
+        }
+        // للهلال الأحمر: the span starts after لل, whose second ل is the
+        // article's; the entity (not the mention, which is what is written)
+        // is named with it.
+        let mut name = written.clone();
+        if c.ty != EntityType::Person {
+            let first = &cx.tokens[c.tokens.start];
+            if first.segmentation.article && first.segmentation.prefix(&first.normalized).ends_with("لل") {
+                name.insert_str(0, "ال");
+            }
         }
         while sentence + 1 < sentences.len() && sentences[sentence].end <= c.span.start {
             sentence += 1;
@@ -1592,7 +1602,7 @@ fn group(cx: &Ctx<'_>, cands: Vec<Cand>, sentences: &[Range<usize>]) -> (Vec<Loc
                 ent.roles.push(role.clone());
             }
         }
-        mentions.push(Mention { span: c.span, name, entity_type: c.ty, role: c.role, sentence, entity: e });
+        mentions.push(Mention { span: c.span, name: written, entity_type: c.ty, role: c.role, sentence, entity: e });
     }
     for ent in &mut entities {
         if let Some(p) = ent.variants.iter().position(|v| *v == ent.name) {

@@ -389,11 +389,17 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
             .names
             .iter()
             .max_by(|a, b| {
-                // Organisations and places are named with their article
-                // (الأمم المتحدة, not the أمم المتحدة of للأمم المتحدة).
-                let article = |n: &str| ty != EntityType::Person && n.starts_with("ال");
-                (a.1 .2, article(a.0), a.1 .0, a.1 .1, std::cmp::Reverse(*a.0))
-                    .cmp(&(b.1 .2, article(b.0), b.1 .0, b.1 .1, std::cmp::Reverse(*b.0)))
+                if ty == EntityType::Person {
+                    // A person by the fullest name the press gives.
+                    (a.1 .2, a.1 .0, a.1 .1, std::cmp::Reverse(*a.0)).cmp(&(b.1 .2, b.1 .0, b.1 .1, std::cmp::Reverse(*b.0)))
+                } else {
+                    // A place or organisation by the form most documents
+                    // use (السعودية, not المملكة العربية السعودية; بريطانيا,
+                    // not a typo's البريطانيا); with the article on a tie.
+                    let article = |n: &str| n.starts_with("ال");
+                    (a.1 .0, a.1 .1, article(a.0), a.1 .2, std::cmp::Reverse(*a.0))
+                        .cmp(&(b.1 .0, b.1 .1, article(b.0), b.1 .2, std::cmp::Reverse(*b.0)))
+                }
             })
             .map(|(n, _)| *n)
             .unwrap_or_default();
