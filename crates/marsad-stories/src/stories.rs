@@ -80,6 +80,11 @@
 //!   paragraph, an agency statement quoted by several) put the article in
 //!   the story of the earlier article it shares with, as a member.
 //!
+//! A shared passage counts within the time window only (`window_days` from
+//! the story's date span, as for any join): a background paragraph an outlet
+//! reprints years later (the history of the six-party talks, in 2019 and in
+//! 2024) does not make two happenings one story.
+//!
 //! When an article's shared text ties it to several stories, it joins the
 //! oldest; the stories are not merged. Merging would make the rule hold for
 //! every pair, but on SaudiNewsNet formulae that recur across unrelated
@@ -131,8 +136,8 @@ pub struct StoryDoc {
     pub near_duplicate_of: Option<String>,
     /// Documents this one shares a sentence-length passage with (the reuse
     /// layer's groups), in any order; it joins the oldest story among those
-    /// already placed, whatever the similarity (see "Shared text decides"
-    /// in the module docs).
+    /// already placed and within the time window, whatever the similarity
+    /// (see "Shared text decides" in the module docs).
     #[serde(default)]
     pub shares_passage_with: Vec<String>,
 }
@@ -326,8 +331,21 @@ impl StoryClusterer {
         if let Some(d) = date {
             self.watermark = Some(self.watermark.map_or(d, |w| w.max(d)));
         }
-        // The oldest story this document shares a passage with.
-        let linked: Option<u32> = doc.shares_passage_with.iter().filter_map(|o| self.doc_story.get(o).copied()).min();
+        // The oldest story within the time window this document shares a
+        // passage with.
+        let window = self.config.window_days as i32;
+        let linked: Option<u32> = doc
+            .shares_passage_with
+            .iter()
+            .filter_map(|o| self.doc_story.get(o).copied())
+            .filter(|&s| {
+                let st = &self.stories[s as usize];
+                match (date, st.from, st.to) {
+                    (Some(d), Some(from), Some(to)) => (from - d).max(d - to) <= window,
+                    _ => true,
+                }
+            })
+            .min();
         if let Some(&s) = doc.near_duplicate_of.as_deref().and_then(|o| self.doc_story.get(o)) {
             let story = &mut self.stories[s as usize];
             story.docs.push(doc.id.clone());
@@ -800,5 +818,16 @@ mod tests {
         let b = c.add(&doc("b", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري.").sharing_passages_with(vec!["zzz".into()]));
         assert_eq!(b, "b");
         assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn a_passage_shared_across_years_is_background_not_the_same_story() {
+        let mut c = StoryClusterer::new(StoryConfig::default());
+        let at = |id: &str, date: &str, title: &str, text: &str| StoryDoc::from_text(id, Some(date), Some(title), text, &[], None);
+        c.add(&at("old", "2019-04-27", "أسعار الذهب", "تراجعت أسعار الذهب في الأسواق العالمية مع صعود الدولار الأمريكي."));
+        let new = c.add(&at("new", "2024-06-22", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري.").sharing_passages_with(vec!["old".into()]));
+        assert_eq!(new, "new");
+        let near = c.add(&at("near", "2024-06-25", "حفل فني", "أقيم حفل فني في جدة بحضور جمهور كبير.").sharing_passages_with(vec!["new".into()]));
+        assert_eq!(near, "new");
     }
 }
