@@ -40,7 +40,7 @@ use serde::Serialize;
 
 use crate::error::StoreError;
 use crate::records::DocumentSummary;
-use crate::reuse::NewlyIndexed;
+use crate::reuse::{NewlyIndexed, GROUP_MIN_WORDS};
 use crate::store::{document_summary, Store, DOCUMENT_SUMMARY_COLUMNS};
 use crate::views::EntityLookup;
 
@@ -68,6 +68,7 @@ pub(crate) fn update(
     let Some(mut clusterer) = saved.and_then(|json| serde_json::from_str::<StoryClusterer>(&json).ok()) else {
         return rebuild_all(db, entities_of, names);
     };
+    let partners = passage_partners(db)?;
     // In slices, so the weighted terms of a large ingest are never all in
     // memory at once.
     for slice in added.chunks(WEIGHING_SLICE) {
@@ -81,6 +82,7 @@ pub(crate) fn update(
                     text: &d.text,
                     entities: entities_of(&d.id),
                     near_duplicate_of: d.near_duplicate_of.clone(),
+                    shares_passage_with: partners.get(&d.id).cloned().unwrap_or_default(),
                 })
                 .collect(),
         );
@@ -103,6 +105,7 @@ fn rebuild_all(
         "SELECT d.id, d.date, d.title, d.text FROM reuse_docs r JOIN documents d ON d.id = r.doc_id ORDER BY r.seq",
     )?;
     let dup_of = near_duplicate_origins(db)?;
+    let partners = passage_partners(db)?;
     let rows: Vec<(String, Option<String>, Option<String>, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
@@ -117,6 +120,7 @@ fn rebuild_all(
                     text,
                     entities: entities_of(id),
                     near_duplicate_of: dup_of.get(id).cloned(),
+                    shares_passage_with: partners.get(id).cloned().unwrap_or_default(),
                 })
                 .collect(),
         );
@@ -138,6 +142,7 @@ struct StoryInput<'a> {
     text: &'a str,
     entities: Vec<String>,
     near_duplicate_of: Option<String>,
+    shares_passage_with: Vec<String>,
 }
 
 /// The clusterer's view of each document. Weighing terms means analyzing
@@ -149,6 +154,7 @@ fn story_docs(inputs: Vec<StoryInput<'_>>) -> Vec<StoryDoc> {
     let chunk = inputs.len().div_ceil(threads).max(1);
     let make = |d: &StoryInput<'_>| {
         StoryDoc::from_text(d.id, d.date, d.title, d.text, &d.entities, d.near_duplicate_of.clone())
+            .sharing_passages_with(d.shares_passage_with.clone())
     };
     if inputs.len() < 64 || threads == 1 {
         return inputs.iter().map(make).collect();
@@ -173,6 +179,28 @@ fn near_duplicate_origins(db: &Connection) -> Result<HashMap<String, String>, St
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (doc, origin) = row?;
         out.entry(doc).or_insert(origin);
+    }
+    Ok(out)
+}
+
+/// Document → the other documents it shares a passage with, as the reuse
+/// groups count passages (at least [`GROUP_MIN_WORDS`] words on both
+/// sides; repeats inside one document do not count), sorted.
+fn passage_partners(db: &Connection) -> Result<HashMap<String, Vec<String>>, StoreError> {
+    let mut stmt = db.prepare(
+        "SELECT DISTINCT a.doc_id, b.doc_id FROM reuse_pairs p
+         JOIN reuse_docs a ON a.seq = p.a JOIN reuse_docs b ON b.seq = p.b
+         WHERE p.a <> p.b AND p.a_words >= ?1 AND p.b_words >= ?1",
+    )?;
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for row in stmt.query_map([GROUP_MIN_WORDS], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (a, b) = row?;
+        out.entry(a.clone()).or_default().push(b.clone());
+        out.entry(b).or_default().push(a);
+    }
+    for list in out.values_mut() {
+        list.sort();
+        list.dedup();
     }
     Ok(out)
 }

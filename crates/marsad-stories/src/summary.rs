@@ -24,8 +24,9 @@
 //!    (headline-like) sentences. Weights are in [`salience`].
 //! 4. **Selection** is greedy maximal marginal relevance: the next sentence
 //!    maximises salience minus its similarity to what is already chosen,
-//!    and a sentence too close to a chosen one (Jaccard ≥ [`REDUNDANT_JACCARD`]
-//!    or cosine ≥ [`REDUNDANT_COSINE`]) is never chosen. Sentences whose
+//!    and a sentence too close to a chosen one (Jaccard ≥ [`REDUNDANT_JACCARD`],
+//!    cosine ≥ [`REDUNDANT_COSINE`], or 40% of the shorter one's stems in the
+//!    other, [`REDUNDANT_OVERLAP`]) is never chosen. Sentences whose
 //!    dated events are already covered are scored down, so a summary of a
 //!    story that spans several meetings covers each rather than the best
 //!    documented one five times.
@@ -51,6 +52,14 @@ pub const SAME_COSINE: f32 = 0.8;
 pub const REDUNDANT_JACCARD: f32 = 0.3;
 /// TF-IDF cosine with a chosen sentence that rules a candidate out.
 pub const REDUNDANT_COSINE: f32 = 0.45;
+/// Share of the shorter sentence's stems found in the other that rules a
+/// candidate out: two outlets' wordings of one fact (applied to sentences of
+/// documents at most [`SAME_FACT_DAYS`] apart).
+pub const REDUNDANT_OVERLAP: f32 = 0.4;
+/// Days between two documents within which two sentences sharing most words
+/// can report one fact; further apart, the same names and words describe
+/// another happening (the 2023 and the 2024 meeting of the same leaders).
+pub const SAME_FACT_DAYS: i32 = 3;
 /// Candidates considered at most (the leading sentences of each document
 /// are preferred when there are more).
 pub const MAX_CANDIDATES: usize = 3000;
@@ -136,6 +145,7 @@ pub fn summarize(docs: &[SummaryInput<'_>], options: SummaryOptions) -> Vec<Summ
                 .or_else(|| d.analysis.anchor.as_ref().map(|a| a.date.clone()))
         })
         .collect();
+    let days: Vec<Option<i32>> = dates.iter().map(|d| d.as_deref().and_then(crate::stories::parse_days)).collect();
     let mut cands = candidates(docs, options.focus_entity.as_deref());
     if cands.is_empty() {
         return Vec::new();
@@ -191,7 +201,11 @@ pub fn summarize(docs: &[SummaryInput<'_>], options: SummaryOptions) -> Vec<Summ
             for &k in &chosen {
                 let o = &cands[reps[k]];
                 let cos = sparse_dot(&c.vector, &o.vector);
-                if cos >= REDUNDANT_COSINE || jaccard(&c.stems, &o.stems) >= REDUNDANT_JACCARD {
+                let near = match (days[c.doc], days[o.doc]) {
+                    (Some(a), Some(b)) => (a - b).abs() <= SAME_FACT_DAYS,
+                    _ => true,
+                };
+                if cos >= REDUNDANT_COSINE || redundant_stems(&c.stems, &o.stems, near) {
                     return false;
                 }
                 max_sim = max_sim.max(cos);
@@ -492,6 +506,39 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
     }
 }
 
+/// Whether two sentences' stem sets say the same thing: Jaccard at least
+/// [`REDUNDANT_JACCARD`], or, for sentences of documents `near` in time, the
+/// shorter one's stems mostly in the other ([`REDUNDANT_OVERLAP`]). The second catches what the first misses on real
+/// news: two outlets reporting one fact in sentences of different length
+/// (أعلنت تركيا أنها ستطلق قريبا معركة شاملة ضد داعش … / قالت تركيا إن
+/// التحالف سيشن قريبا معركة شاملة ضد داعش في شمال سوريا …), where the
+/// longer one's extra words keep the Jaccard low, and the fact's own words,
+/// shared by every sentence of the story, weigh little in the cosine.
+fn redundant_stems(a: &[u32], b: &[u32], near: bool) -> bool {
+    let shared = shared_count(a, b);
+    let union = a.len() + b.len() - shared;
+    let smaller = a.len().min(b.len());
+    (union > 0 && shared as f32 / union as f32 >= REDUNDANT_JACCARD)
+        || (near && smaller > 0 && shared as f32 / smaller as f32 >= REDUNDANT_OVERLAP)
+}
+
+/// Elements two sorted sets share.
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    shared
+}
+
 /// Jaccard of two sorted sets.
 fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
@@ -514,3 +561,45 @@ fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stem sets of sentences over one vocabulary, as `candidates` makes them.
+    fn stems(sentences: &[&str]) -> Vec<Vec<u32>> {
+        let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
+        sentences
+            .iter()
+            .map(|s| {
+                let mut set: Vec<u32> = Vec::new();
+                marsad_text::analyze(s, |t| {
+                    let next = vocab.len() as u32;
+                    set.push(*vocab.entry(t.text.to_owned()).or_insert(next));
+                });
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_wordings_of_one_fact_are_redundant_two_facts_are_not() {
+        // SaudiNewsNet, 2015-08-06: two outlets, one announcement.
+        let s = stems(&[
+            "قال وزير الخارجية التركي مولود تشاووش أوغلو اليوم إن مقاتلات وطائرات أمريكية بدون طيار ستصل قريبا إلى قواعد جوية تركية وإن معركة شاملة ضد تنظيم داعش ستنطلق قريبا.",
+            "قالت تركيا امس ان التحالف الذي تقوده الولايات المتحدة سيشن قريبًا من القواعد الجوية التركية «معركة شاملة» ضد متشددي تنظيم داعش في شمال سوريا.",
+            // Same story, another fact.
+            "واعلنت انقرة في تموز/يوليو انها سمحت للطائرات العسكرية الاميركية بشن هجمات على تنظيم داعش انطلاقا من قاعدة انجرليك الجوية في جنوب تركيا.",
+        ]);
+        assert!(jaccard(&s[0], &s[1]) < REDUNDANT_JACCARD, "the Jaccard alone misses it");
+        assert!(redundant_stems(&s[0], &s[1], true));
+        assert!(redundant_stems(&s[1], &s[0], true));
+        assert!(!redundant_stems(&s[0], &s[2], true));
+        assert!(!redundant_stems(&s[1], &s[2], true));
+        assert!(!redundant_stems(&[], &s[0], true));
+        // Months apart, the same words are another happening.
+        assert!(!redundant_stems(&s[0], &s[1], false));
+    }
+}

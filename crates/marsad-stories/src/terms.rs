@@ -16,8 +16,8 @@ pub struct WeightedTerm {
     pub term: String,
     /// The most frequent surface form in the document, for display.
     pub surface: String,
-    /// Sublinear term frequency, `1 + ln(tf)` (title occurrences count
-    /// double).
+    /// Sublinear term frequency, `1 + ln(tf)` (title and lead occurrences
+    /// count double).
     pub weight: f32,
 }
 
@@ -42,14 +42,25 @@ pub fn surface_form(word: &str) -> String {
     }
 }
 
+/// Weight of a title occurrence.
+pub const TITLE_BOOST: f32 = 2.0;
+/// Words at the start of the text that form its lead.
+pub const LEAD_WORDS: u32 = 50;
+/// Weight of a lead occurrence.
+pub const LEAD_BOOST: f32 = 2.0;
+
 /// Terms of `title` and `text`, in order of first occurrence. Title terms
-/// count twice: a headline states what the article is about.
+/// and lead terms (the first [`LEAD_WORDS`] words of the text) count twice:
+/// news is written as an inverted pyramid, and the headline and the lead
+/// state what happened; the rest is reactions, background and detail that
+/// differ from one report of the story to the next.
 pub fn weighted_terms(title: Option<&str>, text: &str) -> Vec<WeightedTerm> {
     let mut order: Vec<String> = Vec::new();
     let mut counts: FxHashMap<String, (f32, FxHashMap<String, u32>)> = FxHashMap::default();
     let mut analyzer = marsad_text::Analyzer::new();
-    for (part, boost) in [(title.unwrap_or(""), 2.0f32), (text, 1.0)] {
+    for (part, boost, lead) in [(title.unwrap_or(""), TITLE_BOOST, 0), (text, 1.0, LEAD_WORDS)] {
         analyzer.analyze(part, |t| {
+            let boost = if t.position < lead { LEAD_BOOST } else { boost };
             // Single letters and bare numbers other than years are noise for
             // topic similarity.
             if t.text.chars().count() < 2 || (t.text.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') && t.text.len() != 4) {
@@ -99,6 +110,16 @@ mod tests {
         let t = weighted_terms(Some("قمة موسكو"), "عقدت القمة في موسكو. وصل الرئيس.");
         let w = |s: &str| t.iter().find(|x| x.surface == s).map(|x| x.weight).unwrap();
         assert!(w("موسكو") > w("الرئيس"));
+    }
+
+    #[test]
+    fn lead_terms_weigh_more_than_later_ones() {
+        let filler = "وتحدث المشاركون عن قضايا كثيرة متنوعة خلال الجلسات. ".repeat(12);
+        let text = format!("افتتح الوزير معرض الكتاب في الرياض. {filler} وزار الوفد متحف الفنون.");
+        let t = weighted_terms(None, &text);
+        let w = |s: &str| t.iter().find(|x| x.surface == s).map(|x| x.weight).unwrap();
+        assert!(w("معرض") > w("متحف"), "{} vs {}", w("معرض"), w("متحف"));
+        assert_eq!(w("متحف"), 1.0);
     }
 }
 
