@@ -107,9 +107,9 @@ fn fixed_dev_subset_scores_hold() {
     }
 }
 
-const FLOOR_MENTIONS: f64 = 0.56;
+const FLOOR_MENTIONS: f64 = 0.63;
 const FLOOR_CLUSTERS: f64 = 0.93;
-const FLOOR_QUOTES: f64 = 0.62;
-const FLOOR_SPEAKERS: f64 = 0.28;
+const FLOOR_QUOTES: f64 = 0.66;
+const FLOOR_SPEAKERS: f64 = 0.45;
 const FLOOR_EVENT_PRECISION: f64 = 0.8;
 const FLOOR_STORIES: f64 = 0.22;
