@@ -158,7 +158,7 @@ fn analyze_anchored(text: &str, date: &str, names: &[(&str, EntityType)]) -> Vec
 fn past_verbs_are_dated_by_the_article() {
     // No date in the second sentence: the lead's أمس dates the article's news.
     let events = analyze_anchored(
-        "وصل وزير الخارجية سامي الأحمد إلى عمّان أمس في جولة إقليمية. واستقبل الوزير نظيره الأردني في مقر الوزارة وبحثا التعاون بين البلدين.",
+        "وصل وزير الخارجية سامي الأحمد إلى عمّان أمس قادما من بلاده. واستقبل الوزير نظيره الأردني في مقر الوزارة وبحثا التعاون بين البلدين.",
         "2021-03-10",
         &[("سامي الأحمد", P), ("عمّان", L)],
     );
@@ -178,7 +178,7 @@ fn past_verbs_are_dated_by_the_article() {
 #[test]
 fn planned_events_are_marked_and_undated_ones_left_out() {
     // سيزور with a date: planned, on its date.
-    let events = analyze_anchored("سيزور رئيس الوزراء مدينة جدة يوم الأحد المقبل لتدشين مشروعات جديدة.", "2021-03-10", &[("جدة", L)]);
+    let events = analyze_anchored("سيزور رئيس الوزراء مدينة جدة يوم الأحد المقبل.", "2021-03-10", &[("جدة", L)]);
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!((events[0].event_type.as_str(), events[0].status), ("visit", EventStatus::Planned));
     assert!(events[0].date.as_str() > "2021-03-10", "{}", events[0].date);

@@ -163,6 +163,10 @@ pub(crate) fn trigger_at(lex: &Lexicon, tokens: &[Token], k: usize) -> Option<Tr
 /// Whether `base` is a one-word event noun (قمة, لقاء, انتخابات): before a
 /// four-digit number, it makes the number a year (لقاء 2019).
 pub(crate) fn is_event_noun(base: &str) -> bool {
+    // القرار 1701: a decision noun is followed by its number, not a year.
+    if matches!(base, "قرار" | "قرارات" | "مرسوم") {
+        return false;
+    }
     events()
         .by_first
         .get(base)
