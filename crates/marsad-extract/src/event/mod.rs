@@ -337,6 +337,8 @@ pub fn extract_anchored(
             .into_iter()
             .filter(|(t, _)| !is_denied(&st, t))
             .filter(|(t, _)| t.noun || st.tokens[t.tokens.start].segmentation.preposition.is_none())
+            // الحرب: an ongoing state the sentence refers to, not an occurrence of its day.
+            .filter(|(t, _)| !(t.event_type == "war" && st.tokens[t.tokens.start].segmentation.article))
             .collect();
         if found.is_empty() {
             continue;
@@ -405,7 +407,11 @@ pub fn extract_anchored(
         // placed on a day it has not got.
         let Some(today) = today else { continue };
         for (trigger, shift) in &found {
-            if *shift != 0 || seen.contains(event_family(trigger.event_type)) {
+            // A war is a state (حرب أوكرانيا), not the news of the article's
+            // day; an encounter noun (زيارة، قمة) without a date is as often
+            // one announced as one held: only its verb is dated by the article.
+            let encounter_noun = trigger.noun && event_family(trigger.event_type) == "encounter";
+            if *shift != 0 || trigger.event_type == "war" || encounter_noun || seen.contains(event_family(trigger.event_type)) {
                 continue;
             }
             if trigger.future || trigger.tense == triggers::Tense::Imperfect || planning_cue(&st, trigger) {
