@@ -155,6 +155,9 @@ enum Command {
         /// Only events with this entity (id or name) among the actors or as the place.
         #[arg(long)]
         entity: Option<String>,
+        /// Include sports fixtures and results (left out by default).
+        #[arg(long)]
+        sports: bool,
         #[arg(long)]
         json: bool,
     },
@@ -572,12 +575,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let list = store.quotes(&QuoteFilter { speaker, doc, offset, limit: limit_of(limit) })?;
             render::show(json, &list, render::quotes)
         }
-        Command::Timeline { from, to, entity, json } => {
+        Command::Timeline { from, to, entity, sports, json } => {
             for d in from.iter().chain(to.iter()) {
                 responses::check_date_bound(d).map_err(anyhow::Error::msg)?;
             }
             let store = open_views(&data)?;
-            let events = store.timeline(&TimelineFilter { from, to, entity })?;
+            let events = store.timeline(&TimelineFilter { from, to, entity, sports })?;
             render::show(json, &responses::Timeline { events: &events }, |t| render::timeline(t.events))
         }
         Command::Graph { format, max_nodes, min_weight } => {

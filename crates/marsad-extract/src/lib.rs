@@ -244,13 +244,48 @@ pub struct Anchor {
     pub source: AnchorSource,
 }
 
-/// An event: a sentence with a resolved date and an event trigger.
+/// Whether an event took place or is announced to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    /// It happened or is happening (past tense, a past or present date).
+    #[default]
+    Happened,
+    /// It is planned or announced (سيزور، من المقرر، يعتزم، غدا، المقبل).
+    Planned,
+}
+
+impl EventStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventStatus::Happened => "happened",
+            EventStatus::Planned => "planned",
+        }
+    }
+}
+
+/// Where an event's date comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// A date expression in the event's sentence ([`Event::date_mention`]).
+    #[default]
+    Text,
+    /// The sentence names no date: the article's own day (the date its lead
+    /// gives, else its anchor), for a reported past event.
+    Article,
+}
+
+/// An event: a sentence with an event trigger, dated by a date in the
+/// sentence or, for a reported past event, by the article's day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// Event type, a stable English key (`summit`, `visit`, `meeting`,
     /// `talks`, `agreement`, `sanctions`, `resolution`, `nuclear_test`,
-    /// `invasion`, `election`, `attack`, `recognition`, …): see
-    /// `data/lexicon/event-triggers-ar.txt`.
+    /// `invasion`, `election`, `attack`, `recognition`, `military`,
+    /// `arrest`, `legal`, `accident`, `disaster`, `health`, `protest`,
+    /// `appointment`, `decision`, `launch`, `conference`, `business`,
+    /// `sports`, `death`): see `data/lexicon/event-triggers-ar.txt`.
     pub event_type: String,
     /// ISO date at `granularity`.
     pub date: String,
@@ -269,8 +304,15 @@ pub struct Event {
     pub sentence: usize,
     /// The evidence sentence's text.
     pub evidence: String,
-    /// Index into [`DocumentAnalysis::dates`] of the date used.
-    pub date_mention: usize,
+    /// Index into [`DocumentAnalysis::dates`] of the date used; `None` when
+    /// the date is the article's ([`DateSource::Article`]).
+    pub date_mention: Option<usize>,
+    /// Happened or planned (a denied event is no event).
+    #[serde(default)]
+    pub status: EventStatus,
+    /// Whether the date was written in the sentence or is the article's.
+    #[serde(default)]
+    pub date_source: DateSource,
 }
 
 /// A typed relation between two document-level entities, where the text
@@ -311,7 +353,7 @@ pub fn analyze_document(input: &DocumentInput<'_>) -> DocumentAnalysis {
     let (entities, mentions) = mention::extract(text, &tokens, &sentences, &tagged);
     let (anchor, dates) = date::extract(text, &tokens, &sentences, input.date);
     let quotes = quote::extract(text, &tokens, &sentences, &entities, &mentions);
-    let events = event::extract(text, &sentences, &entities, &mentions, &dates);
+    let events = event::extract_anchored(text, &sentences, &entities, &mentions, &dates, anchor.as_ref());
     let relations = event::relations(text, &sentences, &entities, &mentions, &quotes, &events);
     DocumentAnalysis {
         sentences,

@@ -153,7 +153,8 @@ fn check(text: &str, anchor: Option<&str>) {
     }
     let events = marsad_extract::event::extract(text, &sentences, &[], &[], &dates);
     for e in &events {
-        assert!(e.date_mention < dates.len());
+        // Without an article date, every event is dated by a date of its sentence.
+        assert!(e.date_mention.is_some_and(|d| d < dates.len()));
     }
 }
 

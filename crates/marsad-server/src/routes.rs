@@ -208,6 +208,8 @@ pub(crate) struct TimelineParams {
     from: Option<String>,
     to: Option<String>,
     entity: Option<String>,
+    /// `sports=1` (or `true`) includes sports fixtures.
+    sports: Option<String>,
 }
 
 pub(crate) async fn timeline(State(state): State<AppState>, Params(p): Params<TimelineParams>) -> Answer {
@@ -215,7 +217,8 @@ pub(crate) async fn timeline(State(state): State<AppState>, Params(p): Params<Ti
     for bound in from.iter().chain(to.iter()) {
         check_date_bound(bound).map_err(ApiError::bad_request)?;
     }
-    let filter = TimelineFilter { from, to, entity: given(p.entity) };
+    let sports = given(p.sports).is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
+    let filter = TimelineFilter { from, to, entity: given(p.entity), sports };
     state
         .stores
         .read(move |store| to_json(&Timeline { events: &store.timeline(&filter)? }))

@@ -204,7 +204,7 @@ async fn views_answer_what_the_store_answers() {
 
     let (status, value) = get(&f.app, "/api/timeline?from=2021-04&to=2021").await;
     assert_eq!(status, StatusCode::OK);
-    let filter = TimelineFilter { from: Some("2021-04".into()), to: Some("2021".into()), entity: None };
+    let filter = TimelineFilter { from: Some("2021-04".into()), to: Some("2021".into()), entity: None, sports: false };
     assert_eq!(value, serde_json::json!({ "events": store.timeline(&filter).unwrap() }));
     let (status, value) = get(&f.app, "/api/timeline?from=March").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

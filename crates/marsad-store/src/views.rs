@@ -275,6 +275,9 @@ pub struct TimelineFilter {
     pub to: Option<String>,
     /// Only events with this entity (id or name) among the actors.
     pub entity: Option<String>,
+    /// Include sports fixtures and results (type `sports`), which the
+    /// default timeline leaves out: they are their own calendar.
+    pub sports: bool,
 }
 
 /// A document an entity appears in.
@@ -899,7 +902,10 @@ impl Store {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(decode(&row?, "timeline entry")?);
+            let entry: TimelineEntry = decode(&row?, "timeline entry")?;
+            if filter.sports || entry.event_type != "sports" {
+                out.push(entry);
+            }
         }
         Ok(out)
     }

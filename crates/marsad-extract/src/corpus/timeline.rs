@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 
 use super::EntityRef;
 use crate::event::{event_family, type_rank};
-use crate::{EntityType, Event, Granularity};
+use crate::{EntityType, Event, EventStatus, Granularity};
 
 /// One document's events, with its local entities already resolved.
 #[derive(Clone, Copy, Debug)]
@@ -67,6 +67,10 @@ pub struct TimelineEntry {
     pub docs: Vec<String>,
     /// One evidence sentence per source document, in `docs` order.
     pub evidence: Vec<String>,
+    /// `planned` when every source announces it; `happened` as soon as one
+    /// reports it done.
+    #[serde(default)]
+    pub status: EventStatus,
 }
 
 /// One event with its entities interned.
@@ -438,6 +442,11 @@ fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
         place,
         docs: per_doc.iter().map(|it| it.doc.to_owned()).collect(),
         evidence: per_doc.iter().map(|it| it.event.evidence.clone()).collect(),
+        status: if c.members.iter().any(|&i| items[i].event.status == EventStatus::Happened) {
+            EventStatus::Happened
+        } else {
+            EventStatus::Planned
+        },
     }
 }
 
@@ -464,7 +473,9 @@ mod tests {
             place,
             sentence: 0,
             evidence: format!("{title}."),
-            date_mention: 0,
+            date_mention: Some(0),
+            status: crate::EventStatus::Happened,
+            date_source: crate::DateSource::Text,
         }
     }
 

@@ -39,7 +39,7 @@ use marsad_text::{Token, TokenKind};
 use rustc_hash::FxHashSet;
 
 use crate::date::Day;
-use crate::{DateMention, EntityType, Event, Granularity, LocalEntity, Mention, Quote, Relation};
+use crate::{DateMention, DateSource, EntityType, Event, EventStatus, Granularity, LocalEntity, Mention, Quote, Relation};
 use triggers::{trigger_at, Trigger};
 
 pub(crate) use triggers::is_event_noun;
@@ -72,6 +72,20 @@ pub fn type_label(event_type: &str) -> &'static str {
         "recognition" => "اعتراف",
         "statement" => "بيان",
         "exercise" => "مناورات",
+        "military" => "عملية عسكرية",
+        "arrest" => "ضبط",
+        "legal" => "إجراء قضائي",
+        "accident" => "حادث",
+        "disaster" => "كارثة",
+        "health" => "حدث صحي",
+        "protest" => "احتجاج",
+        "appointment" => "تعيين",
+        "decision" => "قرار",
+        "launch" => "تدشين",
+        "conference" => "فعالية",
+        "business" => "صفقة",
+        "sports" => "مباراة",
+        "death" => "وفاة",
         _ => "حدث",
     }
 }
@@ -172,7 +186,8 @@ fn is_current_year(m: &DateMention) -> bool {
         .any(|w| key.contains(w))
 }
 
-/// Finds the events of a document.
+/// Finds the events of a document dated only by the dates in their own
+/// sentences (no article date to fall back on).
 pub fn extract(
     text: &str,
     sentences: &[Range<usize>],
@@ -180,27 +195,151 @@ pub fn extract(
     mentions: &[Mention],
     dates: &[DateMention],
 ) -> Vec<Event> {
-    let mut events = Vec::new();
+    extract_anchored(text, sentences, entities, mentions, dates, None)
+}
+
+/// A date the sentence gives as background: `منذ عام 2011` dates the state
+/// that began then, never the sentence's news.
+fn is_background(st: &SentenceTokens, m: &DateMention) -> bool {
+    if marsad_text::normalize_key(&m.text).starts_with("منذ") {
+        return true;
+    }
+    let at = st.index_at(m.span.start);
+    (at.saturating_sub(2)..at).any(|i| {
+        let t = &st.tokens[i];
+        t.kind == TokenKind::Word && matches!(t.base(), "منذ" | "مطلع" | "اواخر")
+    })
+}
+
+/// Words that deny the event right before its trigger (لم يزر، لن يلتقي،
+/// عدم توقيع), or a denial verb earlier in the sentence (نفى أن …).
+fn is_denied(st: &SentenceTokens, trigger: &Trigger) -> bool {
+    let k = trigger.tokens.start;
+    let word = |i: usize| {
+        let t = &st.tokens[i];
+        if t.kind == TokenKind::Word { t.base() } else { "" }
+    };
+    if (k.saturating_sub(3)..k).any(|i| matches!(word(i), "لم" | "لن" | "لا" | "عدم" | "ليس" | "دون" | "بدون" | "لما" | "الغاء" | "تاجيل" | "تعليق")) {
+        return true;
+    }
+    (k.saturating_sub(12)..k).any(|i| matches!(word(i), "نفى" | "نفت" | "ينفي" | "تنفي" | "نفي" | "نافيا" | "نافية"))
+}
+
+/// Words that announce an event rather than report it: من المقرر، يعتزم،
+/// ينوي، يستعد، المرتقب, and future time words (غدا، المقبل، القادم).
+fn planning_cue(st: &SentenceTokens, trigger: &Trigger) -> bool {
+    let k = trigger.tokens.start;
+    let before = st.tokens[k.saturating_sub(8)..k].iter();
+    let cue_before = before.filter(|t| t.kind == TokenKind::Word).any(|t| {
+        matches!(
+            t.base(),
+            "مقرر" | "يعتزم" | "تعتزم" | "ينوي" | "تنوي" | "يستعد" | "تستعد" | "مزمع" | "سوف" | "يرتقب" | "مرتقب" | "متوقع" | "يتوقع" | "يتوقع ان" | "تعتزمان" | "يعتزمون" | "تخطط" | "يخطط"
+        )
+    });
+    let lo = k.saturating_sub(12);
+    let hi = (trigger.tokens.end + 12).min(st.tokens.len());
+    let time_word = st.tokens[lo..hi].iter().filter(|t| t.kind == TokenKind::Word).any(|t| {
+        matches!(t.base(), "غدا" | "مقبل" | "مقبلة" | "قادم" | "قادمة" | "المقبل" | "القادم" | "لاحقا")
+    });
+    cue_before || time_word
+}
+
+/// Whether an undated trigger reports a new occurrence rather than names
+/// one already told, a kind of thing or a purpose:
+///
+/// - no trigger after a preposition (على قتل, لتحقيق, بالضبط, ليصل: a
+///   verbal noun or a purpose, not a finite event), nor in a condition
+///   (لو تم القبض);
+/// - a noun only when indefinite, singular and without a pronoun suffix
+///   (وقع حادث مروري; not المعرض, زيارته, مباريات: the anaphoric, generic
+///   or plural uses), and not the object of the trigger just before it
+///   (دشن مهرجان: one occasion, told by the verb);
+/// - an arrival (وصل) only with إلى and a place after it.
+fn reports_news(st: &SentenceTokens, trigger: &Trigger, previous: Option<&Trigger>, place_after: bool) -> bool {
+    let k = trigger.tokens.start;
+    let t = &st.tokens[k];
+    let word = |i: usize| {
+        let t = &st.tokens[i];
+        if t.kind == TokenKind::Word { t.base() } else { "" }
+    };
+    if t.segmentation.preposition.is_some() {
+        return false;
+    }
+    if k > 0 && matches!(word(k - 1), "في" | "علي" | "من" | "الي" | "عن" | "مع" | "حول" | "خلال" | "بعد" | "قبل" | "اثناء" | "عقب" | "بين" | "ضد") {
+        return false;
+    }
+    if (k.saturating_sub(4)..k).any(|i| matches!(word(i), "لو" | "اذا" | "لولا")) {
+        return false;
+    }
+    if st.tokens[..k].iter().filter(|t| t.kind == TokenKind::Word).count() + st.tokens[k..].iter().filter(|t| t.kind == TokenKind::Word).count() < 6 {
+        // A tag line or a caption (سمات الأفلاج حادث وافد).
+        return false;
+    }
+    if trigger.noun {
+        if t.segmentation.article || t.base().ends_with("ات") || matches!(t.base(), "حوادث" | "حرائق" | "زلازل" | "معارك") {
+            return false;
+        }
+        // A suffix pronoun (زيارته) points back at an occasion already told.
+        if triggers::has_pronoun_suffix(t.base()) {
+            return false;
+        }
+        if previous.is_some_and(|p| p.tokens.end <= k && k - p.tokens.end <= 2) {
+            return false;
+        }
+        return true;
+    }
+    if matches!(t.base(), "وصل" | "وصلت" | "وصلوا") {
+        return place_after && st.tokens[trigger.tokens.end..].iter().take(3).any(|n| n.kind == TokenKind::Word && n.base() == "الي");
+    }
+    true
+}
+
+/// The day the article reports on: the first day-precise date of its
+/// opening sentences that is at most a week before its anchor and not after
+/// it (اليوم، أمس، الثلاثاء الماضي), else the anchor itself.
+fn article_day(dates: &[DateMention], anchor: Option<Day>) -> Option<Day> {
+    let anchor = anchor?;
+    let lead = dates
+        .iter()
+        .take_while(|m| m.sentence < 3)
+        .filter(|m| m.granularity == Granularity::Day && m.end.is_none())
+        .filter_map(|m| Day::parse_iso(m.value.as_deref()?))
+        .find(|d| (-7..=0).contains(&(d.number() - anchor.number())));
+    Some(lead.unwrap_or(anchor))
+}
+
+/// Finds the events of a document; `anchor` (the article's date) dates the
+/// reported past events whose sentences name no date.
+pub fn extract_anchored(
+    text: &str,
+    sentences: &[Range<usize>],
+    entities: &[LocalEntity],
+    mentions: &[Mention],
+    dates: &[DateMention],
+    anchor: Option<&crate::Anchor>,
+) -> Vec<Event> {
+    let mut events: Vec<(usize, Event)> = Vec::new();
     let lex = triggers::events();
     let by_sentence = mentions_by_sentence(text, sentences, entities, mentions);
-    let mut d = 0;
-    while d < dates.len() {
-        let s = dates[d].sentence;
-        let mut e = d;
-        while e < dates.len() && dates[e].sentence == s {
-            e += 1;
-        }
-        let sentence_dates = d..e;
-        d = e;
-        let Some(range) = sentences.get(s) else { continue };
-        if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) || range.start > range.end {
+    let anchor_day = anchor.and_then(|a| Day::parse_iso(&a.date));
+    let today = article_day(dates, anchor_day);
+    for (s, range) in sentences.iter().enumerate() {
+        if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) || range.start > range.end || range.end > text.len() {
             continue;
         }
-        if !dates[sentence_dates.clone()].iter().any(|m| m.value.is_some()) {
-            continue;
-        }
+        let first = dates.partition_point(|m| m.sentence < s);
+        let last = dates.partition_point(|m| m.sentence <= s);
+        let sentence_dates = first..last.max(first);
         let st = SentenceTokens::new(text, range);
-        let found = st.triggers(lex);
+        // A denied event is no event; a verb after ل/ب is a purpose (ليصل), not an occurrence.
+        let found: Vec<(Trigger, i64)> = st
+            .triggers(lex)
+            .into_iter()
+            .filter(|(t, _)| !is_denied(&st, t))
+            .filter(|(t, _)| t.noun || st.tokens[t.tokens.start].segmentation.preposition.is_none())
+            // الحرب: an ongoing state the sentence refers to, not an occurrence of its day.
+            .filter(|(t, _)| !(t.event_type == "war" && st.tokens[t.tokens.start].segmentation.article))
+            .collect();
         if found.is_empty() {
             continue;
         }
@@ -208,7 +347,7 @@ pub fn extract(
         let mut pairs: Vec<(usize, usize, usize)> = Vec::new(); // (date, trigger, distance)
         for di in sentence_dates {
             let m = &dates[di];
-            if m.value.is_none() || m.span.end > text.len() || is_current_year(m) {
+            if m.value.is_none() || m.span.end > text.len() || is_current_year(m) || is_background(&st, m) {
                 continue;
             }
             let dt = st.index_at(m.span.start)..st.index_at(m.span.end);
@@ -241,7 +380,15 @@ pub fn extract(
                     date = day.add_days(*shift).iso();
                 }
             }
-            let event = build_event(text, s, range, &st, trigger, entities, &by_sentence[s], date, m, di);
+            let future = anchor_day.is_some_and(|a| date.as_str() > a.iso().get(..date.len()).unwrap_or(""));
+            let status = if trigger.future || future || planning_cue(&st, trigger) {
+                EventStatus::Planned
+            } else {
+                EventStatus::Happened
+            };
+            let mut event = build_event(text, s, range, &st, trigger, entities, &by_sentence[s], date, m.granularity, &m.span);
+            event.date_mention = Some(di);
+            event.status = status;
             // "An agreement in 2015", with nobody, nowhere and nothing but
             // the trigger for a title: too vague for a timeline. A month or
             // a day is specific enough on its own (القرار 2397 في ديسمبر
@@ -253,11 +400,42 @@ pub fn extract(
             {
                 continue;
             }
-            events.push(event);
+            events.push((trigger.tokens.start, event));
+        }
+        // Undated triggers: a reported past event is the article's news,
+        // dated by the article's day. A planned one with no date is not
+        // placed on a day it has not got.
+        let Some(today) = today else { continue };
+        for (trigger, shift) in &found {
+            // A war is a state (حرب أوكرانيا), not the news of the article's
+            // day; an encounter noun (زيارة، قمة) without a date is as often
+            // one announced as one held: only its verb is dated by the article.
+            let encounter_noun = trigger.noun && event_family(trigger.event_type) == "encounter";
+            if *shift != 0 || trigger.event_type == "war" || encounter_noun || seen.contains(event_family(trigger.event_type)) {
+                continue;
+            }
+            if trigger.future || trigger.tense == triggers::Tense::Imperfect || planning_cue(&st, trigger) {
+                continue;
+            }
+            let previous = found.iter().map(|(t, _)| t).rfind(|t| t.tokens.end <= trigger.tokens.start);
+            let trigger_end = st.tokens[trigger.tokens.end - 1].span.end;
+            let place_after = by_sentence[s].iter().any(|m| {
+                m.span.start >= trigger_end
+                    && m.span.start - trigger_end <= 40
+                    && entities.get(m.entity).is_some_and(|e| e.entity_type == EntityType::Place)
+            });
+            if !reports_news(&st, trigger, previous, place_after) {
+                continue;
+            }
+            seen.insert(event_family(trigger.event_type));
+            let none = 0..0;
+            let mut event = build_event(text, s, range, &st, trigger, entities, &by_sentence[s], today.iso(), Granularity::Day, &none);
+            event.date_source = DateSource::Article;
+            events.push((trigger.tokens.start, event));
         }
     }
-    events.sort_by_key(|e| e.sentence);
-    events
+    events.sort_by_key(|(at, e)| (e.sentence, *at));
+    events.into_iter().map(|(_, e)| e).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -270,25 +448,27 @@ fn build_event(
     entities: &[LocalEntity],
     in_sentence: &[&Mention],
     date: String,
-    m: &DateMention,
-    di: usize,
+    granularity: Granularity,
+    date_span: &Range<usize>,
 ) -> Event {
     let trigger_span = st.tokens[trigger.tokens.start].span.start..st.tokens[trigger.tokens.end - 1].span.end;
     let visit = (trigger.event_type == "visit").then_some(trigger.noun);
     let place = place_after(text, in_sentence, entities, &trigger_span, visit);
     let actors = actors_near(st, trigger, in_sentence, entities, place);
-    let title = title(text, st, trigger, entities, &actors, place, &m.span);
+    let title = title(text, st, trigger, entities, &actors, place, date_span);
     Event {
         event_type: trigger.event_type.to_owned(),
         date,
-        granularity: m.granularity,
+        granularity,
         trigger: text[trigger_span].to_owned(),
         title,
         actors,
         place,
         sentence: s,
         evidence: text[range.clone()].trim().to_owned(),
-        date_mention: di,
+        date_mention: None,
+        status: EventStatus::Happened,
+        date_source: DateSource::Text,
     }
 }
 
@@ -441,7 +621,22 @@ fn title(
             }
         }
     } else {
-        out.push_str(label);
+        // The noun as written names it best (حادث, افتتاح, مؤتمر); the
+        // older types keep their label (زيارة for بزيارته and زار alike).
+        let first = &st.tokens[trigger.tokens.start];
+        let own = trigger.noun
+            && trigger.tokens.len() == 1
+            && type_rank(trigger.event_type) == 4
+            && !matches!(trigger.event_type, "agreement" | "sanctions" | "resolution" | "nuclear_test" | "missile_test" | "invasion" | "war" | "election" | "attack" | "recognition" | "exercise")
+            && !triggers::has_pronoun_suffix(first.base());
+        if own {
+            let surface = crate::display_name(&text[first.span.clone()]);
+            let seg = first.segmentation;
+            let skip = usize::from(seg.conjunction.is_some()) + usize::from(seg.preposition.is_some()) + if seg.article { if seg.preposition == Some('ل') { 1 } else { 2 } } else { 0 };
+            out.extend(surface.chars().skip(skip));
+        } else {
+            out.push_str(label);
+        }
         for (n, &a) in actors.iter().take(3).enumerate() {
             out.push_str(if n == 0 { " " } else { " و" });
             out.push_str(&entities[a].name);

@@ -2,7 +2,7 @@
 //! tested on its own; here its output is given).
 
 use super::*;
-use crate::{DocumentAnalysis, SpeakerKind};
+use crate::{DateSource, DocumentAnalysis, EventStatus, SpeakerKind};
 
 /// Analyzes `text` with `names` as the document's entities: every
 /// occurrence of a name is a mention.
@@ -146,4 +146,83 @@ fn supplies_and_quotes() {
     let about: Vec<(usize, usize)> =
         rel.iter().filter(|r| r.kind == "quoted_about").map(|r| (r.source, r.target)).collect();
     assert_eq!(about, [(0, 1), (0, 2)]);
+}
+
+/// Like [`analyze`], with the article's date as its anchor for undated events.
+fn analyze_anchored(text: &str, date: &str, names: &[(&str, EntityType)]) -> Vec<Event> {
+    let a = analyze(text, Some(date), names);
+    extract_anchored(text, &a.sentences, &a.entities, &a.mentions, &a.dates, a.anchor.as_ref())
+}
+
+#[test]
+fn past_verbs_are_dated_by_the_article() {
+    // No date in the second sentence: the lead's أمس dates the article's news.
+    let events = analyze_anchored(
+        "وصل وزير الخارجية سامي الأحمد إلى عمّان أمس قادما من بلاده. واستقبل الوزير نظيره الأردني في مقر الوزارة وبحثا التعاون بين البلدين.",
+        "2021-03-10",
+        &[("سامي الأحمد", P), ("عمّان", L)],
+    );
+    let types: Vec<(&str, &str, EventStatus, DateSource)> =
+        events.iter().map(|e| (e.event_type.as_str(), e.date.as_str(), e.status, e.date_source)).collect();
+    assert_eq!(
+        types,
+        [
+            ("visit", "2021-03-09", EventStatus::Happened, DateSource::Text),
+            ("meeting", "2021-03-09", EventStatus::Happened, DateSource::Article),
+        ]
+    );
+    assert_eq!(events[0].title, "زيارة سامي الأحمد إلى عمّان");
+    assert_eq!(events[1].date_mention, None);
+}
+
+#[test]
+fn planned_events_are_marked_and_undated_ones_left_out() {
+    // سيزور with a date: planned, on its date.
+    let events = analyze_anchored("سيزور رئيس الوزراء مدينة جدة يوم الأحد المقبل.", "2021-03-10", &[("جدة", L)]);
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!((events[0].event_type.as_str(), events[0].status), ("visit", EventStatus::Planned));
+    assert!(events[0].date.as_str() > "2021-03-10", "{}", events[0].date);
+    // من المقرر with no date: no day to put it on.
+    let events = analyze_anchored("ومن المقرر أن يفتتح الأمير المعرض الدولي للكتاب في الرياض خلال زيارته للمنطقة.", "2021-03-10", &[("الرياض", L)]);
+    assert!(events.is_empty(), "{events:#?}");
+}
+
+#[test]
+fn denied_and_stated_are_not_events() {
+    let text = "نفت الوزارة أن يكون الوزير قد التقى المبعوث الدولي في جنيف. ولم يزر الرئيس العاصمة منذ عامين. وقال المتحدث في بيان إن الحكومة ملتزمة بالاتفاق.";
+    let events = analyze_anchored(text, "2021-03-10", &[("جنيف", L)]);
+    assert!(events.is_empty(), "{events:#?}");
+}
+
+#[test]
+fn background_years_do_not_date_todays_news() {
+    // منذ عام 2011 is the background; the arrest is the article's news.
+    let events = analyze_anchored(
+        "اعتقلت قوات الأمن مساء اليوم خمسة مطلوبين في المدينة التي تشهد اضطرابات منذ عام 2011.",
+        "2021-03-10",
+        &[],
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!((events[0].event_type.as_str(), events[0].date.as_str()), ("arrest", "2021-03-10"));
+}
+
+#[test]
+fn sports_and_new_classes_have_their_own_types() {
+    let events = analyze_anchored(
+        "تعادل فريق النجوم مع فريق الساحل في مباراة مثيرة أمس. ووقع حادث مروري على الطريق السريع أسفر عن إصابة ثلاثة أشخاص.",
+        "2021-03-10",
+        &[],
+    );
+    let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(types, ["sports", "accident"], "{events:#?}");
+    assert_eq!(events[1].date, "2021-03-09", "the article's day, from its lead");
+    assert!(events[1].title.starts_with("حادث"), "{}", events[1].title);
+}
+
+#[test]
+fn generic_and_anaphoric_nouns_are_not_news() {
+    // المعرض (already told), مباريات (plural, generic), لتحقيق (purpose).
+    let text = "ويضم المعرض أجنحة متنوعة للزوار من مختلف الأعمار. وتقام مباريات الفريق عادة في ملعبه الرئيسي. وتسعى الشركة لتحقيق أهدافها في السوق.";
+    let events = analyze_anchored(text, "2021-03-10", &[]);
+    assert!(events.is_empty(), "{events:#?}");
 }

@@ -16,12 +16,22 @@ use rustc_hash::FxHashMap;
 const EVENT_TRIGGERS: &str = include_str!("../../../../data/lexicon/event-triggers-ar.txt");
 const SUPPLY_TRIGGERS: &str = include_str!("../../../../data/lexicon/supply-triggers-ar.txt");
 
-/// One entry: an optional second word, what it means, and whether it is a noun.
+/// The part of speech of a trigger: a noun, a past-tense verb or an
+/// imperfect verb (present or, with سـ, future).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tense {
+    Noun,
+    Past,
+    Imperfect,
+}
+
+/// One entry: an optional second word, what it means, and its part of speech.
 #[derive(Clone, Debug)]
 pub(crate) struct Entry {
     pub second: Option<String>,
     pub event_type: &'static str,
     pub noun: bool,
+    pub tense: Tense,
 }
 
 pub(crate) struct Lexicon {
@@ -47,7 +57,12 @@ fn parse(data: &'static str, supply: bool) -> Lexicon {
         };
         let mut words = form.split_whitespace().map(marsad_text::normalize_key);
         let Some(first) = words.next() else { continue };
-        let entry = Entry { second: words.next(), event_type, noun: pos != "v" };
+        let tense = match pos {
+            "v" => Tense::Past,
+            "i" => Tense::Imperfect,
+            _ => Tense::Noun,
+        };
+        let entry = Entry { second: words.next(), event_type, noun: tense == Tense::Noun, tense };
         let list = by_first.entry(first).or_default();
         list.push(entry);
         list.sort_by_key(|e| e.second.is_none());
@@ -72,9 +87,14 @@ pub(crate) struct Trigger {
     pub tokens: Range<usize>,
     pub event_type: &'static str,
     pub noun: bool,
+    pub tense: Tense,
+    /// An imperfect verb with the future prefix سـ (سيزور).
+    pub future: bool,
 }
 
-const PRONOUN_SUFFIXES: [&str; 6] = ["هما", "هم", "ها", "نا", "ه", "ي"];
+/// Object pronouns a trigger may carry (زيارته, استقبله). Not ي (a nisba
+/// adjective: اجتماعي is "social") and not نا (قررنا: we, in a quote).
+const PRONOUN_SUFFIXES: [&str; 4] = ["هما", "هم", "ها", "ه"];
 
 /// The word's entries, trying the bare form, then without a pronoun suffix.
 fn lookup<'l>(lex: &'l Lexicon, base: &str) -> Option<&'l Vec<Entry>> {
@@ -108,20 +128,34 @@ pub(crate) fn trigger_at(lex: &Lexicon, tokens: &[Token], k: usize) -> Option<Tr
     if t.kind != TokenKind::Word {
         return None;
     }
-    let entries = lookup(lex, t.base())?;
-    let next = tokens.get(k + 1).filter(|n| n.kind == TokenKind::Word).map(|n| n.base());
-    for e in entries {
-        match &e.second {
-            Some(second) if next == Some(second.as_str()) => {
-                return Some(Trigger { tokens: k..k + 2, event_type: e.event_type, noun: e.noun });
-            }
-            Some(_) => {}
-            None => return Some(Trigger { tokens: k..k + 1, event_type: e.event_type, noun: e.noun }),
-        }
-    }
     // القرار 2397: a resolution by number.
     if t.base() == "قرار" && tokens.get(k + 1).is_some_and(|n| n.kind == TokenKind::Number) {
-        return Some(Trigger { tokens: k..k + 1, event_type: "resolution", noun: true });
+        return Some(Trigger { tokens: k..k + 1, event_type: "resolution", noun: true, tense: Tense::Noun, future: false });
+    }
+    let base = t.base();
+    // سيزور, ستعقد: the future prefix on an imperfect verb.
+    let future_stem = base
+        .strip_prefix('س')
+        .filter(|rest| rest.chars().count() >= 3 && rest.starts_with(['ي', 'ت', 'ن']));
+    let (entries, future) = match lookup(lex, base) {
+        Some(e) => (e, false),
+        None => {
+            let stem = future_stem?;
+            let e = lookup(lex, stem)?;
+            (e, true)
+        }
+    };
+    let next = tokens.get(k + 1).filter(|n| n.kind == TokenKind::Word).map(|n| n.base());
+    for e in entries {
+        if future && e.tense != Tense::Imperfect {
+            continue;
+        }
+        let found = |len: usize| Trigger { tokens: k..k + len, event_type: e.event_type, noun: e.noun, tense: e.tense, future };
+        match &e.second {
+            Some(second) if next == Some(second.as_str()) => return Some(found(2)),
+            Some(_) => {}
+            None => return Some(found(1)),
+        }
     }
     None
 }
@@ -129,8 +163,19 @@ pub(crate) fn trigger_at(lex: &Lexicon, tokens: &[Token], k: usize) -> Option<Tr
 /// Whether `base` is a one-word event noun (قمة, لقاء, انتخابات): before a
 /// four-digit number, it makes the number a year (لقاء 2019).
 pub(crate) fn is_event_noun(base: &str) -> bool {
+    // القرار 1701: a decision noun is followed by its number, not a year.
+    if matches!(base, "قرار" | "قرارات" | "مرسوم") {
+        return false;
+    }
     events()
         .by_first
         .get(base)
         .is_some_and(|es| es.iter().any(|e| e.noun && e.second.is_none()))
+}
+
+/// Whether `base` is a listed event word with an object pronoun glued to it
+/// (زيارته), and not a listed form itself.
+pub(crate) fn has_pronoun_suffix(base: &str) -> bool {
+    let lex = events();
+    !lex.by_first.contains_key(base) && lookup(lex, base).is_some()
 }
