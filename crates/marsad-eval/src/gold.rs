@@ -140,16 +140,10 @@ pub struct EntityMark {
     pub entity: String,
 }
 
-/// Who a quotation is attributed to, as a class.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SpeakerClass {
-    Person,
-    Organization,
-    Group,
-    Description,
-    Unknown,
-}
+/// Who a quotation is attributed to: the extractor's own classes, which
+/// the gold files use too (`person`, `organization`, `group`,
+/// `description`, `unknown`).
+pub use marsad_extract::SpeakerKind as SpeakerClass;
 
 /// One quotation or reported statement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,13 +12,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
-use marsad_extract::{EntityType, SpeakerKind};
+use marsad_extract::EntityType;
 use marsad_store::pipeline::{ingest_paths, IngestOptions};
 use marsad_store::{EntityFilter, Store};
 use serde_json::Value;
 
 use crate::gold::{
-    Annotations, ArticleRef, EntityMark, EventClass, EventMark, EventStatus, MentionType, QuoteMark, SpeakerClass,
+    Annotations, ArticleRef, EntityMark, EventClass, EventMark, EventStatus, MentionType, QuoteMark,
 };
 use crate::EvalError;
 
@@ -171,15 +171,6 @@ fn mention_type(t: EntityType) -> Option<MentionType> {
     }
 }
 
-fn speaker_class(k: SpeakerKind) -> SpeakerClass {
-    match k {
-        SpeakerKind::Person => SpeakerClass::Person,
-        SpeakerKind::Organization => SpeakerClass::Organization,
-        SpeakerKind::Group => SpeakerClass::Group,
-        SpeakerKind::Description => SpeakerClass::Description,
-        SpeakerKind::Unknown => SpeakerClass::Unknown,
-    }
-}
 
 /// Ingests the articles and converts what Marsad found in each.
 pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemRun, EvalError> {
@@ -228,7 +219,7 @@ pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemR
                 span,
                 direct: q.direct,
                 speaker: q.speaker.map(key_of).unwrap_or_else(|| q.speaker_text.clone()),
-                speaker_kind: speaker_class(q.speaker_kind),
+                speaker_kind: q.speaker_kind,
                 named: false,
                 cue: q.verb.clone().unwrap_or_default(),
                 words: q.text.split_whitespace().count(),

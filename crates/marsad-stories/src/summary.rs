@@ -312,7 +312,14 @@ fn candidates(docs: &[SummaryInput<'_>], focus: Option<&str>) -> Vec<Candidate> 
                 entities,
                 months,
                 has_date,
-                has_event: a.events.iter().any(|e| e.sentence == s),
+                // An event that happened on a date the sentence gives; one
+                // dated only by the article's day says no more than any news
+                // sentence does, and a plan is not yet news.
+                has_event: a.events.iter().any(|e| {
+                    e.sentence == s
+                        && e.date_source == marsad_extract::DateSource::Text
+                        && e.status == marsad_extract::EventStatus::Happened
+                }),
                 quote,
                 reuse: doc.sentence_reuse.get(s).copied().unwrap_or(0),
                 terminated: matches!(last, Some('.' | '!' | '?' | '؟' | '…' | '।')),
@@ -541,18 +548,7 @@ fn shared_count(a: &[u32], b: &[u32]) -> usize {
 
 /// Jaccard of two sorted sets.
 fn jaccard(a: &[u32], b: &[u32]) -> f32 {
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
+    let shared = shared_count(a, b);
     let union = a.len() + b.len() - shared;
     if union == 0 {
         0.0
