@@ -279,6 +279,36 @@ enum TrainCommand {
         /// Seed of the sentence shuffle (training is deterministic for a seed).
         #[arg(long)]
         seed: Option<u64>,
+        /// Word vectors made by `train embeddings` [default: the built-in data/models/embeddings-ar.bin].
+        #[arg(long, value_name = "FILE")]
+        vectors: Option<PathBuf>,
+        /// Train without word vectors.
+        #[arg(long, conflicts_with = "vectors")]
+        no_vectors: bool,
+        /// Step size of the word-vector weights next to the sparse features' [default: the shipped setting].
+        #[arg(long)]
+        dense_scale: Option<f32>,
+    },
+    /// Learn word vectors with subwords (skip-gram, negative sampling) from unlabeled text, for the tagger.
+    Embeddings {
+        /// Files or folders of articles, in any format `ingest` reads (text, HTML, JSON, JSON Lines, feeds).
+        #[arg(long, required = true, num_args = 1..)]
+        corpus: Vec<PathBuf>,
+        /// Where to write the vectors (ship them as data/models/embeddings-ar.bin, then retrain the tagger).
+        #[arg(long)]
+        out: PathBuf,
+        /// Dimensions [default: 64].
+        #[arg(long)]
+        dim: Option<usize>,
+        /// Passes over the corpus [default: 5].
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// Words seen fewer times get vectors from their letters only [default: 5].
+        #[arg(long)]
+        min_count: Option<u32>,
+        /// Print the nearest words of these words after training, to look at what was learned.
+        #[arg(long, num_args = 1..)]
+        show: Vec<String>,
     },
 }
 
@@ -295,6 +325,9 @@ enum EvalCommand {
         /// Evaluate only the last FRACTION of the sentences (the dev split `train ner --dev-fraction` held out).
         #[arg(long, default_value_t = 0.0)]
         dev_fraction: f64,
+        /// The word vectors the model was trained with, if not the built-in ones.
+        #[arg(long, value_name = "FILE", requires = "model")]
+        vectors: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -335,8 +368,34 @@ fn check_fraction(f: f64) -> Result<()> {
     Ok(())
 }
 
-fn train_ner(conll: &std::path::Path, out: &std::path::Path, epochs: Option<usize>, dev_fraction: f64, seed: Option<u64>) -> Result<ExitCode> {
+/// Word vectors read from a file, kept for the rest of the process (a
+/// tagger borrows them for `'static`, as it does the built-in ones).
+fn load_vectors(path: &std::path::Path) -> Result<&'static ner::embeddings::WordVectors> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let vectors = ner::embeddings::WordVectors::from_bytes(&bytes)
+        .with_context(|| format!("cannot load the word vectors {}", path.display()))?
+        .with_context(|| format!("{} is empty", path.display()))?;
+    Ok(Box::leak(Box::new(vectors)))
+}
+
+/// What `train ner` is given beyond the data.
+struct NerTraining {
+    epochs: Option<usize>,
+    dev_fraction: f64,
+    seed: Option<u64>,
+    vectors: Option<PathBuf>,
+    no_vectors: bool,
+    dense_scale: Option<f32>,
+}
+
+fn train_ner(conll: &std::path::Path, out: &std::path::Path, how: NerTraining) -> Result<ExitCode> {
+    let NerTraining { epochs, dev_fraction, seed, vectors, no_vectors, dense_scale } = how;
     check_fraction(dev_fraction)?;
+    let vectors = match (&vectors, no_vectors) {
+        (_, true) => None,
+        (Some(path), false) => Some(load_vectors(path)?),
+        (None, false) => ner::embeddings::WordVectors::default_vectors(),
+    };
     let sentences = read_conll(conll)?;
     let (train, dev) = if dev_fraction > 0.0 {
         ner::split_dev(&sentences, dev_fraction)
@@ -350,13 +409,16 @@ fn train_ner(conll: &std::path::Path, out: &std::path::Path, epochs: Option<usiz
     if let Some(s) = seed {
         options.seed = s;
     }
+    if let Some(s) = dense_scale {
+        options.dense_scale = s;
+    }
     eprintln!(
         "training on {} sentences ({} held out for dev), {} epochs",
         train.len(),
         dev.len(),
         options.epochs
     );
-    let tagger = ner::train(&train, &options, |p| {
+    let tagger = ner::train_with_vectors(&train, &options, vectors, |p| {
         eprintln!(
             "  epoch {:>2}/{}: {} token errors, {} features, {:.1} s",
             p.epoch, p.epochs, p.token_errors, p.features, p.elapsed_seconds
@@ -399,7 +461,59 @@ fn eval_extract(
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval_ner(conll: &std::path::Path, model: Option<&std::path::Path>, dev_fraction: f64, json: bool) -> Result<ExitCode> {
+fn train_embeddings(
+    corpus: &[PathBuf],
+    out: &std::path::Path,
+    options: &ner::embeddings::EmbeddingOptions,
+    show: &[String],
+) -> Result<ExitCode> {
+    let found = marsad_ingest::discover(corpus);
+    let mut failed = 0usize;
+    for skipped in &found.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    let mut texts = ner::embeddings::EmbeddingCorpus::new();
+    for path in &found.files {
+        marsad_ingest::read_file(path, &mut |result| match result {
+            Ok(doc) => {
+                let cleaned = marsad_ingest::clean(doc);
+                if let Some(title) = &cleaned.source.title {
+                    texts.add_text(title);
+                }
+                texts.add_text(&cleaned.paragraphs.join("\n"));
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        });
+    }
+    anyhow::ensure!(texts.tokens() > 0, "no text found in {}", corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    eprintln!("{} texts, {} word tokens; {} dimensions, {} epochs", texts.texts(), texts.tokens(), options.dim, options.epochs);
+    let vectors = ner::embeddings::train_embeddings(&texts, options, |p| {
+        eprintln!(
+            "  epoch {}/{}: {} words trained, vocabulary {}, loss {:.4}, {:.0} s",
+            p.epoch, p.epochs, p.trained_tokens, p.vocabulary, p.loss, p.elapsed_seconds
+        );
+    });
+    let bytes = vectors.to_bytes();
+    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("wrote {} ({:.1} MB, {} words)", out.display(), bytes.len() as f64 / 1e6, vectors.vocabulary_len());
+    for word in show {
+        let key = marsad_store::marsad_extract::gazetteer::phrase_key(word);
+        let near: Vec<String> = vectors.nearest(&key, 10).into_iter().map(|(w, s)| format!("{w} {s:.2}")).collect();
+        println!("{word}: {}", near.join(", "));
+    }
+    Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn eval_ner(
+    conll: &std::path::Path,
+    model: Option<&std::path::Path>,
+    vectors: Option<&std::path::Path>,
+    dev_fraction: f64,
+    json: bool,
+) -> Result<ExitCode> {
     check_fraction(dev_fraction)?;
     let sentences = read_conll(conll)?;
     let gold = if dev_fraction > 0.0 { ner::split_dev(&sentences, dev_fraction).1 } else { sentences };
@@ -407,7 +521,11 @@ fn eval_ner(conll: &std::path::Path, model: Option<&std::path::Path>, dev_fracti
     let tagger = match model {
         Some(path) => {
             let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            loaded = ner::Tagger::from_bytes(&bytes).with_context(|| format!("cannot load the model {}", path.display()))?;
+            loaded = match vectors {
+                Some(v) => ner::Tagger::from_bytes_with_vectors(&bytes, Some(load_vectors(v)?)),
+                None => ner::Tagger::from_bytes(&bytes),
+            }
+            .with_context(|| format!("cannot load the model {}", path.display()))?;
             &loaded
         }
         None => ner::Tagger::default_model(),
@@ -636,11 +754,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let summary = store.summary(&scope, sentences, words)?;
             render::show(json, &summary, render::summary)
         }
-        Command::Train { what: TrainCommand::Ner { conll, out, epochs, dev_fraction, seed } } => {
-            train_ner(&conll, &out, epochs, dev_fraction, seed)
+        Command::Train {
+            what: TrainCommand::Ner { conll, out, epochs, dev_fraction, seed, vectors, no_vectors, dense_scale },
+        } => train_ner(&conll, &out, NerTraining { epochs, dev_fraction, seed, vectors, no_vectors, dense_scale }),
+        Command::Train { what: TrainCommand::Embeddings { corpus, out, dim, epochs, min_count, show } } => {
+            let mut options = ner::embeddings::EmbeddingOptions::default();
+            if let Some(d) = dim {
+                options.dim = d.clamp(1, 1024);
+            }
+            if let Some(e) = epochs {
+                options.epochs = e.max(1);
+            }
+            if let Some(m) = min_count {
+                options.min_count = m.max(1);
+            }
+            train_embeddings(&corpus, &out, &options, &show)
         }
-        Command::Eval { what: EvalCommand::Ner { conll, model, dev_fraction, json } } => {
-            eval_ner(&conll, model.as_deref(), dev_fraction, json)
+        Command::Eval { what: EvalCommand::Ner { conll, model, vectors, dev_fraction, json } } => {
+            eval_ner(&conll, model.as_deref(), vectors.as_deref(), dev_fraction, json)
         }
         Command::Eval { what: EvalCommand::Extract { gold, corpus, split, against, no_stories, dump, json } } => {
             eval_extract(&gold, &corpus, split, against.as_deref(), !no_stories, dump.as_deref(), json)

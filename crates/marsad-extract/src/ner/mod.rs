@@ -90,6 +90,7 @@
 //! | 4 | number of tags (u32, 9: `O` and `B-`/`I-` of PERS, LOC, ORG, MISC) |
 //! | 4 | number of passes (u32, 1 or 2) |
 //! | 4 | CoNLL document window (u32, sentences on each side) |
+//! | 8 | FNV-1a 64 of the word vectors file the model reads, 0 for none (u64; not in version 1) |
 //! | … | one model section per pass, below |
 //! | 8 | FNV-1a 64 of everything before |
 //!
@@ -100,6 +101,8 @@
 //! | 4 | number of features *n* (u32) |
 //! | 4 | weight scale (f32) |
 //! | 4 × 10 × 9 | tag-bigram weights (f32), rows: previous tag, then sentence start |
+//! | 4 | word vector dimensions *d* (u32, 0 for none; not in version 1) |
+//! | 4 × 5 × *d* × 9 | word vector weights (f32), for positions −2…+2, then dimension, then tag |
 //! | 8 × *n* | feature hashes (u64), strictly increasing |
 //! | 2 × 9 × *n* | feature weights (i16, times the scale), one row of 9 per feature |
 //!
@@ -109,6 +112,15 @@
 //! of the integer perceptron updates): that keeps the file about 3 MB with
 //! no measurable loss (pruning at 0.05 kept twice as many features and
 //! scored the same within noise).
+//!
+//! # Word vectors
+//!
+//! A model may also score dense word vectors ([`embeddings`], made by
+//! `marsad train embeddings`) of the words at −2…+2 around each token,
+//! linearly, beside the sparse features; it then records the vectors'
+//! checksum and loads only with them. Measured on the dev split, this did
+//! not help (see `data/models/ner-ar.md`), so the shipped model uses none
+//! and no vectors file is shipped.
 //!
 //! The features also read a second compiled-in file,
 //! `data/models/word-clusters-ar.txt` ([`wordstats`]); a model is only
@@ -129,11 +141,13 @@ use thiserror::Error;
 use crate::EntityType;
 
 pub mod conll;
+pub mod embeddings;
 pub mod features;
 pub mod wordstats;
 
 pub use conll::{ConllError, ConllSentence};
 
+use embeddings::WordVectors;
 use features::SentenceFeatures;
 
 /// The tags, in the order of the model's weight rows.
@@ -144,8 +158,9 @@ const NUM_TAGS: usize = 9;
 /// Row of the bigram table used for the first token of a sentence.
 const START: usize = NUM_TAGS;
 
-/// Version of the model file layout.
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+/// Version of the model file layout written; version 1 (no word vectors)
+/// is still read.
+pub const MODEL_FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"MRSDNER\x1a";
 
 /// The entity type of a tag index (`None` for `O`).
@@ -199,6 +214,8 @@ pub enum NerError {
     Checksum,
     #[error("invalid model: {0}")]
     Invalid(&'static str),
+    #[error("model trained with word vectors {expected:016x}; the vectors given are {found:016x} (0: none)")]
+    VectorsMismatch { expected: u64, found: u64 },
 }
 
 /// One linear model: feature weights per tag plus tag-bigram weights.
@@ -215,20 +232,77 @@ struct Model {
     index: FxHashMap<u64, u32>,
     /// `quantized × scale`.
     weights: Vec<f32>,
+    /// Weights of the word vectors around a token: `DENSE_POSITIONS.len()
+    /// × dim × NUM_TAGS`, empty when the model uses no vectors.
+    dense: Vec<f32>,
+    /// Dimensions of the word vectors `dense` reads (0: none).
+    dense_dim: usize,
+}
+
+/// Positions, relative to a token, whose word vectors score its tags.
+const DENSE_POSITIONS: [isize; 5] = [-2, -1, 0, 1, 2];
+
+/// Adds the dense scores of one sentence to its emissions: for each token
+/// `j` and position `k`, `vectors[j] · W[k]` goes to token `j - k`.
+fn add_dense(dense: &[f32], dim: usize, vectors: &[f32], emissions: &mut [[f32; NUM_TAGS]]) {
+    if dim == 0 || dense.is_empty() {
+        return;
+    }
+    let n = emissions.len();
+    for j in 0..n {
+        let v = &vectors[j * dim..][..dim];
+        for (k, &offset) in DENSE_POSITIONS.iter().enumerate() {
+            let i = j as isize - offset;
+            if i < 0 || i >= n as isize {
+                continue;
+            }
+            let w = &dense[k * dim * NUM_TAGS..][..dim * NUM_TAGS];
+            let mut s = [0f32; NUM_TAGS];
+            for (x, row) in v.iter().zip(w.chunks_exact(NUM_TAGS)) {
+                for (s, w) in s.iter_mut().zip(row) {
+                    *s += x * w;
+                }
+            }
+            for (e, s) in emissions[i as usize].iter_mut().zip(s) {
+                *e += s;
+            }
+        }
+    }
+}
+
+/// The word vectors of a sentence's tokens, `dim` floats each (zeros for
+/// punctuation), into `out`.
+fn sentence_vectors(tokens: &[Token], vectors: Option<&WordVectors>, out: &mut Vec<f32>) {
+    out.clear();
+    let Some(wv) = vectors else { return };
+    let dim = wv.dim();
+    out.resize(tokens.len() * dim, 0.0);
+    for (t, row) in tokens.iter().zip(out.chunks_exact_mut(dim)) {
+        if let Some(key) = WordVectors::token_key(t) {
+            wv.vector(key, row);
+        }
+    }
 }
 
 impl Model {
-    fn from_parts(keys: Vec<u64>, quantized: Vec<i16>, scale: f32, transitions: Vec<f32>) -> Model {
+    fn from_parts(
+        keys: Vec<u64>,
+        quantized: Vec<i16>,
+        scale: f32,
+        transitions: Vec<f32>,
+        dense: Vec<f32>,
+        dense_dim: usize,
+    ) -> Model {
         let mut index = FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
         for (row, &k) in keys.iter().enumerate() {
             index.insert(k, row as u32);
         }
         let weights = quantized.iter().map(|&q| f32::from(q) * scale).collect();
-        Model { keys, quantized, scale, transitions, index, weights }
+        Model { keys, quantized, scale, transitions, index, weights, dense, dense_dim }
     }
 
     fn empty() -> Model {
-        Model::from_parts(Vec::new(), Vec::new(), 1.0, vec![0.0; (NUM_TAGS + 1) * NUM_TAGS])
+        Model::from_parts(Vec::new(), Vec::new(), 1.0, vec![0.0; (NUM_TAGS + 1) * NUM_TAGS], Vec::new(), 0)
     }
 
     /// Tag indexes of one sentence (features already in `buffers`) into
@@ -247,11 +321,12 @@ impl Model {
             }
             buffers.emissions.push(scores);
         }
+        add_dense(&self.dense, self.dense_dim, &buffers.vectors, &mut buffers.emissions);
         viterbi(&buffers.emissions, &self.transitions, &mut buffers.back, &mut buffers.tags);
     }
 
     fn byte_len(&self) -> usize {
-        4 + 4 + 4 * (NUM_TAGS + 1) * NUM_TAGS + self.keys.len() * (8 + 2 * NUM_TAGS)
+        4 + 4 + 4 * (NUM_TAGS + 1) * NUM_TAGS + 4 + 4 * self.dense.len() + self.keys.len() * (8 + 2 * NUM_TAGS)
     }
 
     fn write(&self, out: &mut Vec<u8>) {
@@ -259,6 +334,10 @@ impl Model {
         out.extend_from_slice(&self.scale.to_le_bytes());
         for t in &self.transitions {
             out.extend_from_slice(&t.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.dense_dim as u32).to_le_bytes());
+        for w in &self.dense {
+            out.extend_from_slice(&w.to_le_bytes());
         }
         for k in &self.keys {
             out.extend_from_slice(&k.to_le_bytes());
@@ -268,7 +347,8 @@ impl Model {
         }
     }
 
-    fn read(r: &mut Reader<'_>) -> Result<Model, NerError> {
+    /// Reads one model section; `format` 1 has no word-vector weights.
+    fn read(r: &mut Reader<'_>, format: u32) -> Result<Model, NerError> {
         let truncated = NerError::Invalid("model section truncated");
         let n = r.u32().ok_or(NerError::Invalid("model section truncated"))? as usize;
         let needed = (n as u128) * (8 + 2 * NUM_TAGS as u128) + 4 + 4 * ((NUM_TAGS + 1) * NUM_TAGS) as u128;
@@ -287,6 +367,22 @@ impl Model {
             }
             transitions.push(t);
         }
+        let dense_dim = if format >= 2 { r.u32().ok_or(NerError::Invalid("model section truncated"))? as usize } else { 0 };
+        if dense_dim > 1024 {
+            return Err(NerError::Invalid("word vector dimensions out of range"));
+        }
+        let dense_len = dense_dim * DENSE_POSITIONS.len() * NUM_TAGS;
+        if (dense_len as u128) * 4 + (n as u128) * (8 + 2 * NUM_TAGS as u128) > (r.bytes.len() - r.at) as u128 {
+            return Err(NerError::Invalid("model section truncated"));
+        }
+        let mut dense = Vec::with_capacity(dense_len);
+        for _ in 0..dense_len {
+            let w = r.f32().ok_or(NerError::Invalid("model section truncated"))?;
+            if !w.is_finite() {
+                return Err(NerError::Invalid("word vector weight is not finite"));
+            }
+            dense.push(w);
+        }
         let mut keys = Vec::with_capacity(n);
         for _ in 0..n {
             let k = r.u64().ok_or(NerError::Invalid("model section truncated"))?;
@@ -299,7 +395,7 @@ impl Model {
         for _ in 0..n * NUM_TAGS {
             quantized.push(r.i16().ok_or(NerError::Invalid("model section truncated"))?);
         }
-        Ok(Model::from_parts(keys, quantized, scale, transitions))
+        Ok(Model::from_parts(keys, quantized, scale, transitions, dense, dense_dim))
     }
 }
 
@@ -311,6 +407,8 @@ pub struct Tagger {
     /// For CoNLL input, which has no document boundaries: how many
     /// sentences on each side count as "the document" of a sentence.
     conll_window: u32,
+    /// The word vectors the models' dense weights read, if they have any.
+    vectors: Option<&'static WordVectors>,
 }
 
 impl fmt::Debug for Tagger {
@@ -443,7 +541,12 @@ impl Tagger {
 
     /// A tagger with no features: tags everything `O`.
     pub fn empty() -> Tagger {
-        Tagger { first: Model::empty(), second: None, conll_window: 0 }
+        Tagger { first: Model::empty(), second: None, conll_window: 0, vectors: None }
+    }
+
+    /// Whether the model scores word vectors (see [`embeddings`]).
+    pub fn uses_vectors(&self) -> bool {
+        self.vectors.is_some()
     }
 
     /// Number of features the model scores (both passes).
@@ -459,18 +562,22 @@ impl Tagger {
         // The local features are kept for the second pass, which adds its
         // own to them rather than computing them again.
         let mut local: Vec<SentenceFeatures> = Vec::with_capacity(sentences.len());
+        let mut vectors: Vec<Vec<f32>> = Vec::with_capacity(sentences.len());
         for s in sentences {
             features::extract(s, None, &mut buffers.features);
+            sentence_vectors(s, self.vectors, &mut buffers.vectors);
             self.first.decode(&mut buffers);
             tags.push(std::mem::take(&mut buffers.tags));
             if self.second.is_some() {
                 local.push(std::mem::take(&mut buffers.features));
+                vectors.push(std::mem::take(&mut buffers.vectors));
             }
         }
         if let Some(second) = &self.second {
             let context = first_pass_context(sentences, &tags, window);
-            for ((fp, local), out) in context.iter().zip(&local).zip(tags.iter_mut()) {
+            for (((fp, local), v), out) in context.iter().zip(&local).zip(&mut vectors).zip(tags.iter_mut()) {
                 features::with_first_pass(local, fp, &mut buffers.features);
+                std::mem::swap(&mut buffers.vectors, v);
                 second.decode(&mut buffers);
                 out.clone_from(&buffers.tags);
             }
@@ -541,6 +648,7 @@ impl Tagger {
         out.extend_from_slice(&(NUM_TAGS as u32).to_le_bytes());
         out.extend_from_slice(&(1 + u32::from(self.second.is_some())).to_le_bytes());
         out.extend_from_slice(&self.conll_window.to_le_bytes());
+        out.extend_from_slice(&self.vectors.map_or(0, WordVectors::checksum).to_le_bytes());
         self.first.write(&mut out);
         if let Some(m) = &self.second {
             m.write(&mut out);
@@ -550,8 +658,16 @@ impl Tagger {
         out
     }
 
-    /// Reads a model file written by [`Tagger::to_bytes`]. Never panics.
+    /// Reads a model file written by [`Tagger::to_bytes`], with the word
+    /// vectors shipped in `data/models/` if the model uses vectors. Never
+    /// panics.
     pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, NerError> {
+        Tagger::from_bytes_with_vectors(bytes, WordVectors::default_vectors())
+    }
+
+    /// Reads a model file trained with the word vectors `vectors` (the
+    /// model records their checksum; other vectors are refused).
+    pub fn from_bytes_with_vectors(bytes: &[u8], vectors: Option<&'static WordVectors>) -> Result<Tagger, NerError> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(8).ok_or(NerError::BadMagic)? != MAGIC {
             return Err(NerError::BadMagic);
@@ -561,7 +677,7 @@ impl Tagger {
             return Err(short());
         }
         let format = r.u32().ok_or_else(short)?;
-        if format != MODEL_FORMAT_VERSION {
+        if !(1..=MODEL_FORMAT_VERSION).contains(&format) {
             return Err(NerError::FormatVersion { found: format, expected: MODEL_FORMAT_VERSION });
         }
         let feature_set = r.u32().ok_or_else(short)?;
@@ -580,23 +696,35 @@ impl Tagger {
             return Err(NerError::Invalid("number of passes is not 1 or 2"));
         }
         let conll_window = r.u32().ok_or_else(short)?;
+        let vectors_checksum = if format >= 2 { r.u64().ok_or_else(short)? } else { 0 };
+        let vectors = match (vectors_checksum, vectors) {
+            (0, _) => None,
+            (sum, Some(v)) if v.checksum() == sum => Some(v),
+            (sum, _) => return Err(NerError::VectorsMismatch { expected: sum, found: vectors.map_or(0, WordVectors::checksum) }),
+        };
         let body = bytes.len() - 8;
         let stored = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| NerError::Checksum)?);
         if fnv1a(&bytes[..body]) != stored {
             return Err(NerError::Checksum);
         }
         let mut r = Reader { bytes: &bytes[..body], at: r.at };
-        let first = Model::read(&mut r)?;
-        let second = if passes == 2 { Some(Model::read(&mut r)?) } else { None };
+        let first = Model::read(&mut r, format)?;
+        let second = if passes == 2 { Some(Model::read(&mut r, format)?) } else { None };
         if r.at != body {
             return Err(NerError::Length { found: bytes.len(), expected: r.at + 8 });
         }
-        Ok(Tagger { first, second, conll_window })
+        if vectors.map(WordVectors::dim).unwrap_or(0) != first.dense_dim
+            || second.as_ref().is_some_and(|m| m.dense_dim != first.dense_dim)
+        {
+            return Err(NerError::Invalid("word vector dimensions differ from the model's"));
+        }
+        Ok(Tagger { first, second, conll_window, vectors })
     }
 }
 
-/// Magic, format version, feature set version, tags, passes, CoNLL window.
-const HEADER_LEN: usize = 8 + 4 * 5;
+/// Magic, format version, feature set version, tags, passes, CoNLL window,
+/// word vectors checksum.
+const HEADER_LEN: usize = 8 + 4 * 5 + 8;
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -636,6 +764,8 @@ impl<'a> Reader<'a> {
 #[derive(Default)]
 struct DecodeBuffers {
     features: SentenceFeatures,
+    /// Word vectors of the sentence's tokens (empty without vectors).
+    vectors: Vec<f32>,
     emissions: Vec<[f32; NUM_TAGS]>,
     back: Vec<[u8; NUM_TAGS]>,
     tags: Vec<u8>,
@@ -758,6 +888,10 @@ pub struct TrainOptions {
     pub margin: f32,
     /// The same for `O` on a token of a gold entity (missing an entity).
     pub miss_cost: f32,
+    /// Word vectors are multiplied by this while training: the step size
+    /// of their weights next to the sparse features' unit steps (folded
+    /// into the weights saved, so tagging reads the vectors as they are).
+    pub dense_scale: f32,
 }
 
 impl Default for TrainOptions {
@@ -772,6 +906,7 @@ impl Default for TrainOptions {
             conll_window: 10,
             margin: 10.0,
             miss_cost: 30.0,
+            dense_scale: 1.0,
         }
     }
 }
@@ -813,6 +948,8 @@ struct TrainSentence<'g> {
     rows: Vec<u32>,
     offsets: Vec<usize>,
     gold: &'g [u8],
+    /// Word vectors, `dim` per token (scaled), or empty.
+    vectors: &'g [f32],
 }
 
 /// Weights with the running sums averaging needs: the averaged weight is
@@ -839,12 +976,20 @@ impl AveragedWeights {
     }
 }
 
-/// Trains a tagger on CoNLL sentences (IOB2 tags; unknown tags read as `O`).
+/// Trains a tagger on CoNLL sentences (IOB2 tags; unknown tags read as `O`),
+/// with the word vectors shipped in `data/models/` if there are any.
 ///
 /// Deterministic: the same sentences and options give the same model.
-pub fn train(
+pub fn train(sentences: &[ConllSentence], options: &TrainOptions, progress: impl FnMut(&TrainProgress)) -> Tagger {
+    train_with_vectors(sentences, options, WordVectors::default_vectors(), progress)
+}
+
+/// [`train`] with the given word vectors (`None`: a model without dense
+/// features).
+pub fn train_with_vectors(
     sentences: &[ConllSentence],
     options: &TrainOptions,
+    vectors: Option<&'static WordVectors>,
     mut progress: impl FnMut(&TrainProgress),
 ) -> Tagger {
     let started = Instant::now();
@@ -859,6 +1004,18 @@ pub fn train(
         gold.push(s.tags[..n].iter().map(|t| tag_index(t) as u8).collect());
     }
     let refs: Vec<&[Token]> = tokens.iter().map(Vec::as_slice).collect();
+    let dim = vectors.map_or(0, WordVectors::dim);
+    let vecs: Vec<Vec<f32>> = refs
+        .iter()
+        .map(|s| {
+            let mut v = Vec::new();
+            sentence_vectors(s, vectors, &mut v);
+            for x in &mut v {
+                *x *= options.dense_scale;
+            }
+            v
+        })
+        .collect();
     let mut report = |stage: &str, p: EpochReport| {
         progress(&TrainProgress {
             stage: stage.to_owned(),
@@ -871,9 +1028,9 @@ pub fn train(
             elapsed_seconds: started.elapsed().as_secs_f64(),
         })
     };
-    let first = train_model(&refs, &gold, None, options, |p| report("first pass", p));
+    let first = train_model(&refs, &gold, None, &vecs, dim, options, |p| report("first pass", p));
     if !options.two_pass || refs.len() < 2 {
-        return Tagger { first, second: None, conll_window: options.conll_window as u32 };
+        return Tagger { first, second: None, conll_window: options.conll_window as u32, vectors };
     }
     // First-pass tags for the training sentences, each fold tagged by a
     // model trained on the other folds: the second pass must learn how far
@@ -886,17 +1043,19 @@ pub fn train(
         let range = refs.len() * k / folds..refs.len() * (k + 1) / folds;
         let rest: Vec<&[Token]> = refs[..range.start].iter().chain(&refs[range.end..]).copied().collect();
         let rest_gold: Vec<Vec<u8>> = gold[..range.start].iter().chain(&gold[range.end..]).cloned().collect();
+        let rest_vecs: Vec<Vec<f32>> = vecs[..range.start].iter().chain(&vecs[range.end..]).cloned().collect();
         let stage = format!("first pass, fold {}/{}", k + 1, folds);
-        let model = train_model(&rest, &rest_gold, None, options, |p| report(&stage, p));
+        let model = train_model(&rest, &rest_gold, None, &rest_vecs, dim, options, |p| report(&stage, p));
         for i in range {
             features::extract(refs[i], None, &mut buffers.features);
+            buffers.vectors.clone_from(&vecs[i]);
             model.decode(&mut buffers);
             first_tags[i] = std::mem::take(&mut buffers.tags);
         }
     }
     let context = first_pass_context(&refs, &first_tags, options.conll_window);
-    let second = train_model(&refs, &gold, Some(&context), options, |p| report("second pass", p));
-    Tagger { first, second: Some(second), conll_window: options.conll_window as u32 }
+    let second = train_model(&refs, &gold, Some(&context), &vecs, dim, options, |p| report("second pass", p));
+    Tagger { first, second: Some(second), conll_window: options.conll_window as u32, vectors }
 }
 
 /// What one epoch of [`train_model`] reports.
@@ -913,6 +1072,8 @@ fn train_model(
     sentences: &[&[Token]],
     gold: &[Vec<u8>],
     first_pass: Option<&[Vec<features::FirstPass>]>,
+    vectors: &[Vec<f32>],
+    dim: usize,
     options: &TrainOptions,
     mut progress: impl FnMut(EpochReport),
 ) -> Model {
@@ -933,7 +1094,8 @@ fn train_model(
     let data: Vec<TrainSentence<'_>> = hashed
         .into_iter()
         .zip(gold)
-        .map(|(f, gold)| {
+        .zip(vectors)
+        .map(|((f, gold), vectors)| {
             let mut rows = Vec::with_capacity(f.ids.len());
             let mut offsets = vec![0];
             for i in 0..f.len() {
@@ -948,7 +1110,7 @@ fn train_model(
                 }
                 offsets.push(rows.len());
             }
-            TrainSentence { rows, offsets, gold }
+            TrainSentence { rows, offsets, gold, vectors }
         })
         .collect();
     drop(counts);
@@ -957,6 +1119,9 @@ fn train_model(
 
     let mut emission = AveragedWeights::new(keys.len() * NUM_TAGS);
     let mut transition = AveragedWeights::new((NUM_TAGS + 1) * NUM_TAGS);
+    let dense_len = if dim > 0 { DENSE_POSITIONS.len() * dim * NUM_TAGS } else { 0 };
+    let mut dense = vec![0f32; dense_len];
+    let mut dense_sum = vec![0f64; dense_len];
     let mut rng = SplitMix(options.seed);
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut step: i64 = 1;
@@ -991,6 +1156,9 @@ fn train_model(
                 }
                 emissions.push(scores);
             }
+            if dim > 0 {
+                add_dense(&dense, dim, sentence.vectors, &mut emissions);
+            }
             for (t, &w) in transitions_f.iter_mut().zip(&transition.w) {
                 *t = w as f32;
             }
@@ -1005,6 +1173,22 @@ fn train_model(
                         for &row in &sentence.rows[sentence.offsets[i]..sentence.offsets[i + 1]] {
                             emission.update(row as usize * NUM_TAGS + g, 1, step);
                             emission.update(row as usize * NUM_TAGS + p, -1, step);
+                        }
+                        if dim > 0 {
+                            for (k, &offset) in DENSE_POSITIONS.iter().enumerate() {
+                                let j = i as isize + offset;
+                                if j < 0 || j >= sentence.gold.len() as isize {
+                                    continue;
+                                }
+                                let v = &sentence.vectors[j as usize * dim..][..dim];
+                                for (d, &x) in v.iter().enumerate() {
+                                    let at = (k * dim + d) * NUM_TAGS;
+                                    dense[at + g] += x;
+                                    dense_sum[at + g] += step as f64 * f64::from(x);
+                                    dense[at + p] -= x;
+                                    dense_sum[at + p] -= step as f64 * f64::from(x);
+                                }
+                            }
                         }
                     }
                     if (prev_gold, g) != (prev_pred, p) {
@@ -1045,7 +1229,13 @@ fn train_model(
         keys.push(k);
         quantized.extend(q);
     }
-    Model::from_parts(keys, quantized, scale, transitions)
+    // Averaged dense weights, with the training scale folded in.
+    let dense: Vec<f32> = dense
+        .iter()
+        .zip(&dense_sum)
+        .map(|(&w, &u)| ((f64::from(w) - u / step as f64) * f64::from(options.dense_scale)) as f32)
+        .collect();
+    Model::from_parts(keys, quantized, scale, transitions, dense, dim)
 }
 
 /// Splits sentences into (train, dev): dev is the *last* `fraction` of the
