@@ -662,6 +662,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 name,
                 offset,
                 limit: limit_of(limit),
+                doc_ids: None,
             })?;
             render::show(json, &list, |v| render::entities(v, offset))
         }
@@ -698,12 +699,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 responses::check_date_bound(d).map_err(anyhow::Error::msg)?;
             }
             let store = open_views(&data)?;
-            let events = store.timeline(&TimelineFilter { from, to, entity, sports })?;
-            render::show(json, &responses::Timeline { events: &events }, |t| render::timeline(t.events))
+            let events = store.timeline(&TimelineFilter { from, to, entity, sports, ..TimelineFilter::default() })?;
+            render::show(json, &responses::Timeline::all(&events), |t| render::timeline(t.events))
         }
         Command::Graph { format, max_nodes, min_weight } => {
             let store = open_views(&data)?;
-            let graph = store.graph(&GraphOptions { max_nodes, min_weight })?;
+            let graph = store.graph(&GraphOptions { max_nodes, min_weight, max_edges: None })?;
             match format.as_str() {
                 "graphml" => print!("{}", graph.to_graphml()),
                 "dot" => print!("{}", graph.to_dot()),
@@ -719,6 +720,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 across_documents: across,
                 limit: limit_of(limit),
                 offset,
+                context: None,
+                occurrences: None,
             })?;
             render::show(json, &list, |v| render::reuse(v, offset))
         }

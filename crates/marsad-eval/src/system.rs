@@ -179,7 +179,7 @@ pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemR
         .entities(&EntityFilter::default())?
         .entities
         .into_iter()
-        .map(|e| (e.id, e.name))
+        .map(|e| (e.entity.id, e.entity.name))
         .collect();
     let mut annotations = BTreeMap::new();
     let mut bodies = BTreeMap::new();

@@ -107,6 +107,7 @@ impl Default for ServerOptions {
 /// described).
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/search"),
+    ("GET", "/api/docs"),
     ("GET", "/api/docs/{id}"),
     ("GET", "/api/docs/{id}/raw"),
     ("GET", "/api/entities"),
@@ -139,6 +140,7 @@ pub fn router(store_dir: &Path, options: &ServerOptions) -> Result<Router, Serve
     };
     let api = Router::new()
         .route("/api/search", get(routes::search))
+        .route("/api/docs", get(routes::documents))
         .route("/api/docs/{id}", get(routes::document))
         .route("/api/docs/{id}/raw", get(routes::document_raw))
         .route("/api/entities", get(routes::entities))

@@ -23,7 +23,7 @@ use marsad_store::marsad_extract::EntityType;
 use marsad_store::pipeline::{self, IngestOptions, IngestSummary};
 use marsad_store::responses::{check_date_bound, DocumentWithAnalysis, Timeline};
 use marsad_store::{
-    EntityFilter, EntityLookup, GraphOptions, QuoteFilter, ReuseFilter, SearchOptions, SummaryScope,
+    CountStep, EntityFilter, EntityLookup, GraphOptions, ListOptions, QuoteFilter, ReuseFilter, SearchOptions, SummaryScope,
     TimelineFilter, GROUP_MIN_WORDS,
 };
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,10 @@ pub const MAX_LIST_LIMIT: usize = 1_000;
 pub const FACET_HITS: usize = 1_000;
 /// Largest actor graph served.
 pub const MAX_GRAPH_NODES: usize = 2_000;
+/// Most titles per story in a story list's preview.
+pub const MAX_STORY_PREVIEW: usize = 20;
+/// Most characters of context on each side of a reuse occurrence.
+pub const MAX_REUSE_CONTEXT: usize = 1_000;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -138,6 +142,18 @@ pub(crate) async fn document(State(state): State<AppState>, Segment(id): Segment
         .await
 }
 
+#[derive(Deserialize)]
+pub(crate) struct DocumentsParams {
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// A page of documents (titles, sources, dates), newest first.
+pub(crate) async fn documents(State(state): State<AppState>, Params(p): Params<DocumentsParams>) -> Answer {
+    let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
+    state.stores.read(move |store| to_json(&store.list_documents(ListOptions { offset, limit })?)).await
+}
+
 /// The original input as it was ingested, as text (`nosniff`: a stored HTML
 /// page is shown as source, never rendered).
 pub(crate) async fn document_raw(State(state): State<AppState>, Segment(id): Segment<String>) -> Result<Response, ApiError> {
@@ -157,6 +173,8 @@ pub(crate) struct EntitiesParams {
     name: Option<String>,
     limit: Option<usize>,
     offset: Option<usize>,
+    /// At most this many ids in each entity's `docs` (`doc_count` has them all).
+    doc_ids: Option<usize>,
 }
 
 pub(crate) async fn entities(State(state): State<AppState>, Params(p): Params<EntitiesParams>) -> Answer {
@@ -167,15 +185,26 @@ pub(crate) async fn entities(State(state): State<AppState>, Params(p): Params<En
         })?),
     };
     let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
-    let filter = EntityFilter { entity_type, name: given(p.name), offset, limit: Some(limit) };
+    let filter = EntityFilter { entity_type, name: given(p.name), offset, limit: Some(limit), doc_ids: p.doc_ids };
     state.stores.read(move |store| to_json(&store.entities(&filter)?)).await
 }
 
 /// Found → the profile (200); a name fitting several entities → 300 with
 /// `candidates` (the best first), so a client can offer a choice; none → 404.
-pub(crate) async fn entity(State(state): State<AppState>, Segment(id_or_name): Segment<String>) -> Result<Response, ApiError> {
+#[derive(Deserialize)]
+pub(crate) struct EntityParams {
+    /// At most this many documents, quotes and events (then `totals`).
+    limit: Option<usize>,
+}
+
+pub(crate) async fn entity(
+    State(state): State<AppState>,
+    Segment(id_or_name): Segment<String>,
+    Params(p): Params<EntityParams>,
+) -> Result<Response, ApiError> {
     let key = id_or_name.clone();
-    let lookup = state.stores.read(move |store| Ok(store.entity(&key)?)).await?;
+    let limit = p.limit.map(|l| l.min(MAX_LIST_LIMIT));
+    let lookup = state.stores.read(move |store| Ok(store.entity_limited(&key, limit)?)).await?;
     match lookup {
         EntityLookup::Found(profile) => Ok(Json(profile).into_response()),
         EntityLookup::Ambiguous(candidates) => Err(ApiError::new(
@@ -210,6 +239,13 @@ pub(crate) struct TimelineParams {
     entity: Option<String>,
     /// `sports=1` (or `true`) includes sports fixtures.
     sports: Option<String>,
+    /// A page of the entries (then `total`); without `limit`, all of them.
+    limit: Option<usize>,
+    offset: Option<usize>,
+    /// `year`, `month` or `day`: add `counts`, entries per period.
+    counts: Option<String>,
+    /// `1`/`true`: the page counts back from the latest entry.
+    latest: Option<String>,
 }
 
 pub(crate) async fn timeline(State(state): State<AppState>, Params(p): Params<TimelineParams>) -> Answer {
@@ -218,10 +254,31 @@ pub(crate) async fn timeline(State(state): State<AppState>, Params(p): Params<Ti
         check_date_bound(bound).map_err(ApiError::bad_request)?;
     }
     let sports = given(p.sports).is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
-    let filter = TimelineFilter { from, to, entity: given(p.entity), sports };
+    let step = match given(p.counts) {
+        None => None,
+        Some(s) => Some(CountStep::parse(&s).ok_or_else(|| ApiError::bad_request(format!("counts={s:?}: use year, month or day")))?),
+    };
+    let paged = p.limit.is_some() || p.offset.is_some();
+    let (limit, offset) = match paged {
+        true => {
+            let (limit, offset) = page(p.limit, p.offset, MAX_LIST_LIMIT, MAX_LIST_LIMIT)?;
+            (Some(limit), offset)
+        }
+        false => (None, 0),
+    };
+    let latest = flag(p.latest.as_deref());
+    let filter = TimelineFilter { from, to, entity: given(p.entity), sports, limit, offset, latest };
     state
         .stores
-        .read(move |store| to_json(&Timeline { events: &store.timeline(&filter)? }))
+        .read(move |store| {
+            let events = store.timeline(&filter)?;
+            let total = if paged { Some(store.timeline_total(&filter)?) } else { None };
+            let counts = match step {
+                Some(step) => Some(store.timeline_counts(&filter, step)?),
+                None => None,
+            };
+            to_json(&Timeline { events: &events, total, counts: counts.as_deref() })
+        })
         .await
 }
 
@@ -229,12 +286,15 @@ pub(crate) async fn timeline(State(state): State<AppState>, Params(p): Params<Ti
 pub(crate) struct GraphParams {
     max_nodes: Option<usize>,
     min_weight: Option<usize>,
+    /// Keep the heaviest edges only.
+    max_edges: Option<usize>,
 }
 
 pub(crate) async fn graph(State(state): State<AppState>, Params(p): Params<GraphParams>) -> Answer {
     let options = GraphOptions {
         max_nodes: p.max_nodes.unwrap_or(300).min(MAX_GRAPH_NODES),
         min_weight: p.min_weight.unwrap_or(1),
+        max_edges: p.max_edges,
     };
     state.stores.read(move |store| to_json(&store.graph(&options)?)).await
 }
@@ -253,6 +313,10 @@ pub(crate) struct ReuseParams {
     across: Option<String>,
     limit: Option<usize>,
     offset: Option<usize>,
+    /// Add `contexts`: this many characters around each occurrence.
+    context: Option<usize>,
+    /// At most this many occurrences per group (then `occurrence_count`).
+    occurrences: Option<usize>,
 }
 
 pub(crate) async fn reuse(State(state): State<AppState>, Params(p): Params<ReuseParams>) -> Answer {
@@ -263,6 +327,8 @@ pub(crate) async fn reuse(State(state): State<AppState>, Params(p): Params<Reuse
         across_documents: flag(p.across.as_deref()),
         limit: Some(limit),
         offset,
+        context: p.context.map(|n| n.min(MAX_REUSE_CONTEXT)),
+        occurrences: p.occurrences,
     };
     state.stores.read(move |store| to_json(&store.reuse_groups(&filter)?)).await
 }
@@ -287,11 +353,17 @@ pub(crate) async fn duplicates(State(state): State<AppState>, Params(p): Params<
 pub(crate) struct StoriesParams {
     limit: Option<usize>,
     offset: Option<usize>,
+    /// Add each story's `sources` and its first `preview` `titles`.
+    preview: Option<usize>,
 }
 
 pub(crate) async fn stories(State(state): State<AppState>, Params(p): Params<StoriesParams>) -> Answer {
     let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
-    state.stores.read(move |store| to_json(&store.stories(Some(limit), offset)?)).await
+    let preview = p.preview.map(|n| n.min(MAX_STORY_PREVIEW));
+    state
+        .stores
+        .read(move |store| to_json(&store.stories_with_preview(Some(limit), offset, preview)?))
+        .await
 }
 
 /// One story with its documents (`marsad story ID --json`).

@@ -199,14 +199,29 @@ async fn views_answer_what_the_store_answers() {
     let (status, value) = get(&f.app, "/api/timeline").await;
     assert_eq!(status, StatusCode::OK);
     let events = store.timeline(&TimelineFilter::default()).unwrap();
-    assert_eq!(value, json_of(Timeline { events: &events }));
+    assert_eq!(value, json_of(Timeline::all(&events)));
     assert_eq!(value, serde_json::json!({ "events": events }));
 
     let (status, value) = get(&f.app, "/api/timeline?from=2021-04&to=2021").await;
     assert_eq!(status, StatusCode::OK);
-    let filter = TimelineFilter { from: Some("2021-04".into()), to: Some("2021".into()), entity: None, sports: false };
+    let filter = TimelineFilter { from: Some("2021-04".into()), to: Some("2021".into()), entity: None, sports: false, ..Default::default() };
     assert_eq!(value, serde_json::json!({ "events": store.timeline(&filter).unwrap() }));
     let (status, value) = get(&f.app, "/api/timeline?from=March").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&value, status);
+
+    // Pages, the overview and the newest entries (issue 13): the same
+    // entries as the whole timeline, cut where asked.
+    let all = store.timeline(&TimelineFilter::default()).unwrap();
+    let (status, value) = get(&f.app, "/api/timeline?limit=2&offset=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(value["total"], all.len());
+    assert_eq!(value["events"], serde_json::json!(all.iter().skip(1).take(2).collect::<Vec<_>>()));
+    let (_, value) = get(&f.app, "/api/timeline?limit=2&latest=1&counts=month").await;
+    assert_eq!(value["events"], serde_json::json!(all[all.len().saturating_sub(2)..].to_vec()));
+    let counted: u64 = value["counts"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted as usize, all.len());
+    let (status, value) = get(&f.app, "/api/timeline?counts=week").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&value, status);
 
@@ -228,6 +243,16 @@ async fn views_answer_what_the_store_answers() {
         let (status, value) = get(&f.app, &format!("/api/entities/{}", encode(&first.id))).await;
         assert_eq!(status, StatusCode::OK, "{value}");
         assert_eq!(value["id"], first.id.as_str());
+        // limit= cuts the profile's lists and says how long they are
+        let (status, value) = get(&f.app, &format!("/api/entities/{}?limit=1", encode(&first.id))).await;
+        assert_eq!(status, StatusCode::OK, "{value}");
+        assert!(value["documents"].as_array().unwrap().len() <= 1);
+        assert!(value["docs"].as_array().unwrap().len() <= 1);
+        assert_eq!(value["totals"]["documents"], first.doc_count);
+        // doc_ids= keeps the count, not the ids
+        let (_, value) = get(&f.app, "/api/entities?limit=5&doc_ids=0").await;
+        assert_eq!(value["entities"][0]["docs"], serde_json::json!([]));
+        assert_eq!(value["entities"][0]["doc_count"], first.docs.len());
     }
     let (status, value) = get(&f.app, &format!("/api/entities/{}", encode("لا أحد بهذا الاسم"))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -240,13 +265,33 @@ async fn views_answer_what_the_store_answers() {
 
     let (status, value) = get(&f.app, "/api/graph?max_nodes=10").await;
     assert_eq!(status, StatusCode::OK);
-    let graph = store.graph(&marsad_store::GraphOptions { max_nodes: 10, min_weight: 1 }).unwrap();
+    let graph = store.graph(&marsad_store::GraphOptions { max_nodes: 10, min_weight: 1, max_edges: None }).unwrap();
     assert_eq!(value, json_of(&graph));
 
     for uri in ["/api/reuse", "/api/duplicates", "/api/stories", "/api/summary", "/api/summary?docs=t1,t3&sentences=2"] {
         let (status, value) = get(&f.app, uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}: {value}");
     }
+    // one request for a page of stories with what the list shows
+    let (_, value) = get(&f.app, "/api/stories?preview=2").await;
+    for story in value["stories"].as_array().unwrap() {
+        assert!(story["titles"].as_array().unwrap().len() <= 2);
+        let in_sources: u64 = story["sources"].as_array().unwrap().iter().map(|s| s["documents"].as_u64().unwrap()).sum();
+        assert_eq!(in_sources as usize, story["docs"].as_array().unwrap().len());
+    }
+    let (_, value) = get(&f.app, "/api/stories").await;
+    assert!(value["stories"].as_array().unwrap().iter().all(|s| s.get("titles").is_none()));
+    let (status, value) = get(&f.app, "/api/docs?limit=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(value, json_of(store.list_documents(marsad_store::ListOptions { offset: 0, limit: 2 }).unwrap()));
+    let (status, value) = get(&f.app, "/api/reuse?context=20&occurrences=2").await;
+    assert_eq!(status, StatusCode::OK);
+    for g in value["groups"].as_array().unwrap() {
+        assert_eq!(g["contexts"].as_array().unwrap().len(), g["occurrences"].as_array().unwrap().len());
+        assert!(g["occurrences"].as_array().unwrap().len() <= 2);
+        assert!(g["occurrence_count"].as_u64().unwrap() >= 2);
+    }
+
     let (status, value) = get(&f.app, "/api/summary?story=S-none&entity=x").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&value, status);

@@ -47,14 +47,14 @@ pub use records::{
     RemovedPassage, SourceCount, Stats,
 };
 pub use search::{Hit, SearchOptions, SearchResults};
-pub use reuse::{DuplicateList, ReuseFilter, ReuseGroupRecord, ReuseList, GROUP_MIN_WORDS};
-pub use stories::{StoryDetail, StoryList, StoryRecord, SummaryScope, SummaryView, SUMMARY_MAX_DOCS};
+pub use reuse::{DuplicateList, OccurrenceContext, ReuseFilter, ReuseGroupRecord, ReuseList, GROUP_MIN_WORDS};
+pub use stories::{ListedStory, StoryDetail, StoryList, StoryRecord, SummaryScope, SummaryView, SUMMARY_MAX_DOCS};
 pub use store::Store;
 pub use marsad_reuse;
 pub use marsad_stories;
 pub use views::{
     AnalyzedDocument, EntityDocument, EntityFilter, EntityList, EntityLookup, EntityProfile,
-    EntityRecord, GraphOptions, Neighbour, QuoteFilter, QuoteList, QuoteRecord, SpeakerRef,
+    CountStep, EntityRecord, GraphOptions, ListedEntity, Neighbour, PeriodCount, ProfileTotals, QuoteFilter, QuoteList, QuoteRecord, SpeakerRef,
     TimelineFilter, ViewSummary, ANALYSIS_VERSION,
 };
 pub use marsad_extract;

@@ -14,6 +14,7 @@ use marsad_extract::DocumentAnalysis;
 use serde::Serialize;
 
 use crate::records::DocumentRecord;
+use crate::views::PeriodCount;
 
 /// One document with what the extractors found in it: the record's fields at
 /// the top level (flattened) plus `analysis` (`null` when the document has
@@ -26,9 +27,24 @@ pub struct DocumentWithAnalysis<'a> {
 }
 
 /// The merged timeline: `marsad timeline --json`, `GET /api/timeline`.
+/// `total` and `counts` are there only when asked for (a page of the
+/// timeline, `limit=`; the per-period overview, `counts=month`), so the
+/// whole-timeline answer keeps its one field.
 #[derive(Clone, Debug, Serialize)]
 pub struct Timeline<'a> {
     pub events: &'a [TimelineEntry],
+    /// Entries the filter matches, when `events` is a page of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<&'a [PeriodCount]>,
+}
+
+impl<'a> Timeline<'a> {
+    /// The whole answer: just the events.
+    pub fn all(events: &'a [TimelineEntry]) -> Timeline<'a> {
+        Timeline { events, total: None, counts: None }
+    }
 }
 
 /// Checks a `--from`/`--to` (`from=`/`to=`) timeline bound: an ISO date

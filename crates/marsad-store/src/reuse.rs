@@ -33,6 +33,8 @@
 //! union-find over the pairs, not alignment, and takes well under a second
 //! on SaudiNewsNet.
 
+use std::collections::HashMap;
+
 use marsad_reuse::{DocumentRow, DuplicateGroup, ReuseConfig, ReuseGroup, ReuseIndex, ReuseRows};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -339,12 +341,66 @@ pub struct ReuseFilter {
     /// Page size; `None` for all.
     pub limit: Option<usize>,
     pub offset: usize,
+    /// Add [`ReuseGroupRecord::contexts`] with this many characters of
+    /// text on each side of every occurrence (`None`: no contexts). A page
+    /// that shows passages in their surroundings then needs no request per
+    /// document.
+    pub context: Option<usize>,
+    /// Keep at most this many occurrences per group (`None`: all), the
+    /// origin and the filter's document among them; `occurrence_count`
+    /// then tells how many there are. Boilerplate passages occur in
+    /// hundreds of articles.
+    pub occurrences: Option<usize>,
 }
 
 impl Default for ReuseFilter {
     fn default() -> Self {
-        ReuseFilter { min_words: GROUP_MIN_WORDS, doc: None, across_documents: false, limit: Some(50), offset: 0 }
+        ReuseFilter {
+            min_words: GROUP_MIN_WORDS,
+            doc: None,
+            across_documents: false,
+            limit: Some(50),
+            offset: 0,
+            context: None,
+            occurrences: None,
+        }
     }
+}
+
+/// Cuts a group's occurrences to `cap` (at least 1), keeping their order
+/// but making room for the origin and for an occurrence in `doc`, and
+/// re-pointing `origin`.
+fn keep_occurrences(group: &mut ReuseGroup, cap: usize, doc: Option<&str>) {
+    let cap = cap.max(1);
+    let origin = group.origin;
+    let mut must: Vec<usize> = origin.into_iter().collect();
+    if let Some(doc) = doc {
+        if let Some(i) = group.occurrences.iter().position(|o| o.doc == doc) {
+            must.push(i);
+        }
+    }
+    let mut keep: Vec<usize> = must.iter().copied().take(cap).collect();
+    for i in 0..group.occurrences.len() {
+        if keep.len() >= cap {
+            break;
+        }
+        if !keep.contains(&i) {
+            keep.push(i);
+        }
+    }
+    keep.sort_unstable();
+    group.origin = origin.and_then(|o| keep.iter().position(|&i| i == o));
+    let all = std::mem::take(&mut group.occurrences);
+    group.occurrences = all.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, o)| o).collect();
+}
+
+/// Where an occurrence stands in its document: the document's title and
+/// the text just before and after the passage.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OccurrenceContext {
+    pub title: String,
+    pub before: String,
+    pub after: String,
 }
 
 /// A reuse group as listed: the passage, where it occurs, and counts.
@@ -357,6 +413,14 @@ pub struct ReuseGroupRecord {
     pub documents: usize,
     #[serde(flatten)]
     pub group: ReuseGroup,
+    /// One per occurrence, in `occurrences` order, when the filter asked
+    /// for them ([`ReuseFilter::context`]); empty `before`/`after` for a
+    /// copy cleaning removed (its offsets are not into `text`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contexts: Option<Vec<OccurrenceContext>>,
+    /// All occurrences, when `occurrences` was cut ([`ReuseFilter::occurrences`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrence_count: Option<usize>,
 }
 
 /// A page of reuse groups, most documents first.
@@ -396,13 +460,62 @@ impl Store {
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)),
         );
         let mut groups = Vec::new();
+        let mut texts: HashMap<String, (String, String)> = HashMap::new();
         for row in rows? {
             let (id, words, docs, json) = row?;
-            let group: ReuseGroup = serde_json::from_str(&json)
+            let mut group: ReuseGroup = serde_json::from_str(&json)
                 .map_err(|e| StoreError::Corrupt(format!("reuse group {id}: {e}")))?;
-            groups.push(ReuseGroupRecord { id, words: words as usize, documents: docs as usize, group });
+            let occurrence_count = match filter.occurrences {
+                Some(cap) if group.occurrences.len() > cap => {
+                    let n = group.occurrences.len();
+                    keep_occurrences(&mut group, cap, filter.doc.as_deref());
+                    Some(n)
+                }
+                Some(_) => Some(group.occurrences.len()),
+                None => None,
+            };
+            let contexts = match filter.context {
+                None => None,
+                Some(chars) => Some(self.occurrence_contexts(&group, chars, &mut texts)?),
+            };
+            groups.push(ReuseGroupRecord {
+                id,
+                words: words as usize,
+                documents: docs as usize,
+                group,
+                contexts,
+                occurrence_count,
+            });
         }
         Ok(ReuseList { total: total as usize, groups })
+    }
+
+    fn occurrence_contexts(
+        &self,
+        group: &ReuseGroup,
+        chars: usize,
+        texts: &mut HashMap<String, (String, String)>,
+    ) -> Result<Vec<OccurrenceContext>, StoreError> {
+        let mut stmt = self.db.prepare_cached("SELECT display_title, text FROM documents WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(group.occurrences.len());
+        for o in &group.occurrences {
+            if !texts.contains_key(&o.doc) {
+                let found: Option<(Option<String>, String)> =
+                    stmt.query_row([&o.doc], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                let (title, text) = found.unwrap_or_default();
+                texts.insert(o.doc.clone(), (title.unwrap_or_default(), text));
+            }
+            let (title, text) = &texts[&o.doc];
+            let mut context = OccurrenceContext { title: title.clone(), ..OccurrenceContext::default() };
+            if !o.removed && o.start <= o.end && o.end <= text.len() && text.is_char_boundary(o.start) && text.is_char_boundary(o.end) {
+                let before = &text[..o.start];
+                let skip = before.chars().count().saturating_sub(chars);
+                context.before = before.chars().skip(skip).collect();
+                context.after = text[o.end..].chars().take(chars).collect();
+            }
+            out.push(context);
+        }
+        Ok(out)
     }
 
     /// Whole-document near-duplicate groups, largest first (optionally only

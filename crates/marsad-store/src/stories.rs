@@ -39,7 +39,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::StoreError;
-use crate::records::DocumentSummary;
+use crate::records::{DocumentSummary, SourceCount};
 use crate::reuse::{NewlyIndexed, GROUP_MIN_WORDS};
 use crate::store::{document_summary, Store, DOCUMENT_SUMMARY_COLUMNS};
 use crate::views::EntityLookup;
@@ -248,7 +248,30 @@ pub struct StoryRecord {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoryList {
     pub total: usize,
-    pub stories: Vec<StoryRecord>,
+    pub stories: Vec<ListedStory>,
+}
+
+/// A story as listed. With [`Store::stories_with_preview`], also what a
+/// list shows of it without asking again per story: its outlets and its
+/// first documents' titles (a page of stories is then one request however
+/// large the corpus).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ListedStory {
+    #[serde(flatten)]
+    pub story: StoryRecord,
+    /// Outlets of its documents, most documents first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<SourceCount>>,
+    /// Its first documents (in `docs` order) with titles and dates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub titles: Option<Vec<DocumentSummary>>,
+}
+
+impl std::ops::Deref for ListedStory {
+    type Target = StoryRecord;
+    fn deref(&self) -> &StoryRecord {
+        &self.story
+    }
 }
 
 /// One story with its documents' titles, sources and dates.
@@ -288,14 +311,60 @@ pub struct SummaryView {
 impl Store {
     /// Stories, largest first.
     pub fn stories(&self, limit: Option<usize>, offset: usize) -> Result<StoryList, StoreError> {
+        self.stories_with_preview(limit, offset, None)
+    }
+
+    /// [`Store::stories`], and with `preview: Some(n)` each story's
+    /// outlets and first `n` titles ([`ListedStory`]).
+    pub fn stories_with_preview(
+        &self,
+        limit: Option<usize>,
+        offset: usize,
+        preview: Option<usize>,
+    ) -> Result<StoryList, StoreError> {
         let total: i64 = self.db.query_row("SELECT COUNT(*) FROM stories", [], |r| r.get(0))?;
         let jsons: Vec<String> = self
             .db
             .prepare("SELECT json FROM stories ORDER BY rank LIMIT ?1 OFFSET ?2")?
             .query_map(params![crate::reuse::sql_limit(limit), offset as i64], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        let stories = jsons.iter().map(|j| self.story_record(j)).collect::<Result<_, _>>()?;
+        let mut stories = Vec::with_capacity(jsons.len());
+        for json in &jsons {
+            let story = self.story_record(json)?;
+            let (sources, titles) = match preview {
+                None => (None, None),
+                Some(n) => (Some(self.story_sources(&story.id)?), Some(self.document_summaries(story.docs.iter().take(n))?)),
+            };
+            stories.push(ListedStory { story, sources, titles });
+        }
         Ok(StoryList { total: total as usize, stories })
+    }
+
+    /// The outlets of a story's documents, most documents first.
+    fn story_sources(&self, story: &str) -> Result<Vec<SourceCount>, StoreError> {
+        let mut stmt = self.db.prepare_cached(
+            "SELECT d.source, COUNT(*) AS n FROM story_docs s JOIN documents d ON d.id = s.doc_id
+             WHERE s.story_id = ?1 GROUP BY d.source ORDER BY n DESC, d.source",
+        )?;
+        let rows = stmt.query_map([story], |r| {
+            Ok(SourceCount { name: r.get(0)?, documents: r.get::<_, i64>(1)?.max(0) as usize })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Titles, sources and dates of these documents, in this order (unknown
+    /// ids left out).
+    fn document_summaries<'a>(&self, ids: impl Iterator<Item = &'a String>) -> Result<Vec<DocumentSummary>, StoreError> {
+        let mut stmt = self
+            .db
+            .prepare_cached(&format!("SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents WHERE id = ?1"))?;
+        let mut out = Vec::new();
+        for d in ids {
+            if let Some(summary) = stmt.query_row([d], document_summary).optional()? {
+                out.push(summary);
+            }
+        }
+        Ok(out)
     }
 
     /// The story a document belongs to.
@@ -312,15 +381,7 @@ impl Store {
             self.db.query_row("SELECT json FROM stories WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         let Some(json) = json else { return Ok(None) };
         let story = self.story_record(&json)?;
-        let mut stmt = self
-            .db
-            .prepare_cached(&format!("SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents WHERE id = ?1"))?;
-        let mut documents = Vec::with_capacity(story.docs.len());
-        for d in &story.docs {
-            if let Some(summary) = stmt.query_row([d], document_summary).optional()? {
-                documents.push(summary);
-            }
-        }
+        let documents = self.document_summaries(story.docs.iter())?;
         Ok(Some(StoryDetail { story, documents }))
     }
 
@@ -384,7 +445,8 @@ impl Store {
                 let story = self.story(id)?.ok_or_else(|| StoreError::NotFound { what: "story", id: id.clone() })?;
                 ("story", Some(id.clone()), story.story.docs)
             }
-            SummaryScope::Entity(id_or_name) => match self.entity(id_or_name)? {
+            // The profile's lists are not read, only which entity it is.
+            SummaryScope::Entity(id_or_name) => match self.entity_limited(id_or_name, Some(0))? {
                 EntityLookup::Found(profile) => {
                     let e = &profile.entity;
                     focus = Some(e.id.clone());

@@ -217,13 +217,33 @@ pub struct EntityFilter {
     pub offset: usize,
     /// `None`: all.
     pub limit: Option<usize>,
+    /// Keep at most this many ids in each entity's `docs` (`None`: all).
+    /// A list page shows the count (`doc_count`), not the ids: the top
+    /// entities of a large corpus appear in thousands of documents.
+    pub doc_ids: Option<usize>,
 }
 
 /// A page of entities, most documents first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct EntityList {
     pub total: usize,
-    pub entities: Vec<EntityRecord>,
+    pub entities: Vec<ListedEntity>,
+}
+
+/// An entity as listed: the record plus how many documents it appears in,
+/// which stays right when `docs` is cut short ([`EntityFilter::doc_ids`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListedEntity {
+    #[serde(flatten)]
+    pub entity: EntityRecord,
+    pub doc_count: usize,
+}
+
+impl std::ops::Deref for ListedEntity {
+    type Target = EntityRecord;
+    fn deref(&self) -> &EntityRecord {
+        &self.entity
+    }
 }
 
 /// A quotation with its speaker resolved to a corpus entity.
@@ -278,6 +298,49 @@ pub struct TimelineFilter {
     /// Include sports fixtures and results (type `sports`), which the
     /// default timeline leaves out: they are their own calendar.
     pub sports: bool,
+    /// Page of the (date-sorted) entries; `None`: all.
+    pub limit: Option<usize>,
+    pub offset: usize,
+    /// Count the page from the latest entry back (still returned in date
+    /// order): `limit: Some(300), latest: true` is the newest 300.
+    pub latest: bool,
+}
+
+/// How finely [`Store::timeline_counts`] buckets entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountStep {
+    Year,
+    Month,
+    Day,
+}
+
+impl CountStep {
+    pub fn parse(s: &str) -> Option<CountStep> {
+        match s {
+            "year" => Some(CountStep::Year),
+            "month" => Some(CountStep::Month),
+            "day" => Some(CountStep::Day),
+            _ => None,
+        }
+    }
+
+    /// Characters of the ISO date that name the bucket.
+    fn prefix(self) -> usize {
+        match self {
+            CountStep::Year => 4,
+            CountStep::Month => 7,
+            CountStep::Day => 10,
+        }
+    }
+}
+
+/// Timeline entries in one period: `period` is the date cut to the step
+/// (`2015-07`), or the entry's own shorter date when it is less precise
+/// (`2015` for a year-only event counted by month).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PeriodCount {
+    pub period: String,
+    pub count: usize,
 }
 
 /// A document an entity appears in.
@@ -309,6 +372,18 @@ pub struct EntityProfile {
     pub quotes: Vec<QuoteRecord>,
     pub events: Vec<TimelineEntry>,
     pub neighbours: Vec<Neighbour>,
+    /// When the lists were cut short ([`Store::entity_limited`]): how long
+    /// they are in full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totals: Option<ProfileTotals>,
+}
+
+/// The full lengths of a profile's lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProfileTotals {
+    pub documents: usize,
+    pub quotes: usize,
+    pub events: usize,
 }
 
 /// The answer to an entity lookup by id or name.
@@ -327,6 +402,10 @@ pub struct GraphOptions {
     pub max_nodes: usize,
     /// Drop untyped edges lighter than this.
     pub min_weight: usize,
+    /// Keep the heaviest edges only (`None`: all); nodes left without an
+    /// edge go too. Among a few hundred of the most present entities of a
+    /// large corpus nearly every pair co-occurs somewhere.
+    pub max_edges: Option<usize>,
 }
 
 impl Default for GraphOptions {
@@ -334,6 +413,7 @@ impl Default for GraphOptions {
         GraphOptions {
             max_nodes: 300,
             min_weight: 1,
+            max_edges: None,
         }
     }
 }
@@ -606,7 +686,12 @@ impl Store {
         let mut entities = Vec::new();
         for row in rows {
             let (cols, mentions) = row?;
-            entities.push(entity_record(cols, mentions)?);
+            let mut entity = entity_record(cols, mentions)?;
+            let doc_count = entity.docs.len();
+            if let Some(cap) = filter.doc_ids {
+                entity.docs.truncate(cap);
+            }
+            entities.push(ListedEntity { entity, doc_count });
         }
         Ok(EntityList {
             total: total as usize,
@@ -673,6 +758,14 @@ impl Store {
     /// The profile of one entity, by id or name. A name that matches
     /// several entities equally well is [`EntityLookup::Ambiguous`].
     pub fn entity(&self, id_or_name: &str) -> Result<EntityLookup, StoreError> {
+        self.entity_limited(id_or_name, None)
+    }
+
+    /// [`Store::entity`] with its documents, quotes and events cut to the
+    /// first `limit` each (`None`: all), and then [`EntityProfile::totals`]
+    /// set. A page shows the first of each and asks for more; the most
+    /// present entities of a large corpus have thousands of each.
+    pub fn entity_limited(&self, id_or_name: &str, limit: Option<usize>) -> Result<EntityLookup, StoreError> {
         let found = self.find_entities(id_or_name)?;
         let entity = match found.len() {
             0 => return Ok(EntityLookup::NotFound),
@@ -696,9 +789,9 @@ impl Store {
             let mut stmt = self.db.prepare(
                 "SELECT d.id, d.display_title, d.date, SUM(ed.mentions) FROM entity_docs ed
                  JOIN documents d ON d.id = ed.doc_id
-                 WHERE ed.entity_id = ?1 GROUP BY d.id ORDER BY d.date, d.id",
+                 WHERE ed.entity_id = ?1 GROUP BY d.id ORDER BY d.date, d.id LIMIT ?2",
             )?;
-            let rows = stmt.query_map([&entity.id], |r| {
+            let rows = stmt.query_map(params![&entity.id, crate::reuse::sql_limit(limit)], |r| {
                 Ok(EntityDocument {
                     id: r.get(0)?,
                     title: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -710,16 +803,31 @@ impl Store {
                 documents.push(row?);
             }
         }
-        let quotes = self
-            .quotes(&QuoteFilter {
-                speaker: Some(entity.id.clone()),
-                ..QuoteFilter::default()
-            })?
-            .quotes;
-        let events = self.timeline(&TimelineFilter {
-            entity: Some(entity.id.clone()),
-            ..TimelineFilter::default()
+        let quote_list = self.quotes(&QuoteFilter {
+            speaker: Some(entity.id.clone()),
+            limit,
+            ..QuoteFilter::default()
         })?;
+        let quotes = quote_list.quotes;
+        let event_filter = TimelineFilter {
+            entity: Some(entity.id.clone()),
+            limit,
+            ..TimelineFilter::default()
+        };
+        let events = self.timeline(&event_filter)?;
+        let mut entity = entity;
+        let totals = match limit {
+            None => None,
+            Some(cap) => {
+                let totals = ProfileTotals {
+                    documents: entity.docs.len(),
+                    quotes: quote_list.total,
+                    events: self.timeline_total(&event_filter)?,
+                };
+                entity.docs.truncate(cap);
+                Some(totals)
+            }
+        };
         let mut neighbours = Vec::new();
         {
             let mut stmt = self.db.prepare(
@@ -754,6 +862,7 @@ impl Store {
             quotes,
             events,
             neighbours,
+            totals,
         })))
     }
 
@@ -771,13 +880,22 @@ impl Store {
                 .into_iter()
                 .map(|e| e.id)
                 .collect();
+            // An id is no speaker's words: then only resolved speakers.
+            let by_id = ids.len() == 1 && ids[0] == speaker.trim();
             let mut alternatives = Vec::new();
             for id in ids {
                 args.push(id);
-                alternatives.push(format!("ed.entity_id = ?{}", args.len()));
+                // Through the entity's index rather than `ed.entity_id = ?`
+                // on the outer join, which reads every quote of the corpus.
+                alternatives.push(format!(
+                    "q.rowid IN (SELECT q2.rowid FROM entity_docs ed2 JOIN doc_quotes q2
+                                 ON q2.doc_id = ed2.doc_id AND q2.speaker_local = ed2.local
+                                 WHERE ed2.entity_id = ?{})",
+                    args.len()
+                ));
             }
             let key = marsad_text::normalize_key(speaker.trim());
-            if !key.is_empty() {
+            if !key.is_empty() && !by_id {
                 args.push(key);
                 alternatives.push(format!(
                     "(ed.entity_id IS NULL AND instr(q.speaker_key, ?{}) > 0)",
@@ -851,8 +969,58 @@ impl Store {
         })
     }
 
-    /// The timeline, sorted by date.
+    /// The timeline, sorted by date (the page of it the filter asks for).
     pub fn timeline(&self, filter: &TimelineFilter) -> Result<Vec<TimelineEntry>, StoreError> {
+        let Some((filter_sql, args)) = self.timeline_where(filter)? else { return Ok(Vec::new()) };
+        let (limit, offset) = (crate::reuse::sql_limit(filter.limit), filter.offset);
+        let sql = if filter.latest {
+            format!(
+                "SELECT json FROM (SELECT seq, json FROM timeline {filter_sql} ORDER BY seq DESC LIMIT {limit} OFFSET {offset})
+                 ORDER BY seq"
+            )
+        } else {
+            format!("SELECT json FROM timeline {filter_sql} ORDER BY seq LIMIT {limit} OFFSET {offset}")
+        };
+        let mut stmt = self.db.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            r.get::<_, String>(0)
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(decode(&row?, "timeline entry")?);
+        }
+        Ok(out)
+    }
+
+    /// How many entries the filter matches (its `limit` and `offset` aside).
+    pub fn timeline_total(&self, filter: &TimelineFilter) -> Result<usize, StoreError> {
+        let Some((filter_sql, args)) = self.timeline_where(filter)? else { return Ok(0) };
+        let n: i64 = self.db.query_row(
+            &format!("SELECT COUNT(*) FROM timeline {filter_sql}"),
+            rusqlite::params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as usize)
+    }
+
+    /// Entries per period (its `limit` and `offset` aside), in date order:
+    /// the overview a timeline draws before it loads the entries of the
+    /// range in view.
+    pub fn timeline_counts(&self, filter: &TimelineFilter, step: CountStep) -> Result<Vec<PeriodCount>, StoreError> {
+        let Some((filter_sql, args)) = self.timeline_where(filter)? else { return Ok(Vec::new()) };
+        let mut stmt = self.db.prepare(&format!(
+            "SELECT substr(date, 1, {n}) AS p, COUNT(*) FROM timeline {filter_sql} GROUP BY p ORDER BY p",
+            n = step.prefix()
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok(PeriodCount { period: r.get(0)?, count: r.get::<_, i64>(1)?.max(0) as usize })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The `WHERE` clause and its arguments for a timeline filter; `None`
+    /// when it can match nothing (an unknown entity).
+    fn timeline_where(&self, filter: &TimelineFilter) -> Result<Option<(String, Vec<String>)>, StoreError> {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<String> = Vec::new();
         if let Some(from) = filter.from.as_deref() {
@@ -877,7 +1045,7 @@ impl Store {
                 .map(|e| e.id)
                 .collect();
             if ids.is_empty() {
-                return Ok(Vec::new());
+                return Ok(None);
             }
             let mut alternatives = Vec::new();
             for id in ids {
@@ -889,25 +1057,16 @@ impl Store {
                 alternatives.join(", ")
             ));
         }
+        if !filter.sports {
+            // In SQL rather than after decoding, so pages and counts agree.
+            clauses.push("json_extract(json, '$.type') IS NOT 'sports'".to_owned());
+        }
         let filter_sql = if clauses.is_empty() {
             String::new()
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        let mut stmt = self
-            .db
-            .prepare(&format!("SELECT json FROM timeline {filter_sql} ORDER BY seq"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            r.get::<_, String>(0)
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let entry: TimelineEntry = decode(&row?, "timeline entry")?;
-            if filter.sports || entry.event_type != "sports" {
-                out.push(entry);
-            }
-        }
-        Ok(out)
+        Ok(Some((filter_sql, args)))
     }
 
     /// The actor graph, pruned to the most mentioned nodes.
@@ -962,17 +1121,20 @@ impl Store {
                 }
             }
         }
-        let linked: std::collections::HashSet<String> = edges
-            .iter()
-            .flat_map(|e| [e.source.clone(), e.target.clone()])
-            .collect();
-        nodes.retain(|n| linked.contains(&n.id));
         edges.sort_by(|a, b| {
             b.weight
                 .cmp(&a.weight)
                 .then_with(|| a.source.cmp(&b.source))
                 .then_with(|| a.target.cmp(&b.target))
         });
+        if let Some(max) = options.max_edges {
+            edges.truncate(max);
+        }
+        let linked: std::collections::HashSet<String> = edges
+            .iter()
+            .flat_map(|e| [e.source.clone(), e.target.clone()])
+            .collect();
+        nodes.retain(|n| linked.contains(&n.id));
         Ok(Graph { nodes, edges })
     }
 

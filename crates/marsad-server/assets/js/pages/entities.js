@@ -1,4 +1,6 @@
-// The entity list: filter by type and name, most documents first.
+// The entity list: filter by type and name, most documents first. A page
+// asks for counts, not document ids (`doc_ids=0`): the top entities of a
+// large corpus appear in thousands of documents.
 import { api, h, errorBox, empty, loading, num, count, setTitle, hashFor, typeLabel, entityHref, TYPE_AR_PLURAL } from '../util.js';
 
 const PAGE = 60;
@@ -24,7 +26,7 @@ export async function render(main, route, alive) {
   main.append(h('h1', null, 'الكيانات'), h('p', { class: 'lead' }, 'الأشخاص والمنظمات والأماكن، موحَّدة عبر الوثائق وصيغ الكتابة.'), form, out);
   let data;
   try {
-    data = await api('entities', { type, name, limit: PAGE, offset });
+    data = await api('entities', { type, name, limit: PAGE, offset, doc_ids: 0 });
   } catch (e) {
     if (alive()) out.replaceChildren(errorBox(e, 'الكيانات'));
     return;
@@ -39,7 +41,7 @@ export async function render(main, route, alive) {
       h('a', { href: entityHref(e.id), class: 'entity-name' }, e.name),
       h('span', { class: `type-badge ent-${e.type}` }, typeLabel(e.type)),
       (e.roles || []).length ? h('p', { class: 'small muted' }, e.roles.slice(0, 3).join(' · ')) : null,
-      h('p', { class: 'small' }, `${num((e.docs || []).length)} وثيقة · ${num(e.mentions)} ذكر`)))),
+      h('p', { class: 'small' }, `${num(e.doc_count ?? (e.docs || []).length)} وثيقة · ${num(e.mentions)} ذكر`)))),
     total > PAGE ? h('nav', { class: 'pager', 'aria-label': 'صفحات' },
       offset > 0 ? h('a', { class: 'btn', href: hashFor('entities', { type, name, offset: offset - PAGE }) }, '→ السابق') : h('span'),
       h('span', { class: 'muted' }, `${num(offset + 1)}–${num(Math.min(total, offset + PAGE))} من ${num(total)}`),

@@ -4,6 +4,10 @@
 import { api, h, svg, errorBox, empty, loading, num, setTitle, hashFor, typeLabel, kindLabel, entityHref, TYPE_AR_PLURAL } from '../util.js';
 import { createSimulation } from '../force.js';
 
+/** Edges drawn per node at most (the heaviest): a dense graph of hundreds
+ * of nodes is unreadable and heavy to send. */
+const EDGES_PER_NODE = 4;
+
 export async function render(main, route, alive) {
   setTitle('شبكة الفاعلين');
   const maxNodes = route.params.get('max_nodes') || '60';
@@ -24,7 +28,7 @@ export async function render(main, route, alive) {
     form, out);
   let data;
   try {
-    data = await api('graph', { max_nodes: maxNodes, min_weight: minWeight });
+    data = await api('graph', { max_nodes: maxNodes, min_weight: minWeight, max_edges: EDGES_PER_NODE * (+maxNodes || 60) });
   } catch (e) {
     if (alive()) out.replaceChildren(errorBox(e, 'الشبكة'));
     return;

@@ -1,11 +1,15 @@
 // Who said what: quotations grouped by speaker (named entities first, then
-// unnamed speakers such as «مصادر» or «محللون»).
+// unnamed speakers such as «مصادر» or «محللون»), one page of quotes at a
+// time: a large corpus has tens of thousands.
 import { api, h, errorBox, empty, loading, num, count, setTitle, hashFor, entityHref } from '../util.js';
 import { quoteItem } from './entity.js';
+
+const PAGE = 100;
 
 export async function render(main, route, alive) {
   setTitle('من قال ماذا');
   const speaker = route.params.get('speaker') || '';
+  const offset = Math.max(0, parseInt(route.params.get('offset') || '0', 10) || 0);
   const inp = h('input', { id: 'speaker', name: 'speaker', type: 'search', value: speaker, dir: 'auto', placeholder: 'اسم المتحدث أو معرّفه' });
   const form = h('form', { class: 'filters', onsubmit: (e) => {
     e.preventDefault();
@@ -18,7 +22,7 @@ export async function render(main, route, alive) {
   main.append(h('h1', null, 'من قال ماذا'), h('p', { class: 'lead' }, 'الاقتباسات المباشرة والأقوال المنقولة، مجمّعة حسب المتحدث.'), form, out);
   let data;
   try {
-    data = await api('quotes', { speaker, limit: 500 });
+    data = await api('quotes', { speaker, limit: PAGE, offset });
   } catch (e) {
     if (alive()) out.replaceChildren(e.status === 404 ? empty(`لا يوجد متحدث باسم «${speaker}».`) : errorBox(e, 'الاقتباسات'));
     return;
@@ -45,5 +49,10 @@ export async function render(main, route, alive) {
       h('span', { class: 'count' }, num(g.quotes.length))),
     g.speaker ? null : h('p', { class: 'small muted' }, 'متحدث غير مسمّى'),
     h('ul', { class: 'plain quote-list' }, g.quotes.map(quoteItem)))));
-  out.replaceChildren(h('p', { class: 'result-count' }, count(data.total ?? quotes.length, ['اقتباس واحد', 'اقتباسان', 'اقتباسات', 'اقتباساً'])), h('div', { class: 'quotes-layout' }, toc, body));
+  const total = data.total ?? quotes.length;
+  const pager = total > PAGE ? h('nav', { class: 'pager', 'aria-label': 'صفحات' },
+    offset > 0 ? h('a', { class: 'btn', href: hashFor('quotes', { speaker, offset: Math.max(0, offset - PAGE) || null }) }, '→ السابق') : h('span'),
+    h('span', { class: 'muted' }, `${num(offset + 1)}–${num(Math.min(total, offset + PAGE))} من ${num(total)}`),
+    offset + PAGE < total ? h('a', { class: 'btn', href: hashFor('quotes', { speaker, offset: offset + PAGE }) }, 'التالي ←') : h('span')) : '';
+  out.replaceChildren(h('p', { class: 'result-count' }, count(total, ['اقتباس واحد', 'اقتباسان', 'اقتباسات', 'اقتباساً'])), h('div', { class: 'quotes-layout' }, toc, body), pager);
 }

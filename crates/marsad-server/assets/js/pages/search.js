@@ -226,15 +226,14 @@ async function overview(main, alive) {
 }
 
 async function docList(box, alive) {
-  // A match-all search is not part of the query language, so list the
-  // documents of the most-mentioned entity as a starting point.
+  // The newest documents, one page of titles, as a starting point.
   try {
-    const ents = await api('entities', { limit: 1 });
-    if (!alive() || !ents.entities || !ents.entities.length) return;
-    const e = await api('entities/' + encodeURIComponent(ents.entities[0].id));
-    if (!alive() || !(e.documents || []).length) return;
-    box.append(section(`وثائق تذكر ${e.name}`,
-      h('ul', { class: 'doc-list' }, e.documents.map((d) => h('li', null,
-        docLink(d.id, d.title || d.id), d.date ? h('time', { class: 'muted', datetime: d.date }, ' · ' + fmtDate(d.date)) : null)))));
+    const page = await api('docs', { limit: 20 });
+    if (!alive() || !(page.documents || []).length) return;
+    box.append(section('أحدث الوثائق',
+      h('ul', { class: 'doc-list' }, page.documents.map((d) => h('li', null,
+        docLink(d.id, d.display_title || d.title || null),
+        d.source ? h('span', { class: 'muted small' }, ' · ' + d.source) : null,
+        d.date ? h('time', { class: 'muted', datetime: d.date }, ' · ' + fmtDate(d.date)) : null)))));
   } catch { /* the overview is optional */ }
 }
