@@ -22,12 +22,8 @@ fn words(text: &str) -> Vec<&str> {
 fn text_layer(c: &mut Criterion) {
     let mut g = c.benchmark_group("text");
     g.throughput(Throughput::Bytes(ARTICLE.len() as u64));
-    g.bench_function("normalize", |b| {
-        b.iter(|| black_box(marsad_text::normalize(black_box(ARTICLE))))
-    });
-    g.bench_function("tokenize", |b| {
-        b.iter(|| black_box(marsad_text::tokenize(black_box(ARTICLE))))
-    });
+    g.bench_function("normalize", |b| b.iter(|| black_box(marsad_text::normalize(black_box(ARTICLE)))));
+    g.bench_function("tokenize", |b| b.iter(|| black_box(marsad_text::tokenize(black_box(ARTICLE)))));
     g.bench_function("analyze", |b| {
         b.iter(|| {
             let mut n = 0usize;
@@ -38,19 +34,10 @@ fn text_layer(c: &mut Criterion) {
             n
         })
     });
-    g.bench_function("split_sentences", |b| {
-        b.iter(|| black_box(marsad_text::split_sentences(black_box(ARTICLE))))
-    });
-    let keys: Vec<String> = words(ARTICLE)
-        .iter()
-        .map(|w| marsad_text::normalize_key(w))
-        .collect();
+    g.bench_function("split_sentences", |b| b.iter(|| black_box(marsad_text::split_sentences(black_box(ARTICLE)))));
+    let keys: Vec<String> = words(ARTICLE).iter().map(|w| marsad_text::normalize_key(w)).collect();
     g.bench_function("stem (every word, normalized)", |b| {
-        b.iter(|| {
-            keys.iter()
-                .map(|k| marsad_text::stem(black_box(k)).len())
-                .sum::<usize>()
-        })
+        b.iter(|| keys.iter().map(|k| marsad_text::stem(black_box(k)).len()).sum::<usize>())
     });
     g.finish();
 }
@@ -61,18 +48,9 @@ fn extract(c: &mut Criterion) {
     let tokens = marsad_text::tokenize(ARTICLE);
     let sentences = marsad_text::split_sentences(ARTICLE);
     let tagger = ner::Tagger::default_model();
-    g.bench_function("ner tag", |b| {
-        b.iter(|| black_box(tagger.tag(black_box(ARTICLE), &tokens)))
-    });
+    g.bench_function("ner tag", |b| b.iter(|| black_box(tagger.tag(black_box(ARTICLE), &tokens))));
     g.bench_function("date extract", |b| {
-        b.iter(|| {
-            black_box(date::extract(
-                black_box(ARTICLE),
-                &tokens,
-                &sentences,
-                Some("2026-03-02"),
-            ))
-        })
+        b.iter(|| black_box(date::extract(black_box(ARTICLE), &tokens, &sentences, Some("2026-03-02"))))
     });
     g.finish();
 }
@@ -85,12 +63,7 @@ fn reuse(c: &mut Criterion) {
         b.iter(|| black_box(marsad_reuse::minhash_signature(black_box(&shingles), 128)))
     });
     g.bench_function("shingles + sign", |b| {
-        b.iter(|| {
-            black_box(marsad_reuse::minhash_signature(
-                &marsad_reuse::document_shingles(black_box(ARTICLE)),
-                128,
-            ))
-        })
+        b.iter(|| black_box(marsad_reuse::minhash_signature(&marsad_reuse::document_shingles(black_box(ARTICLE)), 128)))
     });
     // add_document: each sample starts from an index of 20 variants of the
     // article (paragraphs rotated) and adds `iters` more variants, timed.
@@ -110,11 +83,7 @@ fn reuse(c: &mut Criterion) {
             }
             let started = std::time::Instant::now();
             for i in 0..iters as usize {
-                black_box(index.add_document(
-                    &format!("d{i}"),
-                    Some("2026-03-03"),
-                    &texts[i % texts.len()],
-                ));
+                black_box(index.add_document(&format!("d{i}"), Some("2026-03-03"), &texts[i % texts.len()]));
             }
             started.elapsed()
         })
@@ -125,28 +94,15 @@ fn reuse(c: &mut Criterion) {
 fn search(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(dir.path()).expect("store");
-    let paragraphs: Vec<&str> = ARTICLE
-        .lines()
-        .filter(|l| l.split_whitespace().count() > 5)
-        .collect();
+    let paragraphs: Vec<&str> = ARTICLE.lines().filter(|l| l.split_whitespace().count() > 5).collect();
     let docs = (0..500)
         .map(|i| {
-            let text = format!(
-                "{}\n{}",
-                paragraphs[i % paragraphs.len()],
-                paragraphs[(i * 7 + 3) % paragraphs.len()]
-            );
+            let text = format!("{}\n{}", paragraphs[i % paragraphs.len()], paragraphs[(i * 7 + 3) % paragraphs.len()]);
             let id = format!("doc{i}");
             CleanDocument {
                 source: SourceDocument {
                     id: id.clone(),
-                    title: Some(
-                        words(&text)
-                            .into_iter()
-                            .take(6)
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                    ),
+                    title: Some(words(&text).into_iter().take(6).collect::<Vec<_>>().join(" ")),
                     source: Some("bench".into()),
                     url: None,
                     author: None,
@@ -165,27 +121,11 @@ fn search(c: &mut Criterion) {
         })
         .collect();
     store.ingest_batch(docs).expect("ingest");
-    let query: String = words(paragraphs[0])
-        .into_iter()
-        .filter(|w| w.chars().count() > 3)
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let query: String =
+        words(paragraphs[0]).into_iter().filter(|w| w.chars().count() > 3).take(2).collect::<Vec<_>>().join(" ");
     let mut g = c.benchmark_group("store");
     g.bench_function("search top 10 (500 docs)", |b| {
-        b.iter(|| {
-            black_box(
-                store
-                    .search(
-                        black_box(&query),
-                        SearchOptions {
-                            limit: 10,
-                            offset: 0,
-                        },
-                    )
-                    .expect("search"),
-            )
-        })
+        b.iter(|| black_box(store.search(black_box(&query), SearchOptions { limit: 10, offset: 0 }).expect("search")))
     });
     g.finish();
 }

@@ -47,10 +47,9 @@ pub struct ArcdSet {
 }
 
 pub fn load(file: &Path) -> Result<ArcdSet> {
-    let squad: Squad = serde_json::from_slice(
-        &std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
-    )
-    .with_context(|| format!("{} is not SQuAD JSON", file.display()))?;
+    let squad: Squad =
+        serde_json::from_slice(&std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?)
+            .with_context(|| format!("{} is not SQuAD JSON", file.display()))?;
     let mut set = ArcdSet { paragraphs: Vec::new(), questions: Vec::new() };
     for (a, article) in squad.data.iter().enumerate() {
         for (p, paragraph) in article.paragraphs.iter().enumerate() {
@@ -65,10 +64,7 @@ pub fn load(file: &Path) -> Result<ArcdSet> {
 }
 
 fn sanitize(question: &str) -> String {
-    question
-        .chars()
-        .map(|c| if matches!(c, '"' | '-' | ':' | '«' | '»' | '“' | '”') { ' ' } else { c })
-        .collect()
+    question.chars().map(|c| if matches!(c, '"' | '-' | ':' | '«' | '»' | '“' | '”') { ' ' } else { c }).collect()
 }
 
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]
@@ -174,11 +170,7 @@ pub fn run(file: &Path) -> Result<()> {
     let set = load(file)?;
     let marsad = marsad_quality(&set)?;
     let stock = tantivy_stock_quality(&set)?;
-    println!(
-        "ARCD train: {} paragraphs, {} questions",
-        set.paragraphs.len(),
-        set.questions.len()
-    );
+    println!("ARCD train: {} paragraphs, {} questions", set.paragraphs.len(), set.questions.len());
     println!("| analyzer | MRR@10 | Recall@1 | Recall@10 |");
     println!("|---|---:|---:|---:|");
     for (name, q) in [("Marsad (marsad_text::analyze)", marsad), ("tantivy stock Snowball Arabic", stock)] {

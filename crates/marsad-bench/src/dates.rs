@@ -16,8 +16,7 @@ use anyhow::{Context, Result};
 use marsad_store::marsad_extract::date;
 
 pub fn anchors(gold: &Path) -> Result<BTreeMap<String, String>> {
-    let text =
-        std::fs::read_to_string(gold).with_context(|| format!("cannot read {}", gold.display()))?;
+    let text = std::fs::read_to_string(gold).with_context(|| format!("cannot read {}", gold.display()))?;
     Ok(text
         .lines()
         .filter_map(|l| {
@@ -35,11 +34,7 @@ pub fn run(seeds: &Path, gold: &Path, runs: usize) -> Result<()> {
         let path = std::fs::read_dir(seeds)
             .with_context(|| format!("cannot read {}", seeds.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&format!("{id}_")))
-            })
+            .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("{id}_"))))
             .with_context(|| format!("no seed file for {id}"))?;
         docs.push((id.clone(), anchor.clone(), std::fs::read_to_string(path)?));
     }

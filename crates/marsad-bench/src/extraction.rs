@@ -57,8 +57,7 @@ pub fn analysis(corpus: &Path, runs: usize, limit: usize) -> Result<()> {
         clean_secs.push(started.elapsed().as_secs_f64());
     }
 
-    let tokens: Vec<Vec<marsad_text::Token>> =
-        cleaned.iter().map(|d| marsad_text::tokenize(&d.text)).collect();
+    let tokens: Vec<Vec<marsad_text::Token>> = cleaned.iter().map(|d| marsad_text::tokenize(&d.text)).collect();
     let token_count: usize = tokens.iter().map(Vec::len).sum();
     let tagger = ner::Tagger::default_model();
     let mut ner_secs = Vec::new();
@@ -110,10 +109,7 @@ pub fn analysis(corpus: &Path, runs: usize, limit: usize) -> Result<()> {
         mb / a,
         token_count as f64 / a
     );
-    println!(
-        "found: {} mentions, {} quotes, {} dates, {} events",
-        totals.0, totals.1, totals.2, totals.3
-    );
+    println!("found: {} mentions, {} quotes, {} dates, {} events", totals.0, totals.1, totals.2, totals.3);
     println!(
         "{}",
         serde_json::json!({
@@ -161,11 +157,7 @@ pub fn views(data: &Path, runs: usize) -> Result<()> {
     })?;
     time("quotes (all)", &mut || Ok(store.quotes(&QuoteFilter::default())?.quotes.len()))?;
     time("timeline (all)", &mut || Ok(store.timeline(&TimelineFilter::default())?.len()))?;
-    let top = store
-        .entities(&EntityFilter { limit: Some(1), ..Default::default() })?
-        .entities
-        .into_iter()
-        .next();
+    let top = store.entities(&EntityFilter { limit: Some(1), ..Default::default() })?.entities.into_iter().next();
     if let Some(top) = top {
         let name = top.name.clone();
         time(&format!("entity profile ({name})"), &mut || {

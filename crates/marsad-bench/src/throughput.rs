@@ -17,8 +17,8 @@ pub fn load_saudinewsnet(corpus: &Path) -> Result<Vec<String>> {
         .collect();
     files.sort();
     for file in files {
-        let articles: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(&file)?)
-            .with_context(|| format!("{}", file.display()))?;
+        let articles: Vec<serde_json::Value> =
+            serde_json::from_slice(&std::fs::read(&file)?).with_context(|| format!("{}", file.display()))?;
         texts.extend(articles.iter().filter_map(|a| a["content"].as_str().map(str::to_string)));
     }
     Ok(texts)

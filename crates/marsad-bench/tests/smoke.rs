@@ -23,10 +23,7 @@ fn skip(why: String) {
 }
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
 }
 
 #[test]
@@ -39,12 +36,7 @@ fn bench_run_smoke() {
         return;
     }
     let root = repo();
-    let check = match Command::new("python3")
-        .arg("bench/peers.py")
-        .arg("check")
-        .current_dir(&root)
-        .output()
-    {
+    let check = match Command::new("python3").arg("bench/peers.py").arg("check").current_dir(&root).output() {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).to_string(),
         Ok(out) => {
             skip(format!("bench/peers.py check failed: {}", String::from_utf8_lossy(&out.stderr)));
@@ -55,8 +47,7 @@ fn bench_run_smoke() {
             return;
         }
     };
-    let peers: serde_json::Value =
-        serde_json::from_str(check.trim()).expect("peers.py check prints JSON");
+    let peers: serde_json::Value = serde_json::from_str(check.trim()).expect("peers.py check prints JSON");
     let missing: Vec<&str> = peers
         .as_object()
         .expect("object")
@@ -78,10 +69,7 @@ fn bench_run_smoke() {
         .expect("bench/run starts");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "bench/run --smoke failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    assert!(out.status.success(), "bench/run --smoke failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(stdout.contains("smoke: ok"), "no 'smoke: ok' in:\n{stdout}");
     // Every peer that ran printed its table: the comparisons are wired up.
     for (needed, what) in [
@@ -94,10 +82,7 @@ fn bench_run_smoke() {
             if what == "dateparser" && !root.join("../shared/corpus/seeds").exists() {
                 continue;
             }
-            assert!(
-                stdout.contains(needed),
-                "{what} row missing from the smoke output:\n{stdout}"
-            );
+            assert!(stdout.contains(needed), "{what} row missing from the smoke output:\n{stdout}");
         }
     }
 }

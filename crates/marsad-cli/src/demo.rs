@@ -19,10 +19,7 @@ use crate::render;
 /// The demo files: (file name, contents).
 const DEMO_FILES: &[(&str, &str)] = &[
     ("2026-03-02_al-sabah.txt", include_str!("../../../demo/corpus/2026-03-02_al-sabah.txt")),
-    (
-        "2026-03-02_wakalat-al-anbaa.html",
-        include_str!("../../../demo/corpus/2026-03-02_wakalat-al-anbaa.html"),
-    ),
+    ("2026-03-02_wakalat-al-anbaa.html", include_str!("../../../demo/corpus/2026-03-02_wakalat-al-anbaa.html")),
     ("markets.jsonl", include_str!("../../../demo/corpus/markets.jsonl")),
     ("water-news.rss", include_str!("../../../demo/corpus/water-news.rss")),
 ];
@@ -46,21 +43,15 @@ struct DemoReport {
 
 pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
     let corpus = data.join("demo-corpus");
-    std::fs::create_dir_all(&corpus)
-        .with_context(|| format!("cannot create {}", corpus.display()))?;
+    std::fs::create_dir_all(&corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
     for (name, contents) in DEMO_FILES {
         let path = corpus.join(name);
         std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
     }
 
-    let mut store = Store::open(data)
-        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
-    let summary = pipeline::ingest_paths(
-        &mut store,
-        std::slice::from_ref(&corpus),
-        IngestOptions::default(),
-        &mut |_| {},
-    )?;
+    let mut store = Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let summary =
+        pipeline::ingest_paths(&mut store, std::slice::from_ref(&corpus), IngestOptions::default(), &mut |_| {})?;
     let stats = store.stats()?;
     let mut searches = Vec::new();
     for query in DEMO_QUERIES {

@@ -16,11 +16,11 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use marsad_store::pipeline::{self, IngestOptions, IngestProgress, IngestSummary};
 use marsad_store::marsad_extract::{ner, EntityType};
+use marsad_store::pipeline::{self, IngestOptions, IngestProgress, IngestSummary};
 use marsad_store::{
-    responses, EntityFilter, EntityLookup, GraphOptions, QuoteFilter, ReuseFilter, SearchOptions, Store,
-    SummaryScope, TimelineFilter,
+    responses, EntityFilter, EntityLookup, GraphOptions, QuoteFilter, ReuseFilter, SearchOptions, Store, SummaryScope,
+    TimelineFilter,
 };
 
 /// Marsad (مرصد): an Arabic-first news-intelligence engine.
@@ -397,11 +397,8 @@ fn train_ner(conll: &std::path::Path, out: &std::path::Path, how: NerTraining) -
         (None, false) => ner::embeddings::WordVectors::default_vectors(),
     };
     let sentences = read_conll(conll)?;
-    let (train, dev) = if dev_fraction > 0.0 {
-        ner::split_dev(&sentences, dev_fraction)
-    } else {
-        (sentences, Vec::new())
-    };
+    let (train, dev) =
+        if dev_fraction > 0.0 { ner::split_dev(&sentences, dev_fraction) } else { (sentences, Vec::new()) };
     let mut options = ner::TrainOptions::default();
     if let Some(e) = epochs {
         options.epochs = e.max(1);
@@ -412,12 +409,7 @@ fn train_ner(conll: &std::path::Path, out: &std::path::Path, how: NerTraining) -
     if let Some(s) = dense_scale {
         options.dense_scale = s;
     }
-    eprintln!(
-        "training on {} sentences ({} held out for dev), {} epochs",
-        train.len(),
-        dev.len(),
-        options.epochs
-    );
+    eprintln!("training on {} sentences ({} held out for dev), {} epochs", train.len(), dev.len(), options.epochs);
     let tagger = ner::train_with_vectors(&train, &options, vectors, |p| {
         eprintln!(
             "  epoch {:>2}/{}: {} token errors, {} features, {:.1} s",
@@ -443,7 +435,8 @@ fn eval_extract(
     dump: Option<&std::path::Path>,
     json: bool,
 ) -> Result<ExitCode> {
-    let set = marsad_eval::GoldSet::load(gold).with_context(|| format!("cannot load the gold set {}", gold.display()))?;
+    let set =
+        marsad_eval::GoldSet::load(gold).with_context(|| format!("cannot load the gold set {}", gold.display()))?;
     let report = match against {
         Some(other) => marsad_eval::agreement(&set, other, split)?,
         None => {
@@ -488,8 +481,18 @@ fn train_embeddings(
             }
         });
     }
-    anyhow::ensure!(texts.tokens() > 0, "no text found in {}", corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
-    eprintln!("{} texts, {} word tokens; {} dimensions, {} epochs", texts.texts(), texts.tokens(), options.dim, options.epochs);
+    anyhow::ensure!(
+        texts.tokens() > 0,
+        "no text found in {}",
+        corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    );
+    eprintln!(
+        "{} texts, {} word tokens; {} dimensions, {} epochs",
+        texts.texts(),
+        texts.tokens(),
+        options.dim,
+        options.epochs
+    );
     let vectors = ner::embeddings::train_embeddings(&texts, options, |p| {
         eprintln!(
             "  epoch {}/{}: {} words trained, vocabulary {}, loss {:.4}, {:.0} s",
@@ -580,10 +583,8 @@ fn serve(
         options.readers = n.max(1);
     }
     let writable = options.token.is_some();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the server runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the server runtime")?;
     runtime
         .block_on(marsad_server::serve(data, options, |bound| {
             println!("listening on http://{bound}/");
@@ -617,9 +618,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { query, limit, offset, json } => {
             let store = open_store(&data)?;
-            let results = store
-                .search(&query, SearchOptions { limit, offset })
-                .with_context(|| format!("search {query:?}"))?;
+            let results =
+                store.search(&query, SearchOptions { limit, offset }).with_context(|| format!("search {query:?}"))?;
             render::show(json, &results, |v| render::search_results(&query, v))
         }
         Command::Doc { id, raw, json } => {
@@ -657,21 +657,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { addr, token, readers } => serve(&data, addr, token, readers),
         Command::Entities { entity_type, name, limit, offset, json } => {
             let store = open_views(&data)?;
-            let list = store.entities(&EntityFilter {
-                entity_type,
-                name,
-                offset,
-                limit: limit_of(limit),
-                doc_ids: None,
-            })?;
+            let list =
+                store.entities(&EntityFilter { entity_type, name, offset, limit: limit_of(limit), doc_ids: None })?;
             render::show(json, &list, |v| render::entities(v, offset))
         }
         Command::Entity { id_or_name, json } => {
             let store = open_views(&data)?;
             match store.entity(&id_or_name)? {
-                EntityLookup::Found(profile) => {
-                    render::show(json, &profile, |v| render::entity_profile(v))
-                }
+                EntityLookup::Found(profile) => render::show(json, &profile, |v| render::entity_profile(v)),
                 EntityLookup::Ambiguous(candidates) => {
                     let list: Vec<String> = candidates
                         .iter()
@@ -747,7 +740,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (Some(id), _, _) => SummaryScope::Story(id),
                 (_, Some(e), _) => SummaryScope::Entity(e),
                 (_, _, Some(ids)) => {
-                    let ids: Vec<String> = ids.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
+                    let ids: Vec<String> =
+                        ids.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
                     anyhow::ensure!(!ids.is_empty(), "--docs needs at least one document id");
                     SummaryScope::Documents(ids)
                 }
@@ -809,7 +803,6 @@ fn open_views(data: &std::path::Path) -> Result<Store> {
     Ok(store)
 }
 
-
 /// `marsad entities | head` should stop quietly when `head` has read enough,
 /// as Unix tools do, not panic on the closed pipe: Rust ignores SIGPIPE by
 /// default, so restore the default action.
@@ -835,30 +828,23 @@ fn ingest(
     stdin_format: Option<&str>,
 ) -> Result<IngestSummary> {
     let options = IngestOptions { batch_size: batch_size.max(1) };
-    let (stdin, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
-        paths.iter().partition(|p| p.as_os_str() == "-");
+    let (stdin, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.as_os_str() == "-");
 
     let bar = ProgressBar::new(0);
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
-        )
-        .expect("static template")
-        .progress_chars("█▉▊▋▌▍▎▏ "),
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}")
+            .expect("static template")
+            .progress_chars("█▉▊▋▌▍▎▏ "),
     );
     let started = Instant::now();
     let mut on_progress = |p: IngestProgress| {
         bar.set_length(p.total_bytes);
         bar.set_position(p.bytes_done);
         let secs = started.elapsed().as_secs_f64().max(1e-3);
-        bar.set_message(format!(
-            "{} docs, {:.0} docs/s",
-            p.docs_done,
-            p.docs_done as f64 / secs
-        ));
+        bar.set_message(format!("{} docs, {:.0} docs/s", p.docs_done, p.docs_done as f64 / secs));
     };
 
     let mut summary = if files.is_empty() {
@@ -874,14 +860,8 @@ fn ingest(
                     .with_context(|| format!("unknown --stdin-format {f:?} (text, html, json, jsonl, feed)"))
             })
             .transpose()?;
-        let from_stdin = pipeline::ingest_reader(
-            store,
-            "stdin",
-            format,
-            std::io::stdin().lock(),
-            options,
-            &mut on_progress,
-        )?;
+        let from_stdin =
+            pipeline::ingest_reader(store, "stdin", format, std::io::stdin().lock(), options, &mut on_progress)?;
         summary.merge(from_stdin);
     }
     bar.finish_and_clear();

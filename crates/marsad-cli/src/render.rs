@@ -9,11 +9,11 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Result;
-use marsad_store::pipeline::IngestSummary;
 use marsad_store::marsad_extract::corpus::TimelineEntry;
+use marsad_store::pipeline::IngestSummary;
 use marsad_store::{
-    DocumentRecord, DuplicateList, EntityList, EntityProfile, QuoteList, ReuseList, SearchResults, Stats,
-    StoryDetail, StoryList, SummaryView,
+    DocumentRecord, DuplicateList, EntityList, EntityProfile, QuoteList, ReuseList, SearchResults, Stats, StoryDetail,
+    StoryList, SummaryView,
 };
 use serde::Serialize;
 
@@ -39,11 +39,7 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
 
 /// How `<mark>…</mark>` highlights are shown: bold on a terminal, `[…]` in a pipe.
 fn highlight(snippet: &str) -> String {
-    let (open, close) = if std::io::stdout().is_terminal() {
-        ("\x1b[1;33m", "\x1b[0m")
-    } else {
-        ("[", "]")
-    };
+    let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;33m", "\x1b[0m") } else { ("[", "]") };
     unescape_html(&snippet.replace("<mark>", open).replace("</mark>", close))
 }
 
@@ -119,11 +115,7 @@ pub fn stats(data: &Path, stats: &Stats) {
         println!("dates:           {} … {}", date_only(from), date_only(to));
     }
     println!("text:            {}", human_bytes(stats.text_bytes));
-    println!(
-        "on disk:         {} (index {})",
-        human_bytes(stats.store_bytes),
-        human_bytes(stats.index_bytes)
-    );
+    println!("on disk:         {} (index {})", human_bytes(stats.store_bytes), human_bytes(stats.index_bytes));
     if !stats.sources.is_empty() {
         println!("sources:");
         for source in stats.sources.iter().take(20) {
@@ -310,7 +302,8 @@ pub fn document_analysis(text: &str, a: &marsad_store::marsad_extract::DocumentA
         println!();
         println!("quotes ({}):", a.quotes.len());
         for q in &a.quotes {
-            let who = a.entities.get(q.speaker.unwrap_or(usize::MAX)).map_or(q.speaker_text.as_str(), |e| e.name.as_str());
+            let who =
+                a.entities.get(q.speaker.unwrap_or(usize::MAX)).map_or(q.speaker_text.as_str(), |e| e.name.as_str());
             let who = if who.is_empty() { "?" } else { who };
             println!("  {who}: «{}»{}", shorten(&q.text, 160), if q.direct { "" } else { " (reported)" });
         }
@@ -329,7 +322,11 @@ pub fn reuse(list: &ReuseList, offset: usize) {
     println!("{} reused passage(s) ({} shown)", list.total, list.groups.len());
     for (i, g) in list.groups.iter().enumerate() {
         let r = &g.group;
-        let kind = if g.documents == 1 { "repeated in one document".to_owned() } else { format!("in {} documents", g.documents) };
+        let kind = if g.documents == 1 {
+            "repeated in one document".to_owned()
+        } else {
+            format!("in {} documents", g.documents)
+        };
         println!();
         println!("{:>4}. {} words, {kind}, similarity {:.2}", offset + i + 1, g.words, r.similarity);
         println!("      «{}»", shorten(&r.text, 220));

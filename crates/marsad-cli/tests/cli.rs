@@ -72,15 +72,11 @@ fn seeds_doc_003_lists_the_comment_form_under_removed() {
     let Some((_dir, data)) = seeded_store() else { return };
     let doc = run_json(&data, &["doc", "003_a85c5ca27367db1f", "--json"]);
     let text = doc["text"].as_str().unwrap();
-    for boilerplate in ["اترك تعليق", "لن يتم نشر عنوان بريدك الإلكتروني", "شروط التعليق", "عدم الإساءة"] {
+    for boilerplate in ["اترك تعليق", "لن يتم نشر عنوان بريدك الإلكتروني", "شروط التعليق", "عدم الإساءة"]
+    {
         assert!(!text.contains(boilerplate), "cleaned text still has {boilerplate:?}");
     }
-    let removed: Vec<&str> = doc["removed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["text"].as_str().unwrap())
-        .collect();
+    let removed: Vec<&str> = doc["removed"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
     assert!(removed.iter().any(|t| t.contains("اترك تعليق")), "{removed:?}");
     assert!(removed.iter().any(|t| t.contains("لن يتم نشر عنوان بريدك الإلكتروني")), "{removed:?}");
     for r in doc["removed"].as_array().unwrap() {
@@ -100,12 +96,9 @@ fn seeds_doc_000_keeps_one_copy_of_the_repeated_zelensky_paragraph() {
     let text = doc["text"].as_str().unwrap();
     let opening = "يريد الرئيس الأوكراني فولوديمير زيلينسكي";
     assert_eq!(text.matches(opening).count(), 1, "{text}");
-    assert!(doc["removed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r["text"].as_str().unwrap().starts_with(opening)
-            && r["reason"].as_str().unwrap().contains("repeated")));
+    assert!(doc["removed"].as_array().unwrap().iter().any(
+        |r| r["text"].as_str().unwrap().starts_with(opening) && r["reason"].as_str().unwrap().contains("repeated")
+    ));
 }
 
 #[test]
@@ -115,7 +108,8 @@ fn reingesting_is_a_no_op_and_changed_content_replaces_the_old_version() {
     let corpus = dir.path().join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
     let article = corpus.join("article.txt");
-    std::fs::write(&article, "وصل وفد الاتحاد إلى مدينة الزرقاء صباح اليوم.\nوقال رئيس الوفد إن الزيارة ناجحة.\n").unwrap();
+    std::fs::write(&article, "وصل وفد الاتحاد إلى مدينة الزرقاء صباح اليوم.\nوقال رئيس الوفد إن الزيارة ناجحة.\n")
+        .unwrap();
 
     let first = run_json(&data, &["ingest", corpus.to_str().unwrap(), "--json"]);
     assert_eq!(first["added"], 1, "{first}");
@@ -208,18 +202,17 @@ fn windows_1256_text_is_detected_and_decoded() {
 fn stdin_is_ingested() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut child = marsad(&data)
-        .args(["ingest", "-", "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        marsad(&data).args(["ingest", "-", "--json"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     use std::io::Write;
     child
         .stdin
         .take()
         .unwrap()
-        .write_all("{\"id\": \"from-stdin\", \"title\": \"خبر\", \"content\": \"هطلت أمطار غزيرة على مدينة صلالة.\"}\n".as_bytes())
+        .write_all(
+            "{\"id\": \"from-stdin\", \"title\": \"خبر\", \"content\": \"هطلت أمطار غزيرة على مدينة صلالة.\"}\n"
+                .as_bytes(),
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -254,7 +247,8 @@ fn demo_runs_and_shows_cleaning_and_search() {
     let reuse = report["reuse"]["groups"].as_array().unwrap();
     assert!(
         reuse.iter().any(|g| {
-            let docs: Vec<&str> = g["occurrences"].as_array().unwrap().iter().map(|o| o["doc"].as_str().unwrap()).collect();
+            let docs: Vec<&str> =
+                g["occurrences"].as_array().unwrap().iter().map(|o| o["doc"].as_str().unwrap()).collect();
             docs.contains(&"2026-03-02_al-sabah") && docs.contains(&"2026-03-02_wakalat-al-anbaa")
         }),
         "{reuse:#?}"

@@ -21,20 +21,15 @@ mod common;
 use common::{dated_store, run, run_json};
 
 fn str_list(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
 /// The person entity whose canonical name is `name`.
 fn person<'a>(entities: &'a [Value], name: &str) -> &'a Value {
-    entities
-        .iter()
-        .find(|e| e["name"] == name)
-        .unwrap_or_else(|| {
-            let names: Vec<&str> = entities.iter().filter_map(|e| e["name"].as_str()).collect();
-            panic!("no person named {name:?}; persons: {names:?}")
-        })
+    entities.iter().find(|e| e["name"] == name).unwrap_or_else(|| {
+        let names: Vec<&str> = entities.iter().filter_map(|e| e["name"].as_str()).collect();
+        panic!("no person named {name:?}; persons: {names:?}")
+    })
 }
 
 #[test]
@@ -101,12 +96,14 @@ fn persons_are_found_merged_and_kept_apart() {
 fn places_and_organisations_are_typed() {
     let Some((_dir, data)) = dated_store() else { return };
     let places = run_json(&data, &["entities", "--type", "place", "-n", "0", "--json"]);
-    let names: Vec<String> = places["entities"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<String> =
+        places["entities"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect();
     for place in ["كوريا الشمالية", "موسكو", "فلاديفوستوك"] {
         assert!(names.iter().any(|n| n == place), "{place} not among places {names:?}");
     }
     let orgs = run_json(&data, &["entities", "--type", "organization", "-n", "0", "--json"]);
-    let names: Vec<String> = orgs["entities"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<String> =
+        orgs["entities"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect();
     assert!(names.iter().any(|n| n == "الكرملين"), "organisations: {names:?}");
 }
 
@@ -196,9 +193,11 @@ fn the_timeline_tells_the_story() {
     }
     // The 13 September 2023 summit and the June 2024 visit: once each,
     // with every article that tells them.
-    let summit: Vec<&Value> = on("2023-09-13").into_iter().filter(|e| e["type"] == "summit" || e["type"] == "meeting").collect();
+    let summit: Vec<&Value> =
+        on("2023-09-13").into_iter().filter(|e| e["type"] == "summit" || e["type"] == "meeting").collect();
     assert_eq!(summit.len(), 1, "{summit:?}");
-    let visit: Vec<&Value> = on("2024-06").into_iter().filter(|e| e["type"] == "visit" || e["type"] == "summit").collect();
+    let visit: Vec<&Value> =
+        on("2024-06").into_iter().filter(|e| e["type"] == "visit" || e["type"] == "summit").collect();
     assert_eq!(visit.len(), 1, "{visit:?}");
     assert!(str_list(&visit[0]["docs"]).contains(&"002_da7ccb45ff20fa50".to_string()));
     // Bounds.
@@ -217,7 +216,8 @@ fn entity_profiles_and_graph_exports() {
     assert!(profile["documents"].as_array().unwrap().len() >= 2);
     assert!(!profile["quotes"].as_array().unwrap().is_empty());
     let putin = run_json(&data, &["entity", "بوتين", "--json"]);
-    let neighbours: Vec<&str> = putin["neighbours"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap()).collect();
+    let neighbours: Vec<&str> =
+        putin["neighbours"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap()).collect();
     assert!(neighbours.contains(&"كيم جونغ أون"), "{neighbours:?}");
     assert!(!putin["events"].as_array().unwrap().is_empty());
 
@@ -229,7 +229,10 @@ fn entity_profiles_and_graph_exports() {
     let (p, k) = (id_of("فلاديمير بوتين").unwrap(), id_of("كيم جونغ أون").unwrap());
     let pk = edges
         .iter()
-        .find(|e| (e["source"] == p.as_str() && e["target"] == k.as_str()) || (e["source"] == k.as_str() && e["target"] == p.as_str()))
+        .find(|e| {
+            (e["source"] == p.as_str() && e["target"] == k.as_str())
+                || (e["source"] == k.as_str() && e["target"] == p.as_str())
+        })
         .expect("Putin–Kim edge");
     assert!(str_list(&pk["kinds"]).contains(&"met".to_string()), "{pk}");
 

@@ -10,12 +10,7 @@ mod common;
 use common::{dated_store, run, run_json};
 
 fn docs_of(group: &Value) -> Vec<String> {
-    group["occurrences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["doc"].as_str().unwrap().to_owned())
-        .collect()
+    group["occurrences"].as_array().unwrap().iter().map(|o| o["doc"].as_str().unwrap().to_owned()).collect()
 }
 
 #[test]
@@ -35,10 +30,8 @@ fn peskovs_passage_is_shared_and_the_pull_quotes_repeat() {
     }
     // The Kremlin spokesman's statement on the six-party talks: one group,
     // in 002 and 004, the 2019 article its origin.
-    let peskov: Vec<&Value> = groups
-        .iter()
-        .filter(|g| g["text"].as_str().unwrap().contains("بيسكوف") && g["documents"] == 2)
-        .collect();
+    let peskov: Vec<&Value> =
+        groups.iter().filter(|g| g["text"].as_str().unwrap().contains("بيسكوف") && g["documents"] == 2).collect();
     assert_eq!(peskov.len(), 1, "{groups:#?}");
     let g = peskov[0];
     let docs = docs_of(g);
@@ -58,8 +51,7 @@ fn peskovs_passage_is_shared_and_the_pull_quotes_repeat() {
     // In 000 the Zelensky and Umerov pull-quotes are repeats inside the
     // article (the cleaner kept one copy of each; the other is marked).
     let repeats = run_json(&data, &["reuse", "--doc", "000_7f7829b64ebcc593", "--json"]);
-    let in_doc: Vec<&Value> =
-        repeats["groups"].as_array().unwrap().iter().filter(|g| g["documents"] == 1).collect();
+    let in_doc: Vec<&Value> = repeats["groups"].as_array().unwrap().iter().filter(|g| g["documents"] == 1).collect();
     assert_eq!(in_doc.len(), 2, "{repeats:#?}");
     let texts: Vec<&str> = in_doc.iter().map(|g| g["text"].as_str().unwrap()).collect();
     assert!(texts.iter().any(|t| t.contains("زيلينسكي")), "{texts:?}");
@@ -114,7 +106,8 @@ fn stories_follow_the_meetings_and_the_summary_covers_them() {
 
     let detail = run_json(&data, &["story", summit["id"].as_str().unwrap(), "--json"]);
     assert_eq!(detail["documents"].as_array().unwrap().len(), 3);
-    let summary = run_json(&data, &["summary", "--story", summit["id"].as_str().unwrap(), "--sentences", "3", "--json"]);
+    let summary =
+        run_json(&data, &["summary", "--story", summit["id"].as_str().unwrap(), "--sentences", "3", "--json"]);
     let sentences = summary["sentences"].as_array().unwrap();
     assert!(!sentences.is_empty() && sentences.len() <= 3);
     let summit_docs: BTreeSet<&str> = summit["docs"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
@@ -125,9 +118,7 @@ fn stories_follow_the_meetings_and_the_summary_covers_them() {
     let summary = run_json(&data, &["summary", "--sentences", "5", "--json"]);
     let sentences = summary["sentences"].as_array().unwrap();
     assert_eq!(sentences.len(), 5, "{summary:#}");
-    let words = |s: &Value| -> BTreeSet<String> {
-        marsad_text_words(s["text"].as_str().unwrap())
-    };
+    let words = |s: &Value| -> BTreeSet<String> { marsad_text_words(s["text"].as_str().unwrap()) };
     for (i, a) in sentences.iter().enumerate() {
         for b in &sentences[i + 1..] {
             let (wa, wb) = (words(a), words(b));
@@ -167,8 +158,5 @@ fn stories_follow_the_meetings_and_the_summary_covers_them() {
 
 /// Words of a sentence, normalized the way search sees them.
 fn marsad_text_words(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 1)
-        .map(str::to_owned)
-        .collect()
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() > 1).map(str::to_owned).collect()
 }

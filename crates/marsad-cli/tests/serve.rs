@@ -26,12 +26,7 @@ impl Drop for Server {
 }
 
 fn start(data: &Path, args: &[&str]) -> Server {
-    let mut child = marsad(data)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start marsad");
+    let mut child = marsad(data).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start marsad");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let addr = loop {
         let line = lines.next().expect("the server printed its address").unwrap();
@@ -58,11 +53,8 @@ fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let response = String::from_utf8(response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        dechunk(body)
-    } else {
-        body.to_owned()
-    };
+    let body =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_owned() };
     (status, body)
 }
 

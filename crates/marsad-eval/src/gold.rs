@@ -265,10 +265,7 @@ impl GoldSet {
     /// annotation file is not an error (the set is built in stages); a
     /// malformed one is, naming the file and line.
     pub fn load(dir: &Path) -> Result<GoldSet, EvalError> {
-        let articles = read_table(&dir.join("articles.tsv"), 5)?
-            .into_iter()
-            .map(|(r, _)| r)
-            .collect::<Vec<_>>();
+        let articles = read_table(&dir.join("articles.tsv"), 5)?.into_iter().map(|(r, _)| r).collect::<Vec<_>>();
         let mut annotations = BTreeMap::new();
         for article in &articles {
             let path = dir.join("annotations").join(format!("{}.json", article.id));
@@ -278,19 +275,11 @@ impl GoldSet {
         }
         let story_path = dir.join("story-articles.tsv");
         let stories = if story_path.exists() {
-            read_table(&story_path, 6)?
-                .into_iter()
-                .filter_map(|(r, story)| story.map(|s| (r, s)))
-                .collect()
+            read_table(&story_path, 6)?.into_iter().filter_map(|(r, story)| story.map(|s| (r, s))).collect()
         } else {
             Vec::new()
         };
-        Ok(GoldSet {
-            dir: dir.to_path_buf(),
-            articles,
-            annotations,
-            stories,
-        })
+        Ok(GoldSet { dir: dir.to_path_buf(), articles, annotations, stories })
     }
 
     /// The annotated articles of `split`, with their marks, in id order.
@@ -304,11 +293,7 @@ impl GoldSet {
 
     /// The story articles of `split` with their story keys.
     pub fn story_articles(&self, split: SplitChoice) -> Vec<(&ArticleRef, &str)> {
-        self.stories
-            .iter()
-            .filter(|(a, _)| split.admits(a.split))
-            .map(|(a, s)| (a, s.as_str()))
-            .collect()
+        self.stories.iter().filter(|(a, _)| split.admits(a.split)).map(|(a, s)| (a, s.as_str())).collect()
     }
 }
 
@@ -343,18 +328,12 @@ fn read_table(path: &Path, columns: usize) -> Result<Vec<(ArticleRef, Option<Str
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
-        let bad = |reason: String| EvalError::Malformed {
-            path: path.to_path_buf(),
-            line: n + 1,
-            reason,
-        };
+        let bad = |reason: String| EvalError::Malformed { path: path.to_path_buf(), line: n + 1, reason };
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() < 5 || fields.len() > columns {
             return Err(bad(format!("{} fields, expected {columns}", fields.len())));
         }
-        let index = fields[2]
-            .parse()
-            .map_err(|_| bad(format!("index {:?} is not a number", fields[2])))?;
+        let index = fields[2].parse().map_err(|_| bad(format!("index {:?} is not a number", fields[2])))?;
         let split = fields[4].parse().map_err(bad)?;
         rows.push((
             ArticleRef {

@@ -48,10 +48,7 @@ pub enum EvalError {
 
 impl EvalError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> EvalError {
-        EvalError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        EvalError::Io { path: path.to_path_buf(), source }
     }
 }
 
@@ -98,11 +95,7 @@ pub fn evaluate(options: &EvalOptions<'_>) -> Result<Report, EvalError> {
     let empty = Annotations::default();
     let pairs: Vec<score::ArticlePair<'_>> = annotated
         .iter()
-        .map(|(a, gold)| score::ArticlePair {
-            id: &a.id,
-            gold,
-            system: run.annotations.get(&a.id).unwrap_or(&empty),
-        })
+        .map(|(a, gold)| score::ArticlePair { id: &a.id, gold, system: run.annotations.get(&a.id).unwrap_or(&empty) })
         .collect();
     let names = |key: &str| run.names.get(key).cloned();
     let stories = if options.stories {
@@ -162,14 +155,8 @@ pub fn agreement(gold: &GoldSet, other: &Path, split: SplitChoice) -> Result<Rep
             theirs.push((article, marks, other_marks));
         }
     }
-    let pairs: Vec<score::ArticlePair<'_>> = theirs
-        .iter()
-        .map(|(a, g, o)| score::ArticlePair {
-            id: &a.id,
-            gold: g,
-            system: o,
-        })
-        .collect();
+    let pairs: Vec<score::ArticlePair<'_>> =
+        theirs.iter().map(|(a, g, o)| score::ArticlePair { id: &a.id, gold: g, system: o }).collect();
     let names = |key: &str| Some(key.to_string());
     Ok(Report {
         split: split.as_str().to_string(),

@@ -48,20 +48,8 @@ impl Prf {
     pub fn new(system_right: usize, system: usize, gold_found: usize, gold: usize) -> Prf {
         let precision = ratio(system_right, system);
         let recall = ratio(gold_found, gold);
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
-        Prf {
-            system_right,
-            system,
-            gold_found,
-            gold,
-            precision,
-            recall,
-            f1,
-        }
+        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        Prf { system_right, system, gold_found, gold, precision, recall, f1 }
     }
 }
 
@@ -75,11 +63,7 @@ pub struct Share {
 
 impl Share {
     pub fn new(right: usize, total: usize) -> Share {
-        Share {
-            right,
-            total,
-            value: ratio(right, total),
-        }
+        Share { right, total, value: ratio(right, total) }
     }
 }
 
@@ -501,12 +485,7 @@ mod tests {
     use crate::gold::{EntityMark, EventClass, EventMark, QuoteMark};
 
     fn ent(span: [usize; 2], t: MentionType, e: &str) -> EntityMark {
-        EntityMark {
-            span,
-            text: String::new(),
-            mention_type: t,
-            entity: e.into(),
-        }
+        EntityMark { span, text: String::new(), mention_type: t, entity: e.into() }
     }
 
     #[test]

@@ -17,9 +17,7 @@ use marsad_store::pipeline::{ingest_paths, IngestOptions};
 use marsad_store::{EntityFilter, Store};
 use serde_json::Value;
 
-use crate::gold::{
-    Annotations, ArticleRef, EntityMark, EventClass, EventMark, EventStatus, MentionType, QuoteMark,
-};
+use crate::gold::{Annotations, ArticleRef, EntityMark, EventClass, EventMark, EventStatus, MentionType, QuoteMark};
 use crate::EvalError;
 
 /// Marsad's side of the comparison.
@@ -72,7 +70,10 @@ fn gold_objects(corpus: &Path, articles: &[&ArticleRef]) -> Result<Vec<Value>, E
 /// Ingests the articles into a fresh store in a temporary directory, as
 /// `marsad ingest` would, and returns the store (kept alive with its
 /// directory) and the exact duplicates `(id, original)`.
-fn ingest(corpus: &Path, articles: &[&ArticleRef]) -> Result<(tempfile::TempDir, Store, Vec<(String, String)>), EvalError> {
+fn ingest(
+    corpus: &Path,
+    articles: &[&ArticleRef],
+) -> Result<(tempfile::TempDir, Store, Vec<(String, String)>), EvalError> {
     let objects = gold_objects(corpus, articles)?;
     let dir = tempfile::tempdir().map_err(|e| EvalError::io(Path::new("temporary directory"), e))?;
     let input = dir.path().join("gold-articles.jsonl");
@@ -171,16 +172,11 @@ fn mention_type(t: EntityType) -> Option<MentionType> {
     }
 }
 
-
 /// Ingests the articles and converts what Marsad found in each.
 pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemRun, EvalError> {
     let (_dir, store, _duplicates) = ingest(corpus, articles)?;
-    let names = store
-        .entities(&EntityFilter::default())?
-        .entities
-        .into_iter()
-        .map(|e| (e.entity.id, e.entity.name))
-        .collect();
+    let names =
+        store.entities(&EntityFilter::default())?.entities.into_iter().map(|e| (e.entity.id, e.entity.name)).collect();
     let mut annotations = BTreeMap::new();
     let mut bodies = BTreeMap::new();
     for a in articles {
@@ -193,23 +189,13 @@ pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemR
         let analysis = store.analysis(&a.id)?.unwrap_or_default();
         let ids = store.entity_ids_of(&a.id)?;
         let map = OffsetMap::new(&record.text, &record.body);
-        let key_of = |local: usize| {
-            ids.get(local)
-                .cloned()
-                .flatten()
-                .unwrap_or_else(|| format!("{}#{local}", a.id))
-        };
+        let key_of = |local: usize| ids.get(local).cloned().flatten().unwrap_or_else(|| format!("{}#{local}", a.id));
         let mut marks = Annotations::default();
         for m in &analysis.mentions {
             let (Some(t), Some(span)) = (mention_type(m.entity_type), map.span(m.span.start, m.span.end)) else {
                 continue;
             };
-            marks.entities.push(EntityMark {
-                span,
-                text: m.name.clone(),
-                mention_type: t,
-                entity: key_of(m.entity),
-            });
+            marks.entities.push(EntityMark { span, text: m.name.clone(), mention_type: t, entity: key_of(m.entity) });
         }
         for q in &analysis.quotes {
             let Some(span) = map.span(q.span.start, q.span.end) else {

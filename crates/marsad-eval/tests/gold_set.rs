@@ -73,13 +73,8 @@ fn gold_spans_index_the_bodies_marsad_reads() {
 fn fixed_dev_subset_scores_hold() {
     let Some(corpus) = corpus() else { return };
     let mut set = gold();
-    let keep: BTreeSet<String> = set
-        .articles
-        .iter()
-        .filter(|a| a.split == Split::Dev)
-        .take(24)
-        .map(|a| a.id.clone())
-        .collect();
+    let keep: BTreeSet<String> =
+        set.articles.iter().filter(|a| a.split == Split::Dev).take(24).map(|a| a.id.clone()).collect();
     set.articles.retain(|a| keep.contains(&a.id));
     set.annotations.retain(|id, _| keep.contains(id));
     let stories: Vec<_> = set.stories.iter().filter(|(a, _)| a.split == Split::Dev).take(120).cloned().collect();

@@ -5,7 +5,11 @@ fn main() {
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).expect("read stdin");
     let date = std::env::args().nth(1);
-    let a = marsad_extract::analyze_document(&marsad_extract::DocumentInput { text: &text, title: None, date: date.as_deref() });
+    let a = marsad_extract::analyze_document(&marsad_extract::DocumentInput {
+        text: &text,
+        title: None,
+        date: date.as_deref(),
+    });
     for e in &a.entities {
         println!("{:<13} {} | roles: {:?} | variants: {:?}", e.entity_type.as_str(), e.name, e.roles, e.variants);
     }

@@ -167,7 +167,9 @@ fn main() {
         vocab_of[k as usize] = v as u32;
     }
     let mut corder: Vec<u32> = (0..ctx_words.len() as u32).collect();
-    corder.sort_by(|&a, &b| ctx_freq[b as usize].cmp(&ctx_freq[a as usize]).then(ctx_words[a as usize].cmp(&ctx_words[b as usize])));
+    corder.sort_by(|&a, &b| {
+        ctx_freq[b as usize].cmp(&ctx_freq[a as usize]).then(ctx_words[a as usize].cmp(&ctx_words[b as usize]))
+    });
     corder.truncate(CONTEXTS);
     let mut cvocab_of = vec![u32::MAX; ctx_words.len()];
     for (v, &c) in corder.iter().enumerate() {
@@ -285,7 +287,6 @@ fn main() {
     let ids = cluster(&rows, seed);
     let ids2 = cluster(&rows, seed + 1000);
 
-
     // Write.
     let mut out = std::io::BufWriter::new(std::fs::File::create(&out_path).expect("create output"));
     writeln!(
@@ -294,19 +295,18 @@ fn main() {
         dir, paths.len(), total_tokens, nv, MIN_FREQ
     )
     .unwrap();
-    writeln!(out, "# command: cargo run -p marsad-extract --release --example build_word_stats -- {dir} {out_path} {vocab_size}").unwrap();
+    writeln!(
+        out,
+        "# command: cargo run -p marsad-extract --release --example build_word_stats -- {dir} {out_path} {vocab_size}"
+    )
+    .unwrap();
     writeln!(out, "# columns: word key (base); cluster (c1*128+c2*8+c3 of a 32/16/8 hierarchical spherical k-means over PPMI context vectors); second cluster (same, k-means seeded differently); article share bucket 0-4; after-title share bucket 0-3; log2 frequency").unwrap();
     for (v, &k) in order.iter().enumerate() {
         let f = freq[k as usize];
         let al = bucket(f[2], f[1], &[0.02, 0.15, 0.5, 0.85]);
         let title = bucket(f[3], f[1], &[0.01, 0.05, 0.2]);
         let lf = 31 - f[0].leading_zeros();
-        writeln!(
-            out,
-            "{}\t{}\t{}\t{}\t{}\t{}",
-            keys[k as usize], ids[v], ids2[v], al, title, lf
-        )
-        .unwrap();
+        writeln!(out, "{}\t{}\t{}\t{}\t{}\t{}", keys[k as usize], ids[v], ids2[v], al, title, lf).unwrap();
     }
     out.flush().unwrap();
     // A few classes, for a look.
@@ -322,7 +322,8 @@ fn main() {
                 eprintln!("{c}: {}", w.iter().take(15).copied().collect::<Vec<_>>().join(" "));
             }
         }
-        for probe in ["محمد", "بوتين", "موسكو", "وزارة", "شركة", "فيفا", "الرياض", "جون", "ميسي"] {
+        for probe in ["محمد", "بوتين", "موسكو", "وزارة", "شركة", "فيفا", "الرياض", "جون", "ميسي"]
+        {
             if let Some(&k) = key_ids.get(marsad_text::tokenize(probe)[0].base()) {
                 let v = vocab_of[k as usize];
                 if v != u32::MAX {

@@ -14,9 +14,9 @@ use marsad_extract::ner::Tagger;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().unwrap_or_else(|| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet").to_owned()
-    });
+    let dir = args
+        .next()
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet").to_owned());
     let max_files: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
     let mut paths: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),

@@ -85,7 +85,17 @@ fn main() -> ExitCode {
                         .iter()
                         .zip(&s.tags)
                         .zip(&predicted)
-                        .map(|((w, g), p)| if g == p { if g == "O" { w.to_string() } else { format!("{w}[{g}]") } } else { format!("{w}[{g}|{p}]") })
+                        .map(|((w, g), p)| {
+                            if g == p {
+                                if g == "O" {
+                                    w.to_string()
+                                } else {
+                                    format!("{w}[{g}]")
+                                }
+                            } else {
+                                format!("{w}[{g}|{p}]")
+                            }
+                        })
                         .collect();
                     println!("{}", line.join(" "));
                 }

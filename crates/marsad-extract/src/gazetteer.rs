@@ -79,40 +79,16 @@ struct ListFile {
 
 const FILES: &[ListFile] = &[
     ListFile { flags: PLACE, text: include_str!("../../../data/gazetteer/places-ar.txt") },
-    ListFile {
-        flags: ORGANIZATION,
-        text: include_str!("../../../data/gazetteer/organizations-ar.txt"),
-    },
+    ListFile { flags: ORGANIZATION, text: include_str!("../../../data/gazetteer/organizations-ar.txt") },
     ListFile { flags: PERSON, text: include_str!("../../../data/gazetteer/persons-ar.txt") },
-    ListFile {
-        flags: FIRST_NAME,
-        text: include_str!("../../../data/gazetteer/first-names-ar.txt"),
-    },
-    ListFile {
-        flags: PERSON_TITLE,
-        text: include_str!("../../../data/gazetteer/person-titles-ar.txt"),
-    },
+    ListFile { flags: FIRST_NAME, text: include_str!("../../../data/gazetteer/first-names-ar.txt") },
+    ListFile { flags: PERSON_TITLE, text: include_str!("../../../data/gazetteer/person-titles-ar.txt") },
     ListFile { flags: ORG_HEAD, text: include_str!("../../../data/gazetteer/org-heads-ar.txt") },
-    ListFile {
-        flags: NATIONALITY,
-        text: include_str!("../../../data/gazetteer/nationalities-ar.txt"),
-    },
-    ListFile {
-        flags: REPORTING_VERB,
-        text: include_str!("../../../data/gazetteer/reporting-verbs-ar.txt"),
-    },
-    ListFile {
-        flags: SPEAKER_GROUP,
-        text: include_str!("../../../data/gazetteer/speaker-groups-ar.txt"),
-    },
-    ListFile {
-        flags: PLACE_HEAD,
-        text: include_str!("../../../data/gazetteer/place-heads-ar.txt"),
-    },
-    ListFile {
-        flags: SPORTS_CLUB,
-        text: include_str!("../../../data/gazetteer/sports-clubs-ar.txt"),
-    },
+    ListFile { flags: NATIONALITY, text: include_str!("../../../data/gazetteer/nationalities-ar.txt") },
+    ListFile { flags: REPORTING_VERB, text: include_str!("../../../data/gazetteer/reporting-verbs-ar.txt") },
+    ListFile { flags: SPEAKER_GROUP, text: include_str!("../../../data/gazetteer/speaker-groups-ar.txt") },
+    ListFile { flags: PLACE_HEAD, text: include_str!("../../../data/gazetteer/place-heads-ar.txt") },
+    ListFile { flags: SPORTS_CLUB, text: include_str!("../../../data/gazetteer/sports-clubs-ar.txt") },
 ];
 
 /// All lists, loaded once.
@@ -225,11 +201,7 @@ impl Gazetteer {
 
     /// [`Gazetteer::longest_match`] over tokens, with the article rule
     /// applied to the first word. `keys[i]` must be `word_key(&tokens[i])`.
-    pub fn longest_match_tokens(
-        &self,
-        tokens: &[marsad_text::Token],
-        keys: &[&str],
-    ) -> Option<(usize, Flags)> {
+    pub fn longest_match_tokens(&self, tokens: &[marsad_text::Token], keys: &[&str]) -> Option<(usize, Flags)> {
         let first = tokens.first()?;
         // Try ever shorter prefixes until one passes the article rule.
         let mut limit = keys.len();

@@ -54,12 +54,8 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    pub const ALL: [EntityType; 4] = [
-        EntityType::Person,
-        EntityType::Organization,
-        EntityType::Place,
-        EntityType::Misc,
-    ];
+    pub const ALL: [EntityType; 4] =
+        [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Misc];
 
     /// The lowercase English name (`person`, …).
     pub fn as_str(self) -> &'static str {
@@ -76,9 +72,7 @@ impl EntityType {
     pub fn parse(s: &str) -> Option<EntityType> {
         match s.to_ascii_lowercase().as_str() {
             "person" | "pers" | "per" | "people" | "persons" => Some(EntityType::Person),
-            "organization" | "organisation" | "org" | "orgs" | "organizations" => {
-                Some(EntityType::Organization)
-            }
+            "organization" | "organisation" | "org" | "orgs" | "organizations" => Some(EntityType::Organization),
             "place" | "loc" | "location" | "places" | "gpe" => Some(EntityType::Place),
             "misc" => Some(EntityType::Misc),
             _ => None,
@@ -355,16 +349,7 @@ pub fn analyze_document(input: &DocumentInput<'_>) -> DocumentAnalysis {
     let quotes = quote::extract(text, &tokens, &sentences, &entities, &mentions);
     let events = event::extract_anchored(text, &sentences, &entities, &mentions, &dates, anchor.as_ref());
     let relations = event::relations(text, &sentences, &entities, &mentions, &quotes, &events);
-    DocumentAnalysis {
-        sentences,
-        entities,
-        mentions,
-        quotes,
-        dates,
-        anchor,
-        events,
-        relations,
-    }
+    DocumentAnalysis { sentences, entities, mentions, quotes, dates, anchor, events, relations }
 }
 
 /// Removes Arabic diacritics, tatweel and invisible marks from a name for

@@ -59,8 +59,8 @@ use marsad_text::{is_stopword, normalize_key, Token, TokenKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::gazetteer::{
-    gazetteer, word_key, Flags, Gazetteer, FIRST_NAME, NATIONALITY, ORGANIZATION, ORG_HEAD,
-    PERSON, PERSON_TITLE, PLACE, PLACE_HEAD, REPORTING_VERB, SPEAKER_GROUP, SPORTS_CLUB, START_SHIFT,
+    gazetteer, word_key, Flags, Gazetteer, FIRST_NAME, NATIONALITY, ORGANIZATION, ORG_HEAD, PERSON, PERSON_TITLE,
+    PLACE, PLACE_HEAD, REPORTING_VERB, SPEAKER_GROUP, SPORTS_CLUB, START_SHIFT,
 };
 use crate::ner::NerSpan;
 use crate::{display_name, EntityType, LocalEntity, Mention};
@@ -76,10 +76,47 @@ const DATE_WORDS: &[&str] = &["اواخر", "اوائل", "اواسط", "منت�
 /// Capitalized English words of page furniture that are not names ("Next
 /// Previous", "Read More", "Share This") — saved pages are full of them.
 const LATIN_NOT_NAMES: &[&str] = &[
-    "next", "previous", "prev", "read", "more", "share", "this", "home", "click", "here", "comments",
-    "comment", "print", "email", "video", "photo", "photos", "related", "tags", "source", "posted",
-    "by", "on", "page", "top", "back", "menu", "search", "login", "subscribe", "follow", "like",
-    "tweet", "facebook", "twitter", "whatsapp", "news", "breaking", "update", "updated", "view",
+    "next",
+    "previous",
+    "prev",
+    "read",
+    "more",
+    "share",
+    "this",
+    "home",
+    "click",
+    "here",
+    "comments",
+    "comment",
+    "print",
+    "email",
+    "video",
+    "photo",
+    "photos",
+    "related",
+    "tags",
+    "source",
+    "posted",
+    "by",
+    "on",
+    "page",
+    "top",
+    "back",
+    "menu",
+    "search",
+    "login",
+    "subscribe",
+    "follow",
+    "like",
+    "tweet",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "news",
+    "breaking",
+    "update",
+    "updated",
+    "view",
 ];
 
 /// Words that link the parts of an Arabic name (normalized): بن, بنت, ابن
@@ -93,10 +130,56 @@ const FAMILY_FIRST: &[&str] = &["كيم", "يون", "مون", "بارك", "لي"
 
 /// Words that follow a title but are not names (أمريكي سابق, بارز).
 const NOT_NAMES: &[&str] = &[
-    "سابق", "اسبق", "حالي", "جديد", "بارز", "كبير", "مؤقت", "منتخب", "اول", "ثاني", "عام", "مساعد",
-    "سابقا", "حاليا", "شخصيا", "نفسه", "نفسها", "ايضا", "كذلك", "امس", "اليوم", "حينها", "انذاك", "مجددا", "قبل",
-    "بعد", "خلال", "عقب", "حول", "بشان", "امام", "الي", "علي", "منذ", "حتي", "ثم", "قد", "لقد",
-    "كان", "كانت", "يكون", "بين", "عن", "مع", "عبر", "ضد", "دون", "وسط", "لدي", "اثناء",
+    "سابق",
+    "اسبق",
+    "حالي",
+    "جديد",
+    "بارز",
+    "كبير",
+    "مؤقت",
+    "منتخب",
+    "اول",
+    "ثاني",
+    "عام",
+    "مساعد",
+    "سابقا",
+    "حاليا",
+    "شخصيا",
+    "نفسه",
+    "نفسها",
+    "ايضا",
+    "كذلك",
+    "امس",
+    "اليوم",
+    "حينها",
+    "انذاك",
+    "مجددا",
+    "قبل",
+    "بعد",
+    "خلال",
+    "عقب",
+    "حول",
+    "بشان",
+    "امام",
+    "الي",
+    "علي",
+    "منذ",
+    "حتي",
+    "ثم",
+    "قد",
+    "لقد",
+    "كان",
+    "كانت",
+    "يكون",
+    "بين",
+    "عن",
+    "مع",
+    "عبر",
+    "ضد",
+    "دون",
+    "وسط",
+    "لدي",
+    "اثناء",
 ];
 
 /// Words in a role after a title that take the next word as their object
@@ -264,8 +347,24 @@ struct Ctx<'a> {
 
 /// Word keys of sport: three of them in a document make it sports news.
 const SPORTS_WORDS: &[&str] = &[
-    "مباراة", "مباريات", "دوري", "مدرب", "لاعب", "لاعبين", "لاعبي", "فريق", "منتخب", "ملعب", "بطولة", "هدف",
-    "اهداف", "نادي", "موسم", "كاس", "حارس", "مهاجم",
+    "مباراة",
+    "مباريات",
+    "دوري",
+    "مدرب",
+    "لاعب",
+    "لاعبين",
+    "لاعبي",
+    "فريق",
+    "منتخب",
+    "ملعب",
+    "بطولة",
+    "هدف",
+    "اهداف",
+    "نادي",
+    "موسم",
+    "كاس",
+    "حارس",
+    "مهاجم",
 ];
 
 fn sports_words() -> &'static FxHashSet<String> {
@@ -321,7 +420,18 @@ impl<'a> Ctx<'a> {
             .map(|t| t.normalized.as_str())
             .collect();
         let sports = keys.iter().filter(|k| sports_words().contains(**k)).take(3).count() >= 3;
-        Ctx { text, tokens, tk, keys, gaz, covered: vec![false; n], in_role: vec![false; n], ner_person_at, seen_whole, sports }
+        Ctx {
+            text,
+            tokens,
+            tk,
+            keys,
+            gaz,
+            covered: vec![false; n],
+            in_role: vec![false; n],
+            ner_person_at,
+            seen_whole,
+            sports,
+        }
     }
 
     /// How many letters of token `i` are clitics when it starts a person's
@@ -415,7 +525,8 @@ impl<'a> Ctx<'a> {
             return false;
         }
         let own = t.flags & ((1 << START_SHIFT) - 1);
-        let excluded = PERSON_TITLE | REPORTING_VERB | SPEAKER_GROUP | NATIONALITY | ORG_HEAD | PLACE_HEAD | PLACE | ORGANIZATION;
+        let excluded =
+            PERSON_TITLE | REPORTING_VERB | SPEAKER_GROUP | NATIONALITY | ORG_HEAD | PLACE_HEAD | PLACE | ORGANIZATION;
         // A listed given name written without the article is a name even
         // when its key is also a nationality's (تركي, not التركي).
         let given_not_nationality = own & FIRST_NAME != 0 && own & excluded == NATIONALITY & own;
@@ -486,7 +597,11 @@ impl<'a> Ctx<'a> {
             return Some((second + 1, true));
         }
         if FAMILY_FIRST.contains(&self.tk[j].key) {
-            let all = (j..end).all(|k| self.tk[k].punct.is_some() || self.foreign_looking(k) || self.tk[k].key.chars().count() <= 4 && self.proper_looking(k));
+            let all = (j..end).all(|k| {
+                self.tk[k].punct.is_some()
+                    || self.foreign_looking(k)
+                    || self.tk[k].key.chars().count() <= 4 && self.proper_looking(k)
+            });
             return (words == 3 && all && self.closed_after(end)).then_some((end, true));
         }
         // Given name, father's name, family name with the article
@@ -592,7 +707,8 @@ impl<'a> Ctx<'a> {
         if seg.conjunction.is_some() || seg.preposition.is_some() {
             return false;
         }
-        let listed = PERSON_TITLE | REPORTING_VERB | SPEAKER_GROUP | NATIONALITY | ORG_HEAD | PLACE_HEAD | PLACE | ORGANIZATION;
+        let listed =
+            PERSON_TITLE | REPORTING_VERB | SPEAKER_GROUP | NATIONALITY | ORG_HEAD | PLACE_HEAD | PLACE | ORGANIZATION;
         if t.flags & listed != 0 {
             return false;
         }
@@ -627,7 +743,8 @@ impl<'a> Ctx<'a> {
         next.stop
             || seg.conjunction.is_some()
             || seg.preposition.is_some()
-            || next.flags & (PERSON_TITLE | (PERSON_TITLE << START_SHIFT) | REPORTING_VERB | NATIONALITY | ORG_HEAD) != 0
+            || next.flags & (PERSON_TITLE | (PERSON_TITLE << START_SHIFT) | REPORTING_VERB | NATIONALITY | ORG_HEAD)
+                != 0
             || next.article
     }
 
@@ -815,7 +932,11 @@ impl<'a> Ctx<'a> {
             if let Some((e, strong)) = self.given_name_run(j) {
                 return Some((j..e, strong));
             }
-        } else if words >= 2 && self.proper_looking(j) && self.proper_looking(j + 1) && (self.foreign_looking(j) || self.foreign_looking(j + 1)) {
+        } else if words >= 2
+            && self.proper_looking(j)
+            && self.proper_looking(j + 1)
+            && (self.foreign_looking(j) || self.foreign_looking(j + 1))
+        {
             let take = if closed && words == 3 && self.proper_looking(end - 1) { end } else { self.skip_word(j, 2) };
             return Some((j..take, true));
         }
@@ -1085,7 +1206,10 @@ fn first_name(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
 fn verb_appositive(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
     let j = i + 1;
     let (end, words) = cx.name_run(j, 3);
-    if words == 0 || cx.appositive_role(end).is_none() || !(j..end).all(|k| cx.tk[k].punct.is_some() || cx.proper_looking(k)) {
+    if words == 0
+        || cx.appositive_role(end).is_none()
+        || !(j..end).all(|k| cx.tk[k].punct.is_some() || cx.proper_looking(k))
+    {
         return i + 1;
     }
     if cx.tk[j].split {
@@ -1100,9 +1224,33 @@ fn verb_appositive(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
 /// heads of `org-heads-ar.txt` (مركز, مجلس, لجنة, إدارة) are common nouns
 /// just as often (مركز المدينة, مجلس الإدارة) and need stronger evidence.
 const STRONG_ORG_HEADS: &[&str] = &[
-    "وزارة", "هيئة", "مؤسسة", "جمعية", "أمانة", "مستشفى", "جامعة", "كلية", "مديرية", "شركة", "بنك", "مصرف",
-    "صندوق", "معهد", "أكاديمية", "محكمة", "نقابة", "رابطة", "حزب", "منظمة", "وكالة", "اتحاد", "نادي",
-    "بلدية", "شرطة", "غرفة", "حرس",
+    "وزارة",
+    "هيئة",
+    "مؤسسة",
+    "جمعية",
+    "أمانة",
+    "مستشفى",
+    "جامعة",
+    "كلية",
+    "مديرية",
+    "شركة",
+    "بنك",
+    "مصرف",
+    "صندوق",
+    "معهد",
+    "أكاديمية",
+    "محكمة",
+    "نقابة",
+    "رابطة",
+    "حزب",
+    "منظمة",
+    "وكالة",
+    "اتحاد",
+    "نادي",
+    "بلدية",
+    "شرطة",
+    "غرفة",
+    "حرس",
 ];
 
 /// Complements that make a head a common noun (أعضاء هيئة التدريس).
@@ -1194,7 +1342,8 @@ fn org_head(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
             }
         }
         // A place written with its head (أمانة محافظة جدة).
-        if cx.tk[end].flags & PLACE_HEAD != 0 && !tk.article && t.segmentation.preposition.is_none() && parts.is_empty() {
+        if cx.tk[end].flags & PLACE_HEAD != 0 && !tk.article && t.segmentation.preposition.is_none() && parts.is_empty()
+        {
             if let Some(next) = cx.tk.get(end + 1) {
                 if next.kind == TokenKind::Word && !next.stop && cx.tokens[end + 1].segmentation.preposition.is_none() {
                     end += 2;
@@ -1316,7 +1465,8 @@ fn latin_name(cx: &mut Ctx<'_>, i: usize, out: &mut Vec<Cand>) -> usize {
         && end == j
         && !preceded_by_latin
         && !paren
-        && !(i..end).any(|k| LATIN_NOT_NAMES.contains(&cx.text[cx.tokens[k].span.clone()].to_ascii_lowercase().as_str()))
+        && !(i..end)
+            .any(|k| LATIN_NOT_NAMES.contains(&cx.text[cx.tokens[k].span.clone()].to_ascii_lowercase().as_str()))
     {
         push(cx, out, i..end, EntityType::Person, None, true, false);
     }
@@ -1337,7 +1487,8 @@ fn add_tagger_spans(cx: &mut Ctx<'_>, tagged: &[NerSpan], out: &mut Vec<Cand>) {
             // Titles and adjectives the tagger took with the name.
             while !r.is_empty() {
                 let t = &cx.tk[r.start];
-                let title = t.flags & (PERSON_TITLE | (PERSON_TITLE << START_SHIFT)) != 0 && t.flags & (PERSON | FIRST_NAME) == 0;
+                let title = t.flags & (PERSON_TITLE | (PERSON_TITLE << START_SHIFT)) != 0
+                    && t.flags & (PERSON | FIRST_NAME) == 0;
                 if title || t.article || t.stop || t.punct.is_some() {
                     r.start += 1;
                 } else {
@@ -1682,8 +1833,11 @@ mod tests {
     #[test]
     fn organisation_heads_take_their_names() {
         let (es, _) = run("أقامت وزارة العدل ورشة. وشاركت الهيئة العامة للتراث والآثار ومركز الأمير سعود للبحوث البحرية. وقالت الحكومة البرتغالية إن. وزار مركز المدينة ومجلس الإدارة وأعضاء هيئة التدريس.");
-        let orgs: Vec<&str> = es.iter().filter(|e| e.entity_type == EntityType::Organization).map(|e| e.name.as_str()).collect();
-        for name in ["وزارة العدل", "الهيئة العامة للتراث والآثار", "مركز الأمير سعود للبحوث البحرية", "الحكومة البرتغالية"] {
+        let orgs: Vec<&str> =
+            es.iter().filter(|e| e.entity_type == EntityType::Organization).map(|e| e.name.as_str()).collect();
+        for name in
+            ["وزارة العدل", "الهيئة العامة للتراث والآثار", "مركز الأمير سعود للبحوث البحرية", "الحكومة البرتغالية"]
+        {
             assert!(orgs.contains(&name), "{name}: {orgs:?}");
         }
         for common in ["مركز المدينة", "مجلس الإدارة", "هيئة التدريس"] {
@@ -1705,7 +1859,8 @@ mod tests {
     #[test]
     fn clubs_only_in_sports_and_outlets_in_quotes() {
         let (es, _) = run("فاز الاتحاد على الشباب في مباراة الدوري، وقال مدرب الفريق لـ«الوئام» إن اللاعب جاهز.");
-        let orgs: Vec<&str> = es.iter().filter(|e| e.entity_type == EntityType::Organization).map(|e| e.name.as_str()).collect();
+        let orgs: Vec<&str> =
+            es.iter().filter(|e| e.entity_type == EntityType::Organization).map(|e| e.name.as_str()).collect();
         for name in ["الاتحاد", "الشباب", "الوئام"] {
             assert!(orgs.contains(&name), "{name}: {orgs:?}");
         }
@@ -1747,7 +1902,8 @@ mod tests {
 
     #[test]
     fn unknown_name_after_title_and_appositive() {
-        let (es, _) = run("وصرح وزير الدفاع الأوكراني السابق أوليكسي ريزنيكوف، في مقابلة، إن الوضع صعب. ثم أكد ريزنيكوف ذلك.");
+        let (es, _) =
+            run("وصرح وزير الدفاع الأوكراني السابق أوليكسي ريزنيكوف، في مقابلة، إن الوضع صعب. ثم أكد ريزنيكوف ذلك.");
         let p = person(&es, "أوليكسي ريزنيكوف").expect("reznikov");
         assert_eq!(p.roles, ["وزير الدفاع الأوكراني السابق"]);
         assert_eq!(p.mentions, 2);
@@ -1762,9 +1918,8 @@ mod tests {
 
     #[test]
     fn different_people_sharing_words_stay_apart() {
-        let (es, _) = run(
-            "التقى كيم جونغ أون. وكان كيم جونغ إيل والده. وأسس كيم إيل سونغ الدولة. وقال كيم إن الوضع صعب.",
-        );
+        let (es, _) =
+            run("التقى كيم جونغ أون. وكان كيم جونغ إيل والده. وأسس كيم إيل سونغ الدولة. وقال كيم إن الوضع صعب.");
         let kims: Vec<_> = es.iter().filter(|e| e.name.starts_with("كيم")).collect();
         assert_eq!(kims.len(), 3, "{es:?}");
         // The lone كيم goes to the most recently mentioned Kim.
@@ -1780,7 +1935,8 @@ mod tests {
 
     #[test]
     fn ordinary_words_after_titles_are_not_names() {
-        let (es, _) = run("ولا يتوقع أن يبدي الزعيم الروسي اهتماما واسعا بالتسوية. وجاء طلب الرئيس الكوري الجنوبي تقديم العون.");
+        let (es, _) =
+            run("ولا يتوقع أن يبدي الزعيم الروسي اهتماما واسعا بالتسوية. وجاء طلب الرئيس الكوري الجنوبي تقديم العون.");
         assert!(es.iter().all(|e| e.entity_type != EntityType::Person), "{es:?}");
     }
 

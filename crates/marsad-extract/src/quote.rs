@@ -55,30 +55,99 @@ use crate::{display_name, EntityType, LocalEntity, Mention, Quote, SpeakerKind};
 /// Verbs that continue the previous speaker's words when they have no
 /// subject (وأضاف "…"), and the participles that do so always (مضيفا).
 const CONTINUING: &[&str] = &[
-    "أضاف", "أضافت", "تابع", "تابعت", "أوضح", "أوضحت", "استطرد", "استطردت", "أكد", "أكدت", "أشار",
-    "أشارت", "قال", "قالت", "لفت", "شدد", "اختتم",
+    "أضاف",
+    "أضافت",
+    "تابع",
+    "تابعت",
+    "أوضح",
+    "أوضحت",
+    "استطرد",
+    "استطردت",
+    "أكد",
+    "أكدت",
+    "أشار",
+    "أشارت",
+    "قال",
+    "قالت",
+    "لفت",
+    "شدد",
+    "اختتم",
 ];
 const PARTICIPLES: &[&str] = &[
-    "قائلا", "قائلة", "مضيفا", "مضيفة", "متابعا", "مستطردا", "مؤكدا", "مؤكدة", "مشيرا", "مشيرة",
-    "موضحا", "موضحة", "محذرا", "معتبرا", "واصفا", "كاشفا", "معلنا", "لافتا", "مشددا", "معلقا",
-    "معربا", "نافيا", "متسائلا", "داعيا", "مطالبا", "مختتما",
+    "قائلا",
+    "قائلة",
+    "مضيفا",
+    "مضيفة",
+    "متابعا",
+    "مستطردا",
+    "مؤكدا",
+    "مؤكدة",
+    "مشيرا",
+    "مشيرة",
+    "موضحا",
+    "موضحة",
+    "محذرا",
+    "معتبرا",
+    "واصفا",
+    "كاشفا",
+    "معلنا",
+    "لافتا",
+    "مشددا",
+    "معلقا",
+    "معربا",
+    "نافيا",
+    "متسائلا",
+    "داعيا",
+    "مطالبا",
+    "مختتما",
 ];
 /// Attribution without a verb: بحسب جون بارك، …، فإن "…".
 const ACCORDING_TO: &[&str] = &["حسب", "بحسب", "وفقا", "وفق", "طبقا", "نقلا"];
 /// Words before which a quoted span is a name, not a quote.
-const MEDIA_HEADS: &[&str] = &["صحيفة", "شبكة", "وكالة", "قناة", "مجلة", "موقع", "اذاعة", "منصة", "تلفزيون", "برنامج", "عملية", "يسمى", "تسمى", "عنوان", "بعنوان", "هاشتاغ", "وسم"];
+const MEDIA_HEADS: &[&str] = &[
+    "صحيفة",
+    "شبكة",
+    "وكالة",
+    "قناة",
+    "مجلة",
+    "موقع",
+    "اذاعة",
+    "منصة",
+    "تلفزيون",
+    "برنامج",
+    "عملية",
+    "يسمى",
+    "تسمى",
+    "عنوان",
+    "بعنوان",
+    "هاشتاغ",
+    "وسم",
+];
 /// The particle that opens a reported clause, with its pronoun forms.
 /// Words that make a following أن a conjunction of time or manner.
 const NOT_SPEECH_BEFORE_THAT: &[&str] = &["قبل", "بعد", "منذ", "حتي", "دون", "بدون", "بدل", "لدرجة", "بمجرد"];
 
 const THAT: &[&str] = &[
-    "ان", "انه", "انها", "انهم", "انهما", "انني", "اننا", "انهن", "انك", "بان", "بانه", "بانها", "بانهم", "بانهما",
-    "باننا", "بانني",
+    "ان",
+    "انه",
+    "انها",
+    "انهم",
+    "انهما",
+    "انني",
+    "اننا",
+    "انهن",
+    "انك",
+    "بان",
+    "بانه",
+    "بانها",
+    "بانهم",
+    "بانهما",
+    "باننا",
+    "بانني",
 ];
 /// Words after a verb that are not its subject.
-const NOT_SUBJECTS: &[&str] = &[
-    "قبيل", "بعد", "عقب", "امام", "خلال", "اليوم", "امس", "مؤخرا", "سابقا", "مرارا", "حينها", "انذاك", "فيه", "فيها",
-];
+const NOT_SUBJECTS: &[&str] =
+    &["قبيل", "بعد", "عقب", "امام", "خلال", "اليوم", "امس", "مؤخرا", "سابقا", "مرارا", "حينها", "انذاك", "فيه", "فيها"];
 /// Singular speaker words: a description, not a group.
 const SINGULAR_SPEAKERS: &[&str] = &["مسؤول", "مسئول", "مسؤولة", "مصدر", "خبير", "دبلوماسي", "شاهد عيان"];
 
@@ -160,8 +229,9 @@ impl<'a> Ctx<'a> {
             while m < mentions.len() && mentions[m].span.end <= t.span.start {
                 m += 1;
             }
-            let mention = (m < mentions.len() && mentions[m].span.start < t.span.end && t.span.start < mentions[m].span.end)
-                .then_some(m);
+            let mention =
+                (m < mentions.len() && mentions[m].span.start < t.span.end && t.span.start < mentions[m].span.end)
+                    .then_some(m);
             while s + 1 < sentences.len() && sentences[s].end <= t.span.start {
                 s += 1;
             }
@@ -218,7 +288,10 @@ impl<'a> Ctx<'a> {
         let first = &self.tokens[r.start];
         let start = name_start(self.text, first, true);
         let mut s = String::new();
-        if first.kind == TokenKind::Word && first.segmentation.article && !first.segmentation.prefix(&first.normalized).ends_with("ال") {
+        if first.kind == TokenKind::Word
+            && first.segmentation.article
+            && !first.segmentation.prefix(&first.normalized).ends_with("ال")
+        {
             s.push_str("ال");
         }
         s.push_str(&display_name(&self.text[start..self.tokens[r.end - 1].span.end]));
@@ -288,7 +361,10 @@ impl<'a> Ctx<'a> {
         }
         let mut a = a;
         // Skip an adverb or two (أيضا, كذلك) and commas.
-        while a < b && (self.tk[a].punct == Some('،') || matches!(self.tk[a].key, "ايضا" | "كذلك" | "بدوره" | "بدورها" | "من" | "جهته" | "جهتها")) {
+        while a < b
+            && (self.tk[a].punct == Some('،')
+                || matches!(self.tk[a].key, "ايضا" | "كذلك" | "بدوره" | "بدورها" | "من" | "جهته" | "جهتها"))
+        {
             a += 1;
         }
         if a >= b {
@@ -361,7 +437,11 @@ impl<'a> Ctx<'a> {
         let mut end = a;
         while end < b && end - a < 3 && self.tokens[end].kind == TokenKind::Word && !self.is_that(end) {
             let t = &self.tokens[end];
-            if end > a && (t.segmentation.preposition.is_some() || t.segmentation.conjunction.is_some() || marsad_text::is_stopword(&t.normalized)) {
+            if end > a
+                && (t.segmentation.preposition.is_some()
+                    || t.segmentation.conjunction.is_some()
+                    || marsad_text::is_stopword(&t.normalized))
+            {
                 break;
             }
             end += 1;
@@ -468,7 +548,8 @@ impl<'a> Ctx<'a> {
                 if self.tk[k].punct.is_some() || self.is_verb(k) {
                     break;
                 }
-                if matches!(self.tokens[k].normalized.trim_start_matches(['و', 'ف']), "كان" | "كانت" | "كانوا") {
+                if matches!(self.tokens[k].normalized.trim_start_matches(['و', 'ف']), "كان" | "كانت" | "كانوا")
+                {
                     return self.subject(k + 1, v);
                 }
             }
@@ -476,7 +557,8 @@ impl<'a> Ctx<'a> {
         if prev == "قد" {
             let lo = v.saturating_sub(12).max(start);
             for k in (lo..v - 1).rev() {
-                if matches!(self.tokens[k].normalized.trim_start_matches(['و', 'ف']), "كان" | "كانت" | "كانوا") {
+                if matches!(self.tokens[k].normalized.trim_start_matches(['و', 'ف']), "كان" | "كانت" | "كانوا")
+                {
                     return self.subject(k + 1, v - 1);
                 }
             }
@@ -682,9 +764,38 @@ fn is_quote(cx: &Ctx<'_>, m: &Marks) -> bool {
 
 /// Nouns that introduce a title, a name or a charge in quotation marks.
 const TITLED: &[&str] = &[
-    "عنوان", "بعنوان", "تهمة", "بتهمة", "تهم", "شعار", "مهرجان", "ملتقى", "برنامج", "حملة", "مسابقة", "وسم",
-    "هاشتاق", "هاشتاغ", "كتاب", "فيلم", "مسلسل", "رواية", "قصيدة", "مبادرة", "مشروع", "جائزة", "معرض",
-    "مؤتمر", "منتدى", "تطبيق", "نظام", "عملية", "مصطلح", "لقب", "اسم", "تحت",
+    "عنوان",
+    "بعنوان",
+    "تهمة",
+    "بتهمة",
+    "تهم",
+    "شعار",
+    "مهرجان",
+    "ملتقى",
+    "برنامج",
+    "حملة",
+    "مسابقة",
+    "وسم",
+    "هاشتاق",
+    "هاشتاغ",
+    "كتاب",
+    "فيلم",
+    "مسلسل",
+    "رواية",
+    "قصيدة",
+    "مبادرة",
+    "مشروع",
+    "جائزة",
+    "معرض",
+    "مؤتمر",
+    "منتدى",
+    "تطبيق",
+    "نظام",
+    "عملية",
+    "مصطلح",
+    "لقب",
+    "اسم",
+    "تحت",
 ];
 
 fn titled() -> &'static FxHashSet<String> {
@@ -760,7 +871,8 @@ fn attribute_direct(
     // 4. Right after another quote of the same paragraph.
     if let Some((s, close, _)) = last {
         let between = &cx.text[cx.tokens[*close].span.end..cx.tokens[m.open].span.start];
-        if !between.contains('\n') && between.chars().all(|c| c.is_whitespace() || matches!(c, '.' | '،' | ',' | '؛')) {
+        if !between.contains('\n') && between.chars().all(|c| c.is_whitespace() || matches!(c, '.' | '،' | ',' | '؛'))
+        {
             return (s.clone(), None, true);
         }
     }
@@ -817,7 +929,11 @@ fn reported_quotes(
         };
         // The clause: after the particle to the end of the sentence.
         let c0 = p + 1;
-        if c0 >= cx.len() || cx.sent_of[c0] != sent || in_direct[c0] || cx.tk[c0].punct.is_some_and(|c| matches!(c, '"' | '“' | '«')) {
+        if c0 >= cx.len()
+            || cx.sent_of[c0] != sent
+            || in_direct[c0]
+            || cx.tk[c0].punct.is_some_and(|c| matches!(c, '"' | '“' | '«'))
+        {
             v = p + 1;
             continue;
         }
@@ -836,29 +952,25 @@ fn reported_quotes(
         let participle = cx.lex.participles.contains(cx.tk[v].key);
         let verb_text = Some(cx.surface(v));
         let mut continuation = false;
-        let speaker = if !participle {
-            cx.subject_before(v).or_else(|| cx.subject(v + 1, p))
-        } else {
-            None
-        }
-        .or_else(|| {
-            let continuing = participle || cx.lex.continuing.contains(cx.tk[v].key);
-            if !continuing {
-                return None;
-            }
-            let prev = last_speaker.as_ref().filter(|(_, at)| !participle || cx.sent_of[*at] == sent);
-            if let Some((s, _)) = prev {
+        let speaker = if !participle { cx.subject_before(v).or_else(|| cx.subject(v + 1, p)) } else { None }
+            .or_else(|| {
+                let continuing = participle || cx.lex.continuing.contains(cx.tk[v].key);
+                if !continuing {
+                    return None;
+                }
+                let prev = last_speaker.as_ref().filter(|(_, at)| !participle || cx.sent_of[*at] == sent);
+                if let Some((s, _)) = prev {
+                    continuation = true;
+                    return Some(s.clone());
+                }
+                if let Some(s) = cx.subject_back(v) {
+                    return Some(s);
+                }
+                let (s, _) = last_speaker.as_ref()?;
                 continuation = true;
-                return Some(s.clone());
-            }
-            if let Some(s) = cx.subject_back(v) {
-                return Some(s);
-            }
-            let (s, _) = last_speaker.as_ref()?;
-            continuation = true;
-            Some(s.clone())
-        })
-        .unwrap_or_else(Speaker::unknown);
+                Some(s.clone())
+            })
+            .unwrap_or_else(Speaker::unknown);
         if speaker.kind == SpeakerKind::Unknown {
             // "التقارير التي تشير إلى أن", "ذلك يشير إلى أن": not speech.
             v = p + 1;
@@ -949,7 +1061,8 @@ mod tests {
                     وأضاف الغامدي أن الحركة ستعود غدا. وكانت شركة النقل العام أعلنت أن الرحلات متوقفة.";
         let (es, qs) = run(text);
         let speaker = |q: &Quote| q.speaker.map(|e| es[e].name.as_str());
-        let of = |needle: &str| qs.iter().find(|q| q.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {qs:?}"));
+        let of =
+            |needle: &str| qs.iter().find(|q| q.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {qs:?}"));
         assert_eq!(speaker(of("الطريق مغلق")), Some("سامي فهد الغامدي"));
         assert_eq!(speaker(of("الورشة ناجحة")), Some("وزارة الصحة"));
         assert_eq!(speaker(of("الحركة ستعود")), Some("سامي فهد الغامدي"));
@@ -958,7 +1071,9 @@ mod tests {
 
     #[test]
     fn titles_and_charges_in_quotation_marks_are_not_quotes() {
-        let (_, qs) = run("افتتح المحافظ مهرجان «صيف المدينة» ووجهت إليه تهمة «الإخلال بالنظام». وصدر كتاب بعنوان «أيام في البحر».");
+        let (_, qs) = run(
+            "افتتح المحافظ مهرجان «صيف المدينة» ووجهت إليه تهمة «الإخلال بالنظام». وصدر كتاب بعنوان «أيام في البحر».",
+        );
         assert!(qs.is_empty(), "{qs:?}");
     }
 
@@ -970,7 +1085,8 @@ mod tests {
 
     #[test]
     fn unbalanced_marks_do_not_panic() {
-        for s in ["«", "\"", "“ قال", "قال \"إن", "» « \" “ ”", "وقال بوتين: «نعم «لا» ربما"] {
+        for s in ["«", "\"", "“ قال", "قال \"إن", "» « \" “ ”", "وقال بوتين: «نعم «لا» ربما"]
+        {
             let _ = run(s);
         }
     }

@@ -93,12 +93,12 @@ fn gold_table() {
     let mut failures = Vec::new();
     for &(sentence, anchor, expr, value, granularity, end) in GOLD {
         let found = extract(sentence, Some(anchor));
-        let got: Vec<_> = found
-            .iter()
-            .map(|m| (m.text.as_str(), m.value.as_deref(), m.granularity, m.end.as_deref()))
-            .collect();
+        let got: Vec<_> =
+            found.iter().map(|m| (m.text.as_str(), m.value.as_deref(), m.granularity, m.end.as_deref())).collect();
         if got != [(expr, Some(value), granularity, end)] {
-            failures.push(format!("{sentence}\n    expected {expr:?} → {value} {granularity:?} {end:?}\n    got      {got:?}"));
+            failures.push(format!(
+                "{sentence}\n    expected {expr:?} → {value} {granularity:?} {end:?}\n    got      {got:?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{} of {} rows differ:\n{}", failures.len(), GOLD.len(), failures.join("\n"));
@@ -134,10 +134,56 @@ fn mentions_carry_sentence_and_text() {
 
 fn arabicish() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "في", "عام", "2019", "13", "سبتمبر", "/", "أيلول", "(", ")", "الماضي", "المقبل", "أمس", "اليوم", "الأربعاء",
-        "قبل", "منذ", "أسبوعين", "24", "عاماً", "بين", "عامي", "و2017", "الشهر", "هذا", "لاحقا", "ثمانينيات", "القرن",
-        "قمة", "زيارة", "غداة", "\"", "،", ".", "\n", "يوم", "الـ", "من", "2023-09-13", "١٣", "٢٠٢٣", "Dodouche13",
-        "مارس", "آب", "كانون", "الأول", "م", "ـ", "\u{64e}", "🙂", "x",
+        "في",
+        "عام",
+        "2019",
+        "13",
+        "سبتمبر",
+        "/",
+        "أيلول",
+        "(",
+        ")",
+        "الماضي",
+        "المقبل",
+        "أمس",
+        "اليوم",
+        "الأربعاء",
+        "قبل",
+        "منذ",
+        "أسبوعين",
+        "24",
+        "عاماً",
+        "بين",
+        "عامي",
+        "و2017",
+        "الشهر",
+        "هذا",
+        "لاحقا",
+        "ثمانينيات",
+        "القرن",
+        "قمة",
+        "زيارة",
+        "غداة",
+        "\"",
+        "،",
+        ".",
+        "\n",
+        "يوم",
+        "الـ",
+        "من",
+        "2023-09-13",
+        "١٣",
+        "٢٠٢٣",
+        "Dodouche13",
+        "مارس",
+        "آب",
+        "كانون",
+        "الأول",
+        "م",
+        "ـ",
+        "\u{64e}",
+        "🙂",
+        "x",
     ]);
     prop::collection::vec(pieces, 0..40).prop_map(|v| v.join(" "))
 }

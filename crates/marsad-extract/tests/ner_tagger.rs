@@ -7,11 +7,7 @@ use proptest::prelude::*;
 
 fn tag(text: &str) -> Vec<(String, EntityType)> {
     let tokens = marsad_text::tokenize(text);
-    Tagger::default_model()
-        .tag(text, &tokens)
-        .into_iter()
-        .map(|s| (text[s.span].to_owned(), s.entity_type))
-        .collect()
+    Tagger::default_model().tag(text, &tokens).into_iter().map(|s| (text[s.span].to_owned(), s.entity_type)).collect()
 }
 
 proptest! {
@@ -94,7 +90,9 @@ fn seed_articles() {
         return;
     }
     let has = |name: &str, ty: EntityType| {
-        found.iter().any(|(s, t)| *t == ty && (s == name || s.ends_with(name) && s.chars().count() <= name.chars().count() + 2))
+        found
+            .iter()
+            .any(|(s, t)| *t == ty && (s == name || s.ends_with(name) && s.chars().count() <= name.chars().count() + 2))
     };
     let mut missing = Vec::new();
     for (name, ty) in [

@@ -88,7 +88,8 @@ fn surnames_link_to_full_names_and_people_stay_apart() {
         for m in &d.mentions {
             assert_eq!(marsad_extract::display_name(&d.text[m.span.clone()]), m.name);
             if m.entity_type == EntityType::Person {
-                for bad in ["الرئيس", "الزعيم", "السيد", "وبوتين", "لبوتين", "المتحدث"] {
+                for bad in ["الرئيس", "الزعيم", "السيد", "وبوتين", "لبوتين", "المتحدث"]
+                {
                     assert!(!m.name.contains(bad), "{}: {}", d.id, m.name);
                 }
                 assert!(!m.name.starts_with("ال"), "{}: {}", d.id, m.name);
@@ -121,7 +122,12 @@ fn roles_are_kept_apart_from_names() {
 fn resolution_merges_spellings_and_keeps_the_kims_apart() {
     let Some(docs) = seeds() else { return };
     let r = resolve(&docs);
-    let find = |name: &str| r.entities.iter().filter(|e| e.entity_type == EntityType::Person && e.variants.iter().any(|v| v == name)).collect::<Vec<_>>();
+    let find = |name: &str| {
+        r.entities
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Person && e.variants.iter().any(|v| v == name))
+            .collect::<Vec<_>>()
+    };
     // Trump, both spellings: one entity in 002 and 004.
     let trump = find("دونالد ترمب");
     assert_eq!(trump.len(), 1);
@@ -132,7 +138,8 @@ fn resolution_merges_spellings_and_keeps_the_kims_apart() {
     assert_eq!((putin.len(), putin[0].docs.len()), (1, 5));
     assert_eq!(putin[0].roles[0], "الرئيس الروسي");
     // Three Kims.
-    let kims: Vec<_> = r.entities.iter().filter(|e| e.entity_type == EntityType::Person && e.name.starts_with("كيم")).collect();
+    let kims: Vec<_> =
+        r.entities.iter().filter(|e| e.entity_type == EntityType::Person && e.name.starts_with("كيم")).collect();
     let names: Vec<_> = kims.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(kims.len(), 3, "{names:?}");
     assert_eq!(find("كيم جونغ أون")[0].docs.len(), 5);

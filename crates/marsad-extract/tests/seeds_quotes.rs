@@ -87,7 +87,8 @@ fn quotes_are_exact_and_unique() {
         assert_eq!(n, spans.len(), "{}: duplicate quote spans", d.id);
         // Names and scare words in quotation marks are not quotes.
         for q in &d.quotes {
-            for name in ["نيويورك تايمز", "سي إن إن", "غارديان", "فارقة", "المحادثات السداسية"] {
+            for name in ["نيويورك تايمز", "سي إن إن", "غارديان", "فارقة", "المحادثات السداسية"]
+            {
                 assert_ne!(q.text, name, "{}", d.id);
             }
         }

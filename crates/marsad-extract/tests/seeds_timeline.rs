@@ -18,13 +18,8 @@ fn seeds_dir() -> PathBuf {
 /// to Pyongyang; 003 carries its date line (13 September 2023), which ingest
 /// turns into metadata; 004 the day after the Vladivostok summit of 25 April
 /// 2019.
-const PUBLISHED: [(&str, &str); 5] = [
-    ("000", "2023-09-05"),
-    ("001", "2023-09-05"),
-    ("002", "2024-06-22"),
-    ("003", "2023-09-13"),
-    ("004", "2019-04-26"),
-];
+const PUBLISHED: [(&str, &str); 5] =
+    [("000", "2023-09-05"), ("001", "2023-09-05"), ("002", "2024-06-22"), ("003", "2023-09-13"), ("004", "2019-04-26")];
 
 struct Seed {
     id: String,
@@ -95,7 +90,14 @@ fn render(t: &[TimelineEntry]) -> String {
     t.iter()
         .map(|e| {
             let docs: Vec<&str> = e.docs.iter().map(|d| &d[..3]).collect();
-            format!("{:<10} {:<7} {:<12} {}  [{}]\n", e.date, e.granularity.as_str(), e.event_type, e.title, docs.join(","))
+            format!(
+                "{:<10} {:<7} {:<12} {}  [{}]\n",
+                e.date,
+                e.granularity.as_str(),
+                e.event_type,
+                e.title,
+                docs.join(",")
+            )
         })
         .collect()
 }
@@ -178,7 +180,9 @@ fn seed_timeline_merges_across_articles() {
     }
     assert_eq!(summit.docs.len(), summit.evidence.len());
     assert!(
-        timeline.iter().all(|e| !(e.date.starts_with("2023-09") && e.granularity == Granularity::Month && e.event_type != "election")),
+        timeline.iter().all(|e| !(e.date.starts_with("2023-09")
+            && e.granularity == Granularity::Month
+            && e.event_type != "election")),
         "September 2023 month events merged into the summit"
     );
 

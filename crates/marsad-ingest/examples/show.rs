@@ -20,11 +20,7 @@ fn main() {
                     println!("  | {}", p.chars().take(100).collect::<String>());
                 }
                 for r in &c.removed {
-                    println!(
-                        "  - [{}] {}",
-                        r.reason.describe(),
-                        r.text.chars().take(100).collect::<String>()
-                    );
+                    println!("  - [{}] {}", r.reason.describe(), r.text.chars().take(100).collect::<String>());
                 }
             }
             Err(e) => println!("!! {e}"),

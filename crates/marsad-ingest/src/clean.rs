@@ -82,24 +82,16 @@ pub fn clean(doc: SourceDocument) -> CleanDocument {
     for (paragraph, verdict) in paragraphs.iter().zip(verdicts) {
         match verdict {
             None => kept.push(paragraph.text.to_string()),
-            Some(reason) => removed.push(Removal {
-                reason,
-                text: paragraph.text.to_string(),
-                span: paragraph.span.clone(),
-            }),
+            Some(reason) => {
+                removed.push(Removal { reason, text: paragraph.text.to_string(), span: paragraph.span.clone() })
+            }
         }
     }
     let text = kept.join("\n");
     let title = doc.title.as_deref().unwrap_or("");
     let hashed = comparison_key(&format!("{title}\n{text}"));
     let content_hash = format!("{:032x}", xxh3_128(hashed.as_bytes()));
-    CleanDocument {
-        source: doc,
-        paragraphs: kept,
-        text,
-        removed,
-        content_hash,
-    }
+    CleanDocument { source: doc, paragraphs: kept, text, removed, content_hash }
 }
 
 /// One non-empty line of the body, trimmed, with its byte span.
@@ -116,10 +108,7 @@ fn split_paragraphs(body: &str) -> Vec<Paragraph<'_>> {
         let text = trimmed_start.trim_end();
         if !text.is_empty() {
             let start = line_start + (line.len() - trimmed_start.len());
-            out.push(Paragraph {
-                text,
-                span: start..start + text.len(),
-            });
+            out.push(Paragraph { text, span: start..start + text.len() });
         }
         line_start += line.len() + 1;
     }
@@ -129,9 +118,7 @@ fn split_paragraphs(body: &str) -> Vec<Paragraph<'_>> {
 /// The normalized words of a paragraph: [`comparison_key`], split on
 /// anything that is not a letter or digit, Latin lowercased.
 fn key_words(text: &str) -> Vec<String> {
-    split_words(&paragraph_key(text))
-        .map(str::to_string)
-        .collect()
+    split_words(&paragraph_key(text)).map(str::to_string).collect()
 }
 
 /// [`comparison_key`], lowercased when it has anything to lowercase.
@@ -148,14 +135,12 @@ fn paragraph_key(text: &str) -> String {
 /// ASCII lowercase, punctuation, and the Arabic block that news text is
 /// made of. Checked first because Unicode case tables are slow.
 fn is_caseless(c: char) -> bool {
-    matches!(c, '\0'..='@' | '['..='`' | 'a'..='\u{7F}' | '\u{0600}'..='\u{06FF}')
-        || c.is_whitespace()
+    matches!(c, '\0'..='@' | '['..='`' | 'a'..='\u{7F}' | '\u{0600}'..='\u{06FF}') || c.is_whitespace()
 }
 
 /// The words of a key: runs of letters and digits.
 fn split_words(key: &str) -> impl Iterator<Item = &str> {
-    key.split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
+    key.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty())
 }
 
 /// A letter or digit, with a fast path for ASCII and Arabic letters (the
@@ -200,14 +185,8 @@ mod tests {
 
     #[test]
     fn key_ignores_diacritics_punctuation_and_alef_forms() {
-        assert_eq!(
-            key_words("إِنَّ الأخبارَ: «عاجلة»!"),
-            vec!["ان", "الاخبار", "عاجلة"]
-        );
-        assert_eq!(
-            key_words("Related Nodes  field"),
-            vec!["related", "nodes", "field"]
-        );
+        assert_eq!(key_words("إِنَّ الأخبارَ: «عاجلة»!"), vec!["ان", "الاخبار", "عاجلة"]);
+        assert_eq!(key_words("Related Nodes  field"), vec!["related", "nodes", "field"]);
         assert_eq!(key_words("عام ٢٠٢٣"), vec!["عام", "2023"]);
         assert_eq!(key_words("Ünïcode ÉTÉ"), vec!["ünïcode", "été"]);
         assert_eq!(key_words("ـــ"), Vec::<String>::new());
@@ -237,34 +216,22 @@ mod tests {
     fn repeats_keep_the_fuller_copy() {
         let long = "وقال الوزير إن المحادثات مع الجانب الآخر ستستأنف الأسبوع المقبل في العاصمة بحضور الوسطاء.";
         let excerpt = "المحادثات مع الجانب الآخر ستستأنف الأسبوع المقبل في العاصمة";
-        let body = format!(
-            "{excerpt}\nفقرة أخرى لا علاقة لها بما سبق من كلام.\n{long}\n{}",
-            long.trim_end_matches('.')
-        );
+        let body = format!("{excerpt}\nفقرة أخرى لا علاقة لها بما سبق من كلام.\n{long}\n{}", long.trim_end_matches('.'));
         let cleaned = clean(doc(&body));
-        assert_eq!(
-            cleaned.paragraphs,
-            vec!["فقرة أخرى لا علاقة لها بما سبق من كلام.", long]
-        );
+        assert_eq!(cleaned.paragraphs, vec!["فقرة أخرى لا علاقة لها بما سبق من كلام.", long]);
         assert_eq!(cleaned.removed.len(), 2);
-        assert_eq!(
-            cleaned.removed[0].reason,
-            RemovalReason::RepeatedParagraph { of: 2 }
-        );
-        assert_eq!(
-            cleaned.removed[1].reason,
-            RemovalReason::RepeatedParagraph { of: 2 }
-        );
+        assert_eq!(cleaned.removed[0].reason, RemovalReason::RepeatedParagraph { of: 2 });
+        assert_eq!(cleaned.removed[1].reason, RemovalReason::RepeatedParagraph { of: 2 });
     }
 
     #[test]
     fn short_repeated_lines_are_kept() {
-        let cleaned = clean(doc(
-            "س:\nماذا حدث في القمة؟\nج:\nانتهت القمة ببيان.\nس:\nثم ماذا؟\nج:\nعاد الوفد.",
-        ));
+        let cleaned = clean(doc("س:\nماذا حدث في القمة؟\nج:\nانتهت القمة ببيان.\nس:\nثم ماذا؟\nج:\nعاد الوفد."));
         assert!(cleaned.removed.is_empty());
         // Seven words inside a longer paragraph: too short to call an excerpt.
-        let cleaned = clean(doc("الرئيس يصل إلى العاصمة في زيارة رسمية\nوقال المتحدث إن الرئيس يصل إلى العاصمة في زيارة رسمية تستمر يومين."));
+        let cleaned = clean(doc(
+            "الرئيس يصل إلى العاصمة في زيارة رسمية\nوقال المتحدث إن الرئيس يصل إلى العاصمة في زيارة رسمية تستمر يومين.",
+        ));
         assert!(cleaned.removed.is_empty());
     }
 }

@@ -43,13 +43,7 @@ pub fn normalize_date(text: &str) -> Option<String> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(text) {
         return Some(format_datetime(dt.naive_local()));
     }
-    for format in [
-        "%d %B %Y",
-        "%B %d, %Y",
-        "%d %b %Y",
-        "%b %d, %Y",
-        "%A, %B %d, %Y",
-    ] {
+    for format in ["%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%A, %B %d, %Y"] {
         if let Ok(date) = NaiveDate::parse_from_str(text, format) {
             return Some(format_date(date));
         }
@@ -74,8 +68,7 @@ pub(crate) fn find_date(line: &str) -> Option<FoundDate> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
-        let starts_run =
-            digit_value(chars[i].1).is_some() && (i == 0 || digit_value(chars[i - 1].1).is_none());
+        let starts_run = digit_value(chars[i].1).is_some() && (i == 0 || digit_value(chars[i - 1].1).is_none());
         if starts_run {
             if let Some(found) = iso_at(&chars, i)
                 .or_else(|| day_first_numeric_at(&chars, i))
@@ -165,8 +158,7 @@ fn iso_at(chars: &[(usize, char)], i: usize) -> Option<FoundDate> {
                 Some('Z') => end += 1,
                 Some('+' | '-') if digits_at(chars, end + 1).is_some() => {
                     end += 1;
-                    while char_at(chars, end).is_some_and(|c| digit_value(c).is_some() || c == ':')
-                    {
+                    while char_at(chars, end).is_some_and(|c| digit_value(c).is_some() || c == ':') {
                         end += 1;
                     }
                 }
@@ -178,10 +170,7 @@ fn iso_at(chars: &[(usize, char)], i: usize) -> Option<FoundDate> {
         Some(t) => format_datetime(NaiveDateTime::new(date, t)),
         None => format_date(date),
     };
-    Some(FoundDate {
-        iso,
-        span: chars[i].0..byte_end(chars, end, line_len(chars)),
-    })
+    Some(FoundDate { iso, span: chars[i].0..byte_end(chars, end, line_len(chars)) })
 }
 
 /// `HH:MM` or `HH:MM:SS` at `i`: the time and the index after it.
@@ -226,10 +215,7 @@ fn day_first_numeric_at(chars: &[(usize, char)], i: usize) -> Option<FoundDate> 
     };
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
     let end = ypos + 4;
-    Some(FoundDate {
-        iso: format_date(date),
-        span: chars[i].0..byte_end(chars, end, line_len(chars)),
-    })
+    Some(FoundDate { iso: format_date(date), span: chars[i].0..byte_end(chars, end, line_len(chars)) })
 }
 
 /// `13 سبتمبر 2023`, `13 أيلول/سبتمبر 2023`, `13 سبتمبر (أيلول) 2023`,
@@ -246,10 +232,7 @@ fn day_month_name_year_at(line: &str, chars: &[(usize, char)], i: usize) -> Opti
     // An optional second name for the same month: `/أيلول` or `(أيلول)`.
     let trimmed = line[pos..].trim_start();
     let ws = line[pos..].len() - trimmed.len();
-    if let Some(alt) = trimmed
-        .strip_prefix('/')
-        .or_else(|| trimmed.strip_prefix('('))
-    {
+    if let Some(alt) = trimmed.strip_prefix('/').or_else(|| trimmed.strip_prefix('(')) {
         let skip = trimmed.len() - alt.len();
         if let Some((alt_month, alt_len)) = month_name_prefix(alt) {
             if alt_month == month {
@@ -262,16 +245,9 @@ fn day_month_name_year_at(line: &str, chars: &[(usize, char)], i: usize) -> Opti
     }
     // Separators before the year: spaces and a comma at most.
     let rest = &line[pos..];
-    let year_start = rest
-        .char_indices()
-        .find(|&(_, c)| !(c.is_whitespace() || c == ',' || c == '،'))
-        .map_or(rest.len(), |(b, _)| b);
-    if rest[..year_start]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .count()
-        > 1
-    {
+    let year_start =
+        rest.char_indices().find(|&(_, c)| !(c.is_whitespace() || c == ',' || c == '،')).map_or(rest.len(), |(b, _)| b);
+    if rest[..year_start].chars().filter(|c| !c.is_whitespace()).count() > 1 {
         return None;
     }
     let year_byte = pos + year_start;
@@ -280,10 +256,7 @@ fn day_month_name_year_at(line: &str, chars: &[(usize, char)], i: usize) -> Opti
         return None;
     };
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-    Some(FoundDate {
-        iso: format_date(date),
-        span: chars[i].0..byte_end(chars, yi + 4, line.len()),
-    })
+    Some(FoundDate { iso: format_date(date), span: chars[i].0..byte_end(chars, yi + 4, line.len()) })
 }
 
 /// An Arabic (either series) or English month name at the start of `text`
@@ -294,9 +267,7 @@ fn month_name_prefix(text: &str) -> Option<(u32, usize)> {
     }
     let trimmed = text.trim_start();
     let lead = text.len() - trimmed.len();
-    let word_len = trimmed
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(trimmed.len());
+    let word_len = trimmed.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(trimmed.len());
     let word = trimmed[..word_len].to_ascii_lowercase();
     const ENGLISH: [&str; 12] = [
         "january",
@@ -312,9 +283,9 @@ fn month_name_prefix(text: &str) -> Option<(u32, usize)> {
         "november",
         "december",
     ];
-    let month = ENGLISH.iter().position(|name| {
-        word == *name || (word.len() >= 3 && name.starts_with(&word) && word.len() <= 4)
-    })?;
+    let month = ENGLISH
+        .iter()
+        .position(|name| word == *name || (word.len() >= 3 && name.starts_with(&word) && word.len() <= 4))?;
     Some((month as u32 + 1, lead + word_len))
 }
 
@@ -323,13 +294,7 @@ fn format_date(date: NaiveDate) -> String {
 }
 
 fn format_datetime(dt: NaiveDateTime) -> String {
-    format!(
-        "{}T{:02}:{:02}:{:02}",
-        format_date(dt.date()),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    )
+    format!("{}T{:02}:{:02}:{:02}", format_date(dt.date()), dt.hour(), dt.minute(), dt.second())
 }
 
 /// Seconds (or milliseconds, when the number is that large) since the Unix
@@ -349,19 +314,10 @@ mod tests {
 
     #[test]
     fn iso_and_database_forms() {
-        assert_eq!(
-            normalize_date("2015-08-06 01:00:00").as_deref(),
-            Some("2015-08-06T01:00:00")
-        );
+        assert_eq!(normalize_date("2015-08-06 01:00:00").as_deref(), Some("2015-08-06T01:00:00"));
         assert_eq!(normalize_date("2015-08-06").as_deref(), Some("2015-08-06"));
-        assert_eq!(
-            normalize_date("2023-09-13T10:00:00+03:00").as_deref(),
-            Some("2023-09-13T10:00:00")
-        );
-        assert_eq!(
-            normalize_date("2023-09-13T22:15:30.123Z").as_deref(),
-            Some("2023-09-13T22:15:30")
-        );
+        assert_eq!(normalize_date("2023-09-13T10:00:00+03:00").as_deref(), Some("2023-09-13T10:00:00"));
+        assert_eq!(normalize_date("2023-09-13T22:15:30.123Z").as_deref(), Some("2023-09-13T22:15:30"));
         assert_eq!(normalize_date("2023/09/13").as_deref(), Some("2023-09-13"));
         assert_eq!(normalize_date("2023-02-30"), None);
         assert_eq!(normalize_date("not a date"), None);
@@ -370,38 +326,17 @@ mod tests {
 
     #[test]
     fn rfc2822_and_english() {
-        assert_eq!(
-            normalize_date("Wed, 13 Sep 2023 10:30:00 GMT").as_deref(),
-            Some("2023-09-13T10:30:00")
-        );
-        assert_eq!(
-            normalize_date("13 September 2023").as_deref(),
-            Some("2023-09-13")
-        );
-        assert_eq!(
-            normalize_date("September 13, 2023").as_deref(),
-            Some("2023-09-13")
-        );
+        assert_eq!(normalize_date("Wed, 13 Sep 2023 10:30:00 GMT").as_deref(), Some("2023-09-13T10:30:00"));
+        assert_eq!(normalize_date("13 September 2023").as_deref(), Some("2023-09-13"));
+        assert_eq!(normalize_date("September 13, 2023").as_deref(), Some("2023-09-13"));
     }
 
     #[test]
     fn arabic_forms() {
-        assert_eq!(
-            normalize_date("13 سبتمبر 2023").as_deref(),
-            Some("2023-09-13")
-        );
-        assert_eq!(
-            normalize_date("الأربعاء 13 أيلول/سبتمبر 2023").as_deref(),
-            Some("2023-09-13")
-        );
-        assert_eq!(
-            normalize_date("4 سبتمبر (أيلول) 2023").as_deref(),
-            Some("2023-09-04")
-        );
-        assert_eq!(
-            normalize_date("٤ كانون الأول ٢٠١٧").as_deref(),
-            Some("2017-12-04")
-        );
+        assert_eq!(normalize_date("13 سبتمبر 2023").as_deref(), Some("2023-09-13"));
+        assert_eq!(normalize_date("الأربعاء 13 أيلول/سبتمبر 2023").as_deref(), Some("2023-09-13"));
+        assert_eq!(normalize_date("4 سبتمبر (أيلول) 2023").as_deref(), Some("2023-09-04"));
+        assert_eq!(normalize_date("٤ كانون الأول ٢٠١٧").as_deref(), Some("2017-12-04"));
         assert_eq!(normalize_date("13/09/2023").as_deref(), Some("2023-09-13"));
     }
 
@@ -416,13 +351,7 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(
-            from_unix_timestamp(1694600000.0).as_deref(),
-            Some("2023-09-13T10:13:20")
-        );
-        assert_eq!(
-            from_unix_timestamp(1694600000000.0).as_deref(),
-            Some("2023-09-13T10:13:20")
-        );
+        assert_eq!(from_unix_timestamp(1694600000.0).as_deref(), Some("2023-09-13T10:13:20"));
+        assert_eq!(from_unix_timestamp(1694600000000.0).as_deref(), Some("2023-09-13T10:13:20"));
     }
 }

@@ -34,10 +34,7 @@ pub(crate) struct Decoded {
 
 /// Decodes a whole one-document file. `declared` is an encoding named by the
 /// document itself (HTML meta charset), tried before guessing.
-pub(crate) fn decode_text(
-    bytes: &[u8],
-    declared: Option<&'static Encoding>,
-) -> Result<Decoded, ErrorReason> {
+pub(crate) fn decode_text(bytes: &[u8], declared: Option<&'static Encoding>) -> Result<Decoded, ErrorReason> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ErrorReason::Empty);
     }
@@ -50,10 +47,7 @@ pub(crate) fn decode_text(
             // A UTF-8 BOM on broken UTF-8: fall through to the heuristics.
         } else if encoding == UTF_16LE || encoding == UTF_16BE {
             let (text, _) = encoding.decode_without_bom_handling(rest);
-            return finish(
-                text.into_owned(),
-                Some(format!("decoded from {}", encoding.name())),
-            );
+            return finish(text.into_owned(), Some(format!("decoded from {}", encoding.name())));
         }
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -65,10 +59,7 @@ pub(crate) fn decode_text(
     if let Some(encoding) = declared.filter(|e| *e != UTF_8 && e.is_single_byte()) {
         let (text, _, _) = encoding.decode(bytes);
         if looks_like_text(&text) {
-            return finish(
-                text.into_owned(),
-                Some(format!("decoded from {}", encoding.name())),
-            );
+            return finish(text.into_owned(), Some(format!("decoded from {}", encoding.name())));
         }
     }
     if let Some(decoded) = nearly_utf8(bytes) {
@@ -79,14 +70,9 @@ pub(crate) fn decode_text(
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     let (text, _, _) = guess.decode(bytes);
     if looks_like_text(&text) {
-        return finish(
-            text.into_owned(),
-            Some(format!("decoded from {}", guess.name())),
-        );
+        return finish(text.into_owned(), Some(format!("decoded from {}", guess.name())));
     }
-    Err(ErrorReason::Undecodable {
-        guessed: Some(guess.name()),
-    })
+    Err(ErrorReason::Undecodable { guessed: Some(guess.name()) })
 }
 
 fn finish(text: String, note: Option<String>) -> Result<Decoded, ErrorReason> {
@@ -114,10 +100,7 @@ fn nearly_utf8(bytes: &[u8]) -> Option<Decoded> {
     if multibyte >= 20 && invalid * 50 <= multibyte {
         let text = String::from_utf8_lossy(bytes).into_owned();
         let note = format!("invalid UTF-8: {invalid} broken byte sequence(s) replaced");
-        return Some(Decoded {
-            text,
-            note: Some(note),
-        });
+        return Some(Decoded { text, note: Some(note) });
     }
     None
 }
@@ -149,10 +132,7 @@ fn is_arabic_letter(c: char) -> bool {
 
 fn is_latin_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
-        || (('\u{00C0}'..='\u{024F}').contains(&c)
-            && c.is_alphabetic()
-            && c != '\u{00D7}'
-            && c != '\u{00F7}')
+        || (('\u{00C0}'..='\u{024F}').contains(&c) && c.is_alphabetic() && c != '\u{00D7}' && c != '\u{00F7}')
 }
 
 fn is_common_punctuation(c: char) -> bool {
@@ -189,14 +169,8 @@ pub(crate) fn declared_html_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let at = find(&lower, b"charset=")?;
     let rest = &lower[at + b"charset=".len()..];
-    let rest = rest
-        .strip_prefix(b"\"")
-        .or_else(|| rest.strip_prefix(b"'"))
-        .unwrap_or(rest);
-    let end = rest
-        .iter()
-        .position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'>' | b'/'))
-        .unwrap_or(rest.len());
+    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let end = rest.iter().position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'>' | b'/')).unwrap_or(rest.len());
     Encoding::for_label(&rest[..end])
 }
 
@@ -222,23 +196,14 @@ mod tests {
         let decoded = decode_text("\u{FEFF}نص".as_bytes(), None).unwrap();
         assert_eq!(decoded.text, "نص");
         assert!(decoded.note.is_none());
-        assert!(matches!(
-            decode_text(b"ab\0cd", None),
-            Err(ErrorReason::Binary)
-        ));
-        assert!(matches!(
-            decode_text(b" \n\t ", None),
-            Err(ErrorReason::Empty)
-        ));
+        assert!(matches!(decode_text(b"ab\0cd", None), Err(ErrorReason::Binary)));
+        assert!(matches!(decode_text(b" \n\t ", None), Err(ErrorReason::Empty)));
     }
 
     #[test]
     fn html_charset_is_found() {
         let page = br#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256"></head>"#;
         assert_eq!(declared_html_charset(page), Some(encoding_rs::WINDOWS_1256));
-        assert_eq!(
-            declared_html_charset(b"<meta charset='utf-8'>"),
-            Some(UTF_8)
-        );
+        assert_eq!(declared_html_charset(b"<meta charset='utf-8'>"), Some(UTF_8));
     }
 }

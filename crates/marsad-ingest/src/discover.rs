@@ -39,10 +39,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
         let metadata = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
-                discovery.skipped.push(IngestError::file(
-                    path.display().to_string(),
-                    ErrorReason::Io(e),
-                ));
+                discovery.skipped.push(IngestError::file(path.display().to_string(), ErrorReason::Io(e)));
                 continue;
             }
         };
@@ -54,12 +51,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 discovery.files.push(path.clone());
             }
         } else {
-            let reason = ErrorReason::UnknownFormat {
-                extension: extension_of(path),
-            };
-            discovery
-                .skipped
-                .push(IngestError::file(path.display().to_string(), reason));
+            let reason = ErrorReason::UnknownFormat { extension: extension_of(path) };
+            discovery.skipped.push(IngestError::file(path.display().to_string(), reason));
         }
     }
     discovery
@@ -76,12 +69,8 @@ fn walk_folder(folder: &Path, discovery: &mut Discovery, seen: &mut HashSet<Path
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(folder).display().to_string();
-                let io = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("file system loop"));
-                discovery
-                    .skipped
-                    .push(IngestError::file(path, ErrorReason::Io(io)));
+                let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                discovery.skipped.push(IngestError::file(path, ErrorReason::Io(io)));
                 continue;
             }
         };
@@ -90,21 +79,14 @@ fn walk_folder(folder: &Path, discovery: &mut Discovery, seen: &mut HashSet<Path
         }
         let path = entry.path();
         if format_for_path(path).is_none() {
-            let reason = ErrorReason::UnsupportedInFolder {
-                extension: extension_of(path),
-            };
-            discovery
-                .skipped
-                .push(IngestError::file(path.display().to_string(), reason));
+            let reason = ErrorReason::UnsupportedInFolder { extension: extension_of(path) };
+            discovery.skipped.push(IngestError::file(path.display().to_string(), reason));
             continue;
         }
         // Only files we could read are worth the note check: an unsupported
         // README.md is already reported as unsupported.
         if is_dataset_note(path) {
-            discovery.skipped.push(IngestError::file(
-                path.display().to_string(),
-                ErrorReason::DatasetNoteInFolder,
-            ));
+            discovery.skipped.push(IngestError::file(path.display().to_string(), ErrorReason::DatasetNoteInFolder));
             continue;
         }
         if seen.insert(path.to_path_buf()) {

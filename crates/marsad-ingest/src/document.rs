@@ -59,13 +59,7 @@ mod tests {
 
     #[test]
     fn format_names_round_trip() {
-        for format in [
-            Format::Text,
-            Format::Html,
-            Format::Json,
-            Format::JsonLines,
-            Format::Feed,
-        ] {
+        for format in [Format::Text, Format::Html, Format::Json, Format::JsonLines, Format::Feed] {
             assert_eq!(Format::parse(format.as_str()), Some(format));
         }
         assert_eq!(Format::parse(".RSS"), Some(Format::Feed));

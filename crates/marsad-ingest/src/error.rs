@@ -31,20 +31,12 @@ pub struct IngestError {
 impl IngestError {
     /// An error about a whole file.
     pub fn file(path: impl Into<String>, reason: ErrorReason) -> Self {
-        IngestError {
-            path: path.into(),
-            item: None,
-            reason,
-        }
+        IngestError { path: path.into(), item: None, reason }
     }
 
     /// An error about item `item` (1-based) of a multi-document file.
     pub fn item(path: impl Into<String>, item: usize, reason: ErrorReason) -> Self {
-        IngestError {
-            path: path.into(),
-            item: Some(item),
-            reason,
-        }
+        IngestError { path: path.into(), item: Some(item), reason }
     }
 
     /// `path` or `path#N`: the same form as [`crate::SourceDocument::origin`].
@@ -58,10 +50,7 @@ impl IngestError {
     /// True for a file that [`crate::discover`] passed over inside a folder
     /// because its type is not supported: a note, not a failure.
     pub fn is_skip(&self) -> bool {
-        matches!(
-            self.reason,
-            ErrorReason::UnsupportedInFolder { .. } | ErrorReason::DatasetNoteInFolder
-        )
+        matches!(self.reason, ErrorReason::UnsupportedInFolder { .. } | ErrorReason::DatasetNoteInFolder)
     }
 }
 
@@ -104,11 +93,7 @@ pub enum ErrorReason {
     DatasetNoteInFolder,
     /// JSON that does not parse. Line and column are 1-based, in the file.
     #[error("malformed JSON at line {line} column {column}: {message}")]
-    MalformedJson {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    MalformedJson { line: usize, column: usize, message: String },
     /// A JSON item that is not an object.
     #[error("expected a JSON object, found {found}")]
     NotAnObject { found: &'static str },
@@ -117,11 +102,7 @@ pub enum ErrorReason {
     MissingText,
     /// A JSON field of the wrong type.
     #[error("field \"{field}\" is {found}, expected {expected}")]
-    WrongType {
-        field: String,
-        found: &'static str,
-        expected: &'static str,
-    },
+    WrongType { field: String, found: &'static str, expected: &'static str },
     /// A JSON Lines line longer than the one-document limit.
     #[error("line {line} too long for one document ({} > {} limit)", megabytes(*.size), megabytes(*.limit))]
     LineTooLong { line: usize, size: u64, limit: u64 },
@@ -181,44 +162,20 @@ mod tests {
     #[test]
     fn messages_name_path_item_and_reason() {
         let e = IngestError::item("a/b.json", 12, ErrorReason::MissingText);
-        assert_eq!(
-            e.to_string(),
-            "a/b.json#12: missing \"content\"/\"text\" field"
-        );
-        let e = IngestError::file(
-            "x.docx",
-            ErrorReason::UnknownFormat {
-                extension: Some("docx".into()),
-            },
-        );
+        assert_eq!(e.to_string(), "a/b.json#12: missing \"content\"/\"text\" field");
+        let e = IngestError::file("x.docx", ErrorReason::UnknownFormat { extension: Some("docx".into()) });
         assert_eq!(e.to_string(), "x.docx: unknown format '.docx'");
         let e = IngestError::file(
             "big.txt",
-            ErrorReason::TooLarge {
-                size: 70 * 1024 * 1024 + 300_000,
-                limit: 64 * 1024 * 1024,
-            },
+            ErrorReason::TooLarge { size: 70 * 1024 * 1024 + 300_000, limit: 64 * 1024 * 1024 },
         );
-        assert_eq!(
-            e.to_string(),
-            "big.txt: file too large for one document (70.3 MB > 64 MB limit)"
-        );
+        assert_eq!(e.to_string(), "big.txt: file too large for one document (70.3 MB > 64 MB limit)");
         let e = IngestError::file("f.txt", ErrorReason::Undecodable { guessed: None });
-        assert_eq!(
-            e.to_string(),
-            "f.txt: invalid UTF-8 and not windows-1256 text"
-        );
+        assert_eq!(e.to_string(), "f.txt: invalid UTF-8 and not windows-1256 text");
         let e = IngestError::file(
             "f.json",
-            ErrorReason::MalformedJson {
-                line: 3,
-                column: 7,
-                message: "expected value".into(),
-            },
+            ErrorReason::MalformedJson { line: 3, column: 7, message: "expected value".into() },
         );
-        assert_eq!(
-            e.to_string(),
-            "f.json: malformed JSON at line 3 column 7: expected value"
-        );
+        assert_eq!(e.to_string(), "f.json: malformed JSON at line 3 column 7: expected value");
     }
 }

@@ -6,10 +6,7 @@ use std::time::Instant;
 
 use marsad_ingest::{clean, read_file};
 
-const DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/corpus/saudinewsnet"
-);
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet");
 
 fn files() -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(Path::new(DIR)) else {
@@ -79,15 +76,7 @@ fn all_files_read_26368_documents_without_errors() {
         total += docs;
         all_errors.extend(errors);
     }
-    eprintln!(
-        "SaudiNewsNet: {total} documents from {} files in {:.2?}",
-        files.len(),
-        start.elapsed()
-    );
-    assert!(
-        all_errors.is_empty(),
-        "{:?}",
-        &all_errors[..all_errors.len().min(10)]
-    );
+    eprintln!("SaudiNewsNet: {total} documents from {} files in {:.2?}", files.len(), start.elapsed());
+    assert!(all_errors.is_empty(), "{:?}", &all_errors[..all_errors.len().min(10)]);
     assert_eq!(total, 26_368);
 }

@@ -9,14 +9,9 @@ const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus
 
 fn seed_path(prefix: &str) -> Option<PathBuf> {
     let dir = Path::new(SEEDS);
-    let found = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".txt"))
+    let found =
+        std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix) && n.ends_with(".txt"))
         });
     if found.is_none() {
         eprintln!("skipping: seed {prefix} not found under {SEEDS}");
@@ -56,33 +51,15 @@ fn seed_000_pull_quotes_are_removed_once() {
         let RemovalReason::RepeatedParagraph { of } = removal.reason else {
             panic!("unexpected removal {removal:?}");
         };
-        let paragraphs: Vec<&str> = cleaned
-            .source
-            .body
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect();
+        let paragraphs: Vec<&str> = cleaned.source.body.lines().filter(|l| !l.trim().is_empty()).collect();
         assert!(of < paragraphs.len());
-        assert!(
-            cleaned
-                .paragraphs
-                .iter()
-                .any(|p| p == paragraphs[of].trim()),
-            "points at a kept paragraph"
-        );
+        assert!(cleaned.paragraphs.iter().any(|p| p == paragraphs[of].trim()), "points at a kept paragraph");
     }
     // The Zelensky copy kept is the first one, with its final period.
-    let kept = cleaned
-        .paragraphs
-        .iter()
-        .find(|p| p.starts_with(zelensky))
-        .unwrap();
+    let kept = cleaned.paragraphs.iter().find(|p| p.starts_with(zelensky)).unwrap();
     assert!(kept.ends_with('.'));
     // The Umerov excerpt goes; the longer paragraph (starting with لقد) stays.
-    assert!(cleaned
-        .paragraphs
-        .iter()
-        .any(|p| p.starts_with("لقد برزت مؤشرات")));
+    assert!(cleaned.paragraphs.iter().any(|p| p.starts_with("لقد برزت مؤشرات")));
     assert!(!cleaned.paragraphs.iter().any(|p| p.starts_with("برزت مؤشرات")));
 }
 
@@ -93,34 +70,16 @@ fn seed_003_comment_form_and_ticker_are_removed() {
     };
     let source = &cleaned.source;
     assert_eq!(source.id, "003_a85c5ca27367db1f");
-    assert!(source
-        .title
-        .as_deref()
-        .unwrap()
-        .starts_with("قمة كيم-بوتين"));
+    assert!(source.title.as_deref().unwrap().starts_with("قمة كيم-بوتين"));
     assert_eq!(source.author.as_deref(), Some("Brahim Dodouche"));
     assert_eq!(source.date.as_deref(), Some("2023-09-13"));
     assert!(!source.body.contains("Dodouche"), "dateline left the body");
-    assert!(
-        !source.body.contains("قمة كيم-بوتين تسلط"),
-        "title left the body"
-    );
+    assert!(!source.body.contains("قمة كيم-بوتين تسلط"), "title left the body");
 
-    for form_text in [
-        "اترك تعليق",
-        "لن يتم نشر عنوان بريدك",
-        "شروط التعليق",
-        "عدم الإساءة للكاتب",
-        "الاخبار العاجلة",
-    ] {
-        assert!(
-            !cleaned.text.contains(form_text),
-            "{form_text} still in text"
-        );
-        assert!(
-            cleaned.removed.iter().any(|r| r.text.contains(form_text)),
-            "{form_text} not recorded"
-        );
+    for form_text in ["اترك تعليق", "لن يتم نشر عنوان بريدك", "شروط التعليق", "عدم الإساءة للكاتب", "الاخبار العاجلة"]
+    {
+        assert!(!cleaned.text.contains(form_text), "{form_text} still in text");
+        assert!(cleaned.removed.iter().any(|r| r.text.contains(form_text)), "{form_text} not recorded");
     }
     let reasons: Vec<&RemovalReason> = cleaned.removed.iter().map(|r| &r.reason).collect();
     assert_eq!(
@@ -133,11 +92,7 @@ fn seed_003_comment_form_and_ticker_are_removed() {
             &RemovalReason::NewsTicker
         ]
     );
-    assert!(cleaned
-        .paragraphs
-        .last()
-        .unwrap()
-        .starts_with("وحذر المسؤولون الأمريكيون"));
+    assert!(cleaned.paragraphs.last().unwrap().starts_with("وحذر المسؤولون الأمريكيون"));
 }
 
 #[test]
@@ -160,11 +115,7 @@ fn seeds_001_and_002_are_left_alone() {
         let Some(cleaned) = clean_seed(prefix) else {
             return;
         };
-        assert!(
-            cleaned.removed.is_empty(),
-            "{prefix}: {:#?}",
-            cleaned.removed
-        );
+        assert!(cleaned.removed.is_empty(), "{prefix}: {:#?}", cleaned.removed);
         assert_eq!(cleaned.source.title, None, "{prefix}");
         let lines = cleaned.source.body.lines().count();
         assert_eq!(cleaned.paragraphs.len(), lines);

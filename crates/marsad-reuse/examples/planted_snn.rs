@@ -73,28 +73,18 @@ const COMMENT: &[&str] = &[
     "أضف تعليقك: الاسم، البريد الإلكتروني، التعليق، إرسال",
     "التعليقات المنشورة تعبر عن رأي أصحابها ولا تعبر عن رأي الصحيفة",
 ];
-const SHARE: &[&str] = &[
-    "شارك هذا الخبر عبر فيسبوك وتويتر وواتساب",
-    "تابعونا على تويتر وانستغرام لمتابعة آخر المستجدات",
-];
+const SHARE: &[&str] =
+    &["شارك هذا الخبر عبر فيسبوك وتويتر وواتساب", "تابعونا على تويتر وانستغرام لمتابعة آخر المستجدات"];
 
 /// Word tokens with their byte spans.
 fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    tokenize(text)
-        .into_iter()
-        .filter(|t| t.kind != TokenKind::Punct)
-        .map(|t| (t.span.start, t.span.end))
-        .collect()
+    tokenize(text).into_iter().filter(|t| t.kind != TokenKind::Punct).map(|t| (t.span.start, t.span.end)).collect()
 }
 
 fn containment5(a: &[String], b: &[String]) -> f64 {
     let grams = |w: &[String]| -> HashSet<String> { w.windows(5).map(|g| g.join(" ")).collect() };
     let (ga, gb) = (grams(a), grams(b));
-    let (small, big) = if ga.len() <= gb.len() {
-        (&ga, &gb)
-    } else {
-        (&gb, &ga)
-    };
+    let (small, big) = if ga.len() <= gb.len() { (&ga, &gb) } else { (&gb, &ga) };
     if small.is_empty() {
         return 0.0;
     }
@@ -179,10 +169,8 @@ struct Copy {
 
 fn main() {
     let dir = snn::corpus_dir(std::env::args().nth(1));
-    let mut all: Vec<Doc> = snn::articles(&dir)
-        .into_iter()
-        .map(|a| Doc { id: a.id, date: a.date, text: a.text })
-        .collect();
+    let mut all: Vec<Doc> =
+        snn::articles(&dir).into_iter().map(|a| Doc { id: a.id, date: a.date, text: a.text }).collect();
     let total = all.len();
     let mut rng = Rng(0x4D41_5253_4144_0004);
     rng.shuffle(&mut all);
@@ -204,17 +192,10 @@ fn main() {
         .filter(|&i| {
             let t = &docs[i].text;
             let s = split_sentences(t);
-            s.len() >= 8
-                && s.iter()
-                    .filter(|r| word_spans(&t[(*r).clone()]).len() >= 8)
-                    .count()
-                    >= 6
+            s.len() >= 8 && s.iter().filter(|r| word_spans(&t[(*r).clone()]).len() >= 8).count() >= 6
         })
         .collect();
-    println!(
-        "{total} articles; sample {CORPUS}; {} eligible originals (≥ 8 sentences)",
-        eligible.len()
-    );
+    println!("{total} articles; sample {CORPUS}; {} eligible originals (≥ 8 sentences)", eligible.len());
     rng.shuffle(&mut eligible);
     eligible.truncate(PLANTED);
     eligible.sort_unstable();
@@ -223,10 +204,7 @@ fn main() {
     let (mut dropped, mut changed, mut bp_lines) = (0usize, 0usize, 0usize);
     for (n, &o) in eligible.iter().enumerate() {
         let text = docs[o].text.clone();
-        let mut sentences: Vec<(usize, usize)> = split_sentences(&text)
-            .into_iter()
-            .map(|r| (r.start, r.end))
-            .collect();
+        let mut sentences: Vec<(usize, usize)> = split_sentences(&text).into_iter().map(|r| (r.start, r.end)).collect();
         // Drop one or two sentences.
         for _ in 0..1 + rng.below(2) {
             let k = rng.below(sentences.len());
@@ -282,15 +260,8 @@ fn main() {
             out.push('\n');
             out.push_str(line);
         }
-        let date = docs[o]
-            .date
-            .as_deref()
-            .map(|d| later(d, 1 + (n % 5) as i64));
-        docs.push(Doc {
-            id: format!("copy-{n:03}-of-{}", docs[o].id),
-            date,
-            text: out,
-        });
+        let date = docs[o].date.as_deref().map(|d| later(d, 1 + (n % 5) as i64));
+        docs.push(Doc { id: format!("copy-{n:03}-of-{}", docs[o].id), date, text: out });
         copies.push(Copy { original: o, kept });
     }
     println!(
@@ -331,11 +302,8 @@ fn main() {
             (x.min(y), x.max(y))
         })
         .collect();
-    let reported: BTreeMap<(u32, u32), (f32, f32)> = index
-        .duplicate_pairs()
-        .iter()
-        .map(|d| ((d.a.min(d.b), d.a.max(d.b)), (d.similarity, d.coverage)))
-        .collect();
+    let reported: BTreeMap<(u32, u32), (f32, f32)> =
+        index.duplicate_pairs().iter().map(|d| ((d.a.min(d.b), d.a.max(d.b)), (d.similarity, d.coverage))).collect();
     let keys: Vec<Vec<String>> = order.iter().map(|&d| word_keys(&docs[d].text)).collect();
     let tp = reported.keys().filter(|k| planted.contains(k)).count();
     let mut genuine = 0usize;
@@ -360,11 +328,7 @@ fn main() {
             false_pos.push((a, b, j, cov, c5, c6));
         }
     }
-    let missed: Vec<(u32, u32)> = planted
-        .iter()
-        .filter(|k| !reported.contains_key(k))
-        .copied()
-        .collect();
+    let missed: Vec<(u32, u32)> = planted.iter().filter(|k| !reported.contains_key(k)).copied().collect();
     let n_rep = reported.len();
     println!("\n(a) whole-document near-duplicates (pairs from duplicate_pairs)");
     println!("| measure | value |");
@@ -380,10 +344,8 @@ fn main() {
         "| (alternative bar: exact 6-gram coverage of the shorter ≥ 0.7) adjusted precision | {:.3} |",
         (tp + genuine_cov6) as f64 / n_rep.max(1) as f64
     );
-    let planted_c5: Vec<f64> = planted
-        .iter()
-        .map(|&(a, b)| containment5(&keys[a as usize], &keys[b as usize]))
-        .collect();
+    let planted_c5: Vec<f64> =
+        planted.iter().map(|&(a, b)| containment5(&keys[a as usize], &keys[b as usize])).collect();
     let hist = |v: &[f64]| -> String {
         let mut h = [0usize; 10];
         for &x in v {
@@ -391,23 +353,11 @@ fn main() {
         }
         format!("{h:?}")
     };
-    println!(
-        "| containment5 histogram (deciles), planted pairs | {} |",
-        hist(&planted_c5)
-    );
-    println!(
-        "| containment5 histogram (deciles), non-planted reported | {} |",
-        hist(&nonplanted_c5)
-    );
+    println!("| containment5 histogram (deciles), planted pairs | {} |", hist(&planted_c5));
+    println!("| containment5 histogram (deciles), non-planted reported | {} |", hist(&nonplanted_c5));
     println!("| recall | {:.3} |", tp as f64 / planted.len() as f64);
-    println!(
-        "| raw precision (TP / reported) | {:.3} |",
-        tp as f64 / n_rep.max(1) as f64
-    );
-    println!(
-        "| adjusted precision ((TP + genuine) / reported) | {:.3} |",
-        (tp + genuine) as f64 / n_rep.max(1) as f64
-    );
+    println!("| raw precision (TP / reported) | {:.3} |", tp as f64 / n_rep.max(1) as f64);
+    println!("| adjusted precision ((TP + genuine) / reported) | {:.3} |", (tp + genuine) as f64 / n_rep.max(1) as f64);
     let show = |a: u32, b: u32| {
         let (da, db) = (&docs[order[a as usize]], &docs[order[b as usize]]);
         let head = |t: &str| t.chars().take(160).collect::<String>().replace('\n', " / ");
@@ -416,26 +366,19 @@ fn main() {
     };
     for (k, &(a, b, j, cov, c5, c6)) in false_pos.iter().enumerate() {
         let (da, db) = (&docs[order[a as usize]], &docs[order[b as usize]]);
-        println!(
-            "  FP J {j:.2} cov {cov:.2} containment5 {c5:.2} cov6 {c6:.2}: {} / {}",
-            da.id, db.id
-        );
+        println!("  FP J {j:.2} cov {cov:.2} containment5 {c5:.2} cov6 {c6:.2}: {} / {}", da.id, db.id);
         if k < 8 && std::env::var_os("SHOW_FP").is_some() {
             show(a, b);
         }
     }
     for &(a, b) in missed.iter().take(8) {
         let sig_j = {
-            let (x, y) = (
-                &index.documents()[a as usize],
-                &index.documents()[b as usize],
-            );
+            let (x, y) = (&index.documents()[a as usize], &index.documents()[b as usize]);
             (x.id.clone(), y.id.clone())
         };
         let c5 = containment5(&keys[a as usize], &keys[b as usize]);
         let bj = {
-            let big =
-                |w: &[String]| -> HashSet<String> { w.windows(2).map(|g| g.join(" ")).collect() };
+            let big = |w: &[String]| -> HashSet<String> { w.windows(2).map(|g| g.join(" ")).collect() };
             let (x, y) = (big(&keys[a as usize]), big(&keys[b as usize]));
             x.intersection(&y).count() as f64 / x.union(&y).count().max(1) as f64
         };
@@ -464,10 +407,7 @@ fn main() {
         for key in [(cs, os), (os, cs)] {
             for &i in by_pair.get(&key).into_iter().flatten() {
                 let p = passages[i];
-                let (pa, pb) = (
-                    (p.a.1 as usize, p.a.2 as usize),
-                    (p.b.1 as usize, p.b.2 as usize),
-                );
+                let (pa, pb) = ((p.a.1 as usize, p.a.2 as usize), (p.b.1 as usize, p.b.2 as usize));
                 spans.push(if p.a.0 == cs { (pa, pb) } else { (pb, pa) });
             }
         }
@@ -475,19 +415,13 @@ fn main() {
         let copy_words = word_spans(copy_text);
         for &((s, e), (os_, oe), _) in &cp.kept {
             kept_total += 1;
-            let inside: Vec<&(usize, usize)> =
-                copy_words.iter().filter(|w| w.0 >= s && w.1 <= e).collect();
+            let inside: Vec<&(usize, usize)> = copy_words.iter().filter(|w| w.0 >= s && w.1 <= e).collect();
             let covered = |span: (usize, usize)| {
-                inside
-                    .iter()
-                    .filter(|w| w.0 >= span.0 && w.1 <= span.1)
-                    .count() as f64
-                    / inside.len().max(1) as f64
+                inside.iter().filter(|w| w.0 >= span.0 && w.1 <= span.1).count() as f64 / inside.len().max(1) as f64
             };
             let hit = spans.iter().any(|&(cspan, _)| covered(cspan) >= 0.9);
-            let strict = spans.iter().any(|&(cspan, ospan)| {
-                covered(cspan) >= 0.9 && os_ >= ospan.0 && oe <= ospan.1 + 2
-            });
+            let strict =
+                spans.iter().any(|&(cspan, ospan)| covered(cspan) >= 0.9 && os_ >= ospan.0 && oe <= ospan.1 + 2);
             kept_found += hit as usize;
             kept_found_strict += strict as usize;
             if !hit {
@@ -496,19 +430,12 @@ fn main() {
         }
         for &(cspan, ospan) in &spans {
             co_passages += 1;
-            let inside: Vec<_> = cp
-                .kept
-                .iter()
-                .filter(|k| k.0 .0 + 1 >= cspan.0 && k.0 .1 <= cspan.1 + 2)
-                .collect();
+            let inside: Vec<_> = cp.kept.iter().filter(|k| k.0 .0 + 1 >= cspan.0 && k.0 .1 <= cspan.1 + 2).collect();
             if inside.is_empty() {
                 co_no_kept += 1;
                 continue;
             }
-            if inside
-                .iter()
-                .all(|k| k.1 .0 + 1 >= ospan.0 && k.1 .1 <= ospan.1 + 2)
-            {
+            if inside.iter().all(|k| k.1 .0 + 1 >= ospan.0 && k.1 .1 <= ospan.1 + 2) {
                 co_correct += 1;
             }
         }
@@ -523,14 +450,7 @@ fn main() {
         if j >= 0.5 {
             all_ok += 1;
         } else {
-            all_bad.push((
-                j,
-                ta.to_string(),
-                tb.to_string(),
-                p.a.0 == p.b.0,
-                p.words,
-                p.similarity,
-            ));
+            all_bad.push((j, ta.to_string(), tb.to_string(), p.a.0 == p.b.0, p.words, p.similarity));
         }
     }
     println!("\n(b) passages (copy ↔ original, kept sentences ≥ 8 words)");
@@ -551,43 +471,32 @@ fn main() {
         co_correct as f64 / (co_passages - co_no_kept).max(1) as f64,
         co_passages - co_no_kept
     );
-    println!(
-        "| all reported passages (all pairs, incl. repeats) | {} |",
-        passages.len()
-    );
+    println!("| all reported passages (all pairs, incl. repeats) | {} |", passages.len());
     println!(
         "| precision (all): span word-set Jaccard ≥ 0.5 | {:.3} ({all_ok}) |",
         all_ok as f64 / passages.len().max(1) as f64
     );
     for &(c, s, e) in missed_sentences.iter().take(6) {
         let t = &docs[copy_base + c].text[s..e];
-        println!(
-            "  missed sentence in copy-{c:03}: {}",
-            t.chars().take(200).collect::<String>()
-        );
+        println!("  missed sentence in copy-{c:03}: {}", t.chars().take(200).collect::<String>());
     }
     all_bad.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
-    let odd = passages
-        .iter()
-        .filter(|p| p.similarity > 1.0 + 1e-6 || p.words.0.min(p.words.1) < 6)
-        .count();
+    let odd = passages.iter().filter(|p| p.similarity > 1.0 + 1e-6 || p.words.0.min(p.words.1) < 6).count();
     let odd_repeats = passages
         .iter()
         .filter(|p| p.a.0 == p.b.0 && (p.similarity > 1.0 + 1e-6 || p.words.0.min(p.words.1) < 6))
         .count();
-    let over_one = passages
-        .iter()
-        .filter(|p| p.similarity > 1.0 + 1e-6)
-        .count();
+    let over_one = passages.iter().filter(|p| p.similarity > 1.0 + 1e-6).count();
     println!(
         "  passage rows with similarity > 1 or a span under 6 words: {odd} ({odd_repeats} repeats inside one document; {over_one} with similarity > 1)"
     );
     let repeats_bad = all_bad.iter().filter(|x| x.3).count();
-    println!(
-        "  passages under the bar: {} ({repeats_bad} of them repeats inside one document)",
-        all_bad.len()
-    );
+    println!("  passages under the bar: {} ({repeats_bad} of them repeats inside one document)", all_bad.len());
     for (j, a, b, same, w, sim) in all_bad.iter().take(4) {
-        println!("  low-Jaccard passage {j:.2} (same doc: {same}, words {w:?}, similarity {sim:.2}):\n    A: {}\n    B: {}", a.chars().take(160).collect::<String>(), b.chars().take(160).collect::<String>());
+        println!(
+            "  low-Jaccard passage {j:.2} (same doc: {same}, words {w:?}, similarity {sim:.2}):\n    A: {}\n    B: {}",
+            a.chars().take(160).collect::<String>(),
+            b.chars().take(160).collect::<String>()
+        );
     }
 }

@@ -23,24 +23,15 @@ fn main() {
         articles.reverse();
     }
     let bytes: usize = articles.iter().map(|a| a.2.len()).sum();
-    println!(
-        "{} articles, {:.1} MB of content (loaded; VmHWM {})",
-        articles.len(),
-        bytes as f64 / 1e6,
-        vm_hwm()
-    );
+    println!("{} articles, {:.1} MB of content (loaded; VmHWM {})", articles.len(), bytes as f64 / 1e6, vm_hwm());
 
     // The floor: what the text layer alone costs (tokens and sentences).
     let t = Instant::now();
     let mut tokens = 0usize;
     for (_, _, content) in &articles {
-        tokens +=
-            marsad_text::tokenize(content).len() + marsad_text::split_sentences(content).len();
+        tokens += marsad_text::tokenize(content).len() + marsad_text::split_sentences(content).len();
     }
-    println!(
-        "tokenize + split_sentences alone: {:.2} s ({tokens} tokens and sentences)",
-        t.elapsed().as_secs_f64()
-    );
+    println!("tokenize + split_sentences alone: {:.2} s ({tokens} tokens and sentences)", t.elapsed().as_secs_f64());
 
     let start = Instant::now();
     let mut index = ReuseIndex::new();
@@ -65,51 +56,25 @@ fn main() {
         bytes as f64 / 1e6 / added.as_secs_f64()
     );
     println!("groups + near_duplicates: {:.2} s", grouped.as_secs_f64());
-    println!(
-        "total: {:.2} s, VmHWM {}",
-        start.elapsed().as_secs_f64(),
-        vm_hwm()
-    );
+    println!("total: {:.2} s, VmHWM {}", start.elapsed().as_secs_f64(), vm_hwm());
     println!("pairwise passages: {passages}, near-duplicate pairs: {dups}");
-    println!(
-        "reuse groups (≥ 8 words): {}, near-duplicate groups: {}",
-        groups.len(),
-        duplicates.len()
-    );
+    println!("reuse groups (≥ 8 words): {}, near-duplicate groups: {}", groups.len(), duplicates.len());
     let occurrences: usize = groups.iter().map(|g| g.occurrences.len()).sum();
     let dup_docs: usize = duplicates.iter().map(|d| d.docs.len()).sum();
     println!("occurrences in groups: {occurrences}, documents in near-duplicate groups: {dup_docs}");
-    let in_doc = groups
-        .iter()
-        .filter(|g| g.occurrences.windows(2).any(|w| w[0].doc == w[1].doc))
-        .count();
+    let in_doc = groups.iter().filter(|g| g.occurrences.windows(2).any(|w| w[0].doc == w[1].doc)).count();
     println!("groups with an in-document repeat: {in_doc}");
     for g in groups.iter().take(5) {
         let text: String = g.text.chars().take(100).collect();
-        println!(
-            "  {} × sim {:.2}: {text}",
-            g.occurrences.len(),
-            g.similarity
-        );
+        println!("  {} × sim {:.2}: {text}", g.occurrences.len(), g.similarity);
     }
     for d in duplicates.iter().take(3) {
-        println!(
-            "  dup {} docs, sim ≥ {:.2}: {:?}",
-            d.docs.len(),
-            d.similarity,
-            &d.docs[..d.docs.len().min(4)]
-        );
+        println!("  dup {} docs, sim ≥ {:.2}: {:?}", d.docs.len(), d.similarity, &d.docs[..d.docs.len().min(4)]);
     }
     if std::env::var_os("SHOW_BORDERLINE").is_some() {
         // Near-duplicate pairs just above the threshold, to judge precision.
         let docs = index.documents();
-        for d in index
-            .duplicate_pairs()
-            .iter()
-            .filter(|d| d.coverage < 0.78)
-            .step_by(23)
-            .take(6)
-        {
+        for d in index.duplicate_pairs().iter().filter(|d| d.coverage < 0.78).step_by(23).take(6) {
             let (a, b) = (&docs[d.a as usize], &docs[d.b as usize]);
             println!(
                 "\n== J {:.2} cov {:.2} {} ({} B) / {} ({} B)",
@@ -120,22 +85,8 @@ fn main() {
                 b.id,
                 b.text.len()
             );
-            println!(
-                "A: {}",
-                a.text
-                    .chars()
-                    .take(300)
-                    .collect::<String>()
-                    .replace('\n', " ")
-            );
-            println!(
-                "B: {}",
-                b.text
-                    .chars()
-                    .take(300)
-                    .collect::<String>()
-                    .replace('\n', " ")
-            );
+            println!("A: {}", a.text.chars().take(300).collect::<String>().replace('\n', " "));
+            println!("B: {}", b.text.chars().take(300).collect::<String>().replace('\n', " "));
         }
     }
 }

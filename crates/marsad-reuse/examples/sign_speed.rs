@@ -28,9 +28,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use marsad_reuse::{
-    document_shingles, minhash_signature, shingle_bytes_hash, ReuseConfig, ReuseIndex,
-};
+use marsad_reuse::{document_shingles, minhash_signature, shingle_bytes_hash, ReuseConfig, ReuseIndex};
 
 #[path = "snn/mod.rs"]
 mod snn;
@@ -70,10 +68,7 @@ fn main() {
                 writeln!(w).unwrap();
             }
             w.flush().unwrap();
-            println!(
-                "dumped {} documents, {shingles} shingles to {out}",
-                docs.len()
-            );
+            println!("dumped {} documents, {shingles} shingles to {out}", docs.len());
         }
         Some("bench") => {
             let file = args.get(2).expect("shingle file");
@@ -121,10 +116,8 @@ fn main() {
             }
             report("hash shingle bytes + sign", median(times));
             // Sign only.
-            let prehashed: Vec<Vec<u64>> = docs
-                .iter()
-                .map(|d| d.iter().map(|s| shingle_bytes_hash(s)).collect())
-                .collect();
+            let prehashed: Vec<Vec<u64>> =
+                docs.iter().map(|d| d.iter().map(|s| shingle_bytes_hash(s)).collect()).collect();
             let mut times = Vec::new();
             for _ in 0..runs {
                 let t = Instant::now();
@@ -160,15 +153,9 @@ fn main() {
             let mut dups = 0usize;
             for _ in 0..runs {
                 let t = Instant::now();
-                let mut index = ReuseIndex::with_config(ReuseConfig {
-                    unit_min_words: u32::MAX,
-                    ..Default::default()
-                });
+                let mut index = ReuseIndex::with_config(ReuseConfig { unit_min_words: u32::MAX, ..Default::default() });
                 for (id, date, text) in &articles {
-                    dups += index
-                        .add_document(id, date.as_deref(), text)
-                        .duplicates
-                        .len();
+                    dups += index.add_document(id, date.as_deref(), text).duplicates.len();
                 }
                 times.push(t.elapsed().as_secs_f64());
             }

@@ -95,9 +95,7 @@ impl SeedTable {
         let mut heads = FxHashMap::with_capacity_and_hasher(b.len(), Default::default());
         let mut next = vec![u32::MAX; b.len()];
         for (j, window) in b.keys.windows(SEED).enumerate() {
-            next[j] = heads
-                .insert(shingle_hash(window), j as u32)
-                .unwrap_or(u32::MAX);
+            next[j] = heads.insert(shingle_hash(window), j as u32).unwrap_or(u32::MAX);
         }
         SeedTable { heads, next }
     }
@@ -138,11 +136,7 @@ fn runs(a: &Words, b: &Words, table: &SeedTable, same: bool) -> Vec<Run> {
             }
             covered[diag] = (i + len) as u32;
             if len >= SEED {
-                out.push(Run {
-                    a: i as u32,
-                    b: j as u32,
-                    len: len as u32,
-                });
+                out.push(Run { a: i as u32, b: j as u32, len: len as u32 });
                 if out.len() >= MAX_RUNS {
                     return out;
                 }
@@ -194,12 +188,7 @@ fn chains(runs: &mut [Run]) -> Vec<Chain> {
         for j in 0..i {
             let (p, r) = (runs[j], runs[i]);
             let (pa, pb) = (p.a + p.len, p.b + p.len);
-            if pa <= r.a
-                && pb <= r.b
-                && r.a - pa <= MAX_GAP
-                && r.b - pb <= MAX_GAP
-                && best[j] + r.len > best[i]
-            {
+            if pa <= r.a && pb <= r.b && r.a - pa <= MAX_GAP && r.b - pb <= MAX_GAP && best[j] + r.len > best[i] {
                 best[i] = best[j] + r.len;
                 prev[i] = j;
             }
@@ -244,11 +233,7 @@ pub(crate) fn coverage(a: &Words, b: &Words, table: &SeedTable, min_words: u32) 
         return 0.0;
     }
     let mut runs = runs(a, b, table, false);
-    let matched: u32 = chains(&mut runs)
-        .iter()
-        .map(|c| c.matched)
-        .filter(|&m| m >= min_words)
-        .sum();
+    let matched: u32 = chains(&mut runs).iter().map(|c| c.matched).filter(|&m| m >= min_words).sum();
     (matched as f32 / shorter as f32).min(1.0)
 }
 
@@ -313,13 +298,7 @@ fn bytes(doc: &Words, w0: u32, w1: u32) -> (u32, u32) {
 /// `table` is `b`'s seeds),
 /// each with at least `min_words` matched words and whole sentences as
 /// described in the module docs.
-pub(crate) fn align(
-    a: &Words,
-    b: &Words,
-    table: &SeedTable,
-    same: bool,
-    min_words: u32,
-) -> Vec<Alignment> {
+pub(crate) fn align(a: &Words, b: &Words, table: &SeedTable, same: bool, min_words: u32) -> Vec<Alignment> {
     let mut runs = runs(a, b, table, same);
     let mut out = Vec::new();
     for chain in chains(&mut runs) {

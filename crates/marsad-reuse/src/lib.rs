@@ -259,10 +259,7 @@ impl DocumentRow {
             return Err(RowDecodeError("sentence count larger than the data"));
         }
         for _ in 0..s {
-            let sentence = crate::words::Sentence {
-                words: (get()?, get()?),
-                bytes: (get()?, get()?),
-            };
+            let sentence = crate::words::Sentence { words: (get()?, get()?), bytes: (get()?, get()?) };
             if sentence.words.0 > sentence.words.1
                 || sentence.words.1 as usize > n
                 || sentence.bytes.0 > sentence.bytes.1
@@ -507,10 +504,7 @@ impl ReuseIndex {
 
     /// An empty index with `config`.
     pub fn with_config(config: ReuseConfig) -> ReuseIndex {
-        ReuseIndex {
-            config,
-            ..ReuseIndex::default()
-        }
+        ReuseIndex { config, ..ReuseIndex::default() }
     }
 
     /// Number of documents added.
@@ -545,10 +539,9 @@ impl ReuseIndex {
             sign(&shingles, DOC_HASHES, &mut signature);
             let mut candidates = FxHashSet::default();
             for key in band_keys(&signature, DOC_ROWS) {
-                self.doc_buckets
-                    .for_each(key, self.config.max_bucket_scan, |d| {
-                        candidates.insert(d);
-                    });
+                self.doc_buckets.for_each(key, self.config.max_bucket_scan, |d| {
+                    candidates.insert(d);
+                });
             }
             let mut candidates: Vec<u32> = candidates.into_iter().collect();
             candidates.sort_unstable();
@@ -558,20 +551,10 @@ impl ReuseIndex {
                 if j < self.config.duplicate_threshold {
                     continue;
                 }
-                let coverage =
-                    align::coverage(&row.words, &words, &seeds, self.config.passage_min_words);
+                let coverage = align::coverage(&row.words, &words, &seeds, self.config.passage_min_words);
                 if coverage >= self.config.duplicate_coverage {
-                    self.duplicates.push(DuplicateRow {
-                        a: other,
-                        b: doc,
-                        similarity: j,
-                        coverage,
-                    });
-                    result.duplicates.push(DuplicateOf {
-                        other: row.id.clone(),
-                        similarity: j,
-                        coverage,
-                    });
+                    self.duplicates.push(DuplicateRow { a: other, b: doc, similarity: j, coverage });
+                    result.duplicates.push(DuplicateOf { other: row.id.clone(), similarity: j, coverage });
                 }
             }
             for key in band_keys(&signature, DOC_ROWS) {
@@ -590,10 +573,9 @@ impl ReuseIndex {
             words.shingles(from, to, UNIT_SHINGLE, &mut shingles);
             sign(&shingles, UNIT_HASHES, &mut unit_sig);
             for key in band_keys(&unit_sig, UNIT_ROWS) {
-                self.unit_buckets
-                    .for_each(key, self.config.max_bucket_scan, |d| {
-                        *hits.entry(d).or_default() += 1;
-                    });
+                self.unit_buckets.for_each(key, self.config.max_bucket_scan, |d| {
+                    *hits.entry(d).or_default() += 1;
+                });
                 if let Some(&earlier) = own.get(&key) {
                     repeats |= earlier != local;
                 }
@@ -616,13 +598,7 @@ impl ReuseIndex {
         let min = self.config.passage_min_words;
         let mut found = Vec::new();
         for &(other, _) in &candidates {
-            for al in align::align(
-                &self.documents[other as usize].words,
-                &words,
-                &seeds,
-                false,
-                min,
-            ) {
+            for al in align::align(&self.documents[other as usize].words, &words, &seeds, false, min) {
                 found.push((other, al));
             }
         }
@@ -658,11 +634,7 @@ impl ReuseIndex {
 
     fn span(&self, doc: u32, (start, end): (u32, u32)) -> Span {
         let (start, end) = (start as usize, end as usize);
-        Span {
-            start,
-            end,
-            text: self.documents[doc as usize].text[start..end].to_string(),
-        }
+        Span { start, end, text: self.documents[doc as usize].text[start..end].to_string() }
     }
 
     /// The passages of at least `min_words` words found in two or more
@@ -674,11 +646,8 @@ impl ReuseIndex {
     /// union. Sorted by number of
     /// occurrences (most first), then by first occurrence.
     pub fn groups(&self, min_words: u32) -> Vec<ReuseGroup> {
-        let rows: Vec<&PassageRow> = self
-            .passages
-            .iter()
-            .filter(|r| r.words.0 >= min_words && r.words.1 >= min_words)
-            .collect();
+        let rows: Vec<&PassageRow> =
+            self.passages.iter().filter(|r| r.words.0 >= min_words && r.words.1 >= min_words).collect();
         // Occurrence 2k and 2k+1 are the two sides of rows[k].
         let occ: Vec<(u32, u32, u32)> = rows.iter().flat_map(|r| [r.a, r.b]).collect();
         let mut uf = UnionFind::new(occ.len());
@@ -731,11 +700,8 @@ impl ReuseIndex {
             let mut pair_rows: Vec<u32> = members.iter().map(|&i| i / 2).collect();
             pair_rows.sort_unstable();
             pair_rows.dedup();
-            let similarity = pair_rows
-                .iter()
-                .map(|&k| rows[k as usize].similarity)
-                .sum::<f32>()
-                / pair_rows.len() as f32;
+            let similarity =
+                pair_rows.iter().map(|&k| rows[k as usize].similarity).sum::<f32>() / pair_rows.len() as f32;
             let occurrences: Vec<Occurrence> = merged
                 .iter()
                 .map(|&(id, start, end, doc)| Occurrence {
@@ -743,15 +709,11 @@ impl ReuseIndex {
                     doc: id.to_string(),
                     start: start as usize,
                     end: end as usize,
-                    text: self.documents[doc as usize].text[start as usize..end as usize]
-                        .to_string(),
+                    text: self.documents[doc as usize].text[start as usize..end as usize].to_string(),
                 })
                 .collect();
             let origin = earliest(
-                merged
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (i, m.0, self.documents[m.3 as usize].date.as_deref())),
+                merged.iter().enumerate().map(|(i, m)| (i, m.0, self.documents[m.3 as usize].date.as_deref())),
             );
             groups.push(ReuseGroup {
                 text: occurrences[origin.unwrap_or(0)].text.clone(),
@@ -762,11 +724,7 @@ impl ReuseIndex {
         }
         groups.sort_by(|x, y| {
             let key = |g: &ReuseGroup| {
-                (
-                    std::cmp::Reverse(g.occurrences.len()),
-                    g.occurrences[0].doc.clone(),
-                    g.occurrences[0].start,
-                )
+                (std::cmp::Reverse(g.occurrences.len()), g.occurrences[0].doc.clone(), g.occurrences[0].start)
             };
             key(x).cmp(&key(y))
         });
@@ -797,33 +755,21 @@ impl ReuseIndex {
         let mut groups: Vec<DuplicateGroup> = members
             .into_iter()
             .map(|(root, mut docs)| {
-                docs.sort_unstable_by(|&x, &y| {
-                    self.documents[x as usize]
-                        .id
-                        .cmp(&self.documents[y as usize].id)
-                });
+                docs.sort_unstable_by(|&x, &y| self.documents[x as usize].id.cmp(&self.documents[y as usize].id));
                 docs.dedup();
                 let origin = earliest(docs.iter().enumerate().map(|(i, &d)| {
                     let row = &self.documents[d as usize];
                     (i, row.id.as_str(), row.date.as_deref())
                 }));
                 DuplicateGroup {
-                    docs: docs
-                        .iter()
-                        .map(|&d| self.documents[d as usize].id.clone())
-                        .collect(),
+                    docs: docs.iter().map(|&d| self.documents[d as usize].id.clone()).collect(),
                     similarity: round3(lowest[&root].0),
                     coverage: round3(lowest[&root].1),
                     origin,
                 }
             })
             .collect();
-        groups.sort_by(|x, y| {
-            y.docs
-                .len()
-                .cmp(&x.docs.len())
-                .then_with(|| x.docs.cmp(&y.docs))
-        });
+        groups.sort_by(|x, y| y.docs.len().cmp(&x.docs.len()).then_with(|| x.docs.cmp(&y.docs)));
         groups
     }
 
@@ -919,11 +865,7 @@ pub fn document_shingles(text: &str) -> Vec<u64> {
 ///
 /// When `hashes` is more than 128.
 pub fn minhash_signature(shingles: &[u64], hashes: usize) -> Vec<u32> {
-    assert!(
-        hashes <= minhash::MAX_HASHES,
-        "at most {} hashes",
-        minhash::MAX_HASHES
-    );
+    assert!(hashes <= minhash::MAX_HASHES, "at most {} hashes", minhash::MAX_HASHES);
     let mut out = Vec::with_capacity(hashes);
     sign(shingles, hashes, &mut out);
     out

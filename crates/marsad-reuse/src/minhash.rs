@@ -85,16 +85,13 @@ pub(crate) fn estimate_jaccard(x: &[u32], y: &[u32]) -> f32 {
 
 /// The keys of the bands of `signature` (`rows` values per band).
 pub(crate) fn band_keys(signature: &[u32], rows: usize) -> impl Iterator<Item = u64> + '_ {
-    signature
-        .chunks_exact(rows)
-        .enumerate()
-        .map(|(band, values)| {
-            let mut h = mix64(band as u64 + 1);
-            for &v in values {
-                h = mix64(h ^ u64::from(v));
-            }
-            h
-        })
+    signature.chunks_exact(rows).enumerate().map(|(band, values)| {
+        let mut h = mix64(band as u64 + 1);
+        for &v in values {
+            h = mix64(h ^ u64::from(v));
+        }
+        h
+    })
 }
 
 const END: u32 = u32::MAX;

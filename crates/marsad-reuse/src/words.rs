@@ -53,11 +53,7 @@ impl Words {
                 continue;
             }
             let base = token.base();
-            let key = if base.is_empty() {
-                &token.normalized
-            } else {
-                base
-            };
+            let key = if base.is_empty() { &token.normalized } else { base };
             let h = fnv1a(key.as_bytes());
             words.keys.push((h ^ (h >> 32)) as u32);
             words.starts.push(token.span.start as u32);
@@ -76,10 +72,9 @@ impl Words {
                 w += 1;
             }
             if w > first {
-                words.sentences.push(Sentence {
-                    words: (first as u32, w as u32),
-                    bytes: (range.start as u32, range.end as u32),
-                });
+                words
+                    .sentences
+                    .push(Sentence { words: (first as u32, w as u32), bytes: (range.start as u32, range.end as u32) });
             }
         }
         words.sentences.shrink_to_fit();

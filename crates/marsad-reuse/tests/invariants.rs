@@ -16,17 +16,14 @@ use marsad_text::{split_sentences, tokenize, TokenKind};
 use proptest::prelude::*;
 
 fn word_count(text: &str) -> u32 {
-    tokenize(text)
-        .iter()
-        .filter(|t| t.kind != TokenKind::Punct)
-        .count() as u32
+    tokenize(text).iter().filter(|t| t.kind != TokenKind::Punct).count() as u32
 }
 
 /// Whether bytes `start..end` of `text` hold a whole sentence with a word.
 fn holds_sentence(text: &str, start: u32, end: u32) -> bool {
-    split_sentences(text).into_iter().any(|r| {
-        r.start >= start as usize && r.end <= end as usize && word_count(&text[r]) > 0
-    })
+    split_sentences(text)
+        .into_iter()
+        .any(|r| r.start >= start as usize && r.end <= end as usize && word_count(&text[r]) > 0)
 }
 
 fn check_row(texts: &[String], p: &PassageRow, min_words: u32) {
@@ -47,10 +44,7 @@ fn check_row(texts: &[String], p: &PassageRow, min_words: u32) {
         p.words,
         "word counts do not match the spans: {p:?}\n A: {sa:?}\n B: {sb:?}"
     );
-    let (whole_a, whole_b) = (
-        holds_sentence(ta, p.a.1, p.a.2),
-        holds_sentence(tb, p.b.1, p.b.2),
-    );
+    let (whole_a, whole_b) = (holds_sentence(ta, p.a.1, p.a.2), holds_sentence(tb, p.b.1, p.b.2));
     assert!(
         whole_a && whole_b || (whole_a || whole_b) && p.words.0.min(p.words.1) >= 20,
         "no whole sentence (a: {whole_a}, b: {whole_b}): {p:?}\n A: {sa:?}\n B: {sb:?}"
@@ -89,17 +83,37 @@ fn check(texts: &[String]) -> ReuseIndex {
 }
 
 const VOCAB: [&str; 24] = [
-    "قال", "الرئيس", "والرئيس", "إن", "المحادثات", "السداسية", "هي", "الطريقة",
-    "الوحيدة", "كوريا", "الوزير", "أعلن", "المجلس", "جلسة", "اليوم", "أمس",
-    "بلاده", "الحكومة", "1-", "2-", "3-", "7-", "6-", "الشمالية",
+    "قال",
+    "الرئيس",
+    "والرئيس",
+    "إن",
+    "المحادثات",
+    "السداسية",
+    "هي",
+    "الطريقة",
+    "الوحيدة",
+    "كوريا",
+    "الوزير",
+    "أعلن",
+    "المجلس",
+    "جلسة",
+    "اليوم",
+    "أمس",
+    "بلاده",
+    "الحكومة",
+    "1-",
+    "2-",
+    "3-",
+    "7-",
+    "6-",
+    "الشمالية",
 ];
 
 /// Sentences over a small vocabulary (so that reuse happens a lot), short
 /// numbered lines among them, and whole sentences repeated.
 fn document() -> impl Strategy<Value = String> {
-    let sentence = prop::collection::vec(0..VOCAB.len(), 1..16).prop_map(|ws| {
-        ws.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" ")
-    });
+    let sentence = prop::collection::vec(0..VOCAB.len(), 1..16)
+        .prop_map(|ws| ws.iter().map(|&w| VOCAB[w]).collect::<Vec<_>>().join(" "));
     let end = prop_oneof![Just(".\n"), Just(". "), Just("\n"), Just("، "), Just("! ")];
     prop::collection::vec((sentence, end, 0..4usize), 1..24).prop_map(|parts| {
         let mut out = String::new();
@@ -145,11 +159,7 @@ proptest! {
 /// Eight made-up words, distinct for each tag, to fill a long sentence
 /// (letters only: a digit would be a word of its own, shared by all).
 fn filler(tag: &str) -> String {
-    "بتثجحخذز"
-        .chars()
-        .map(|c| format!("كلمة{tag}{c}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    "بتثجحخذز".chars().map(|c| format!("كلمة{tag}{c}")).collect::<Vec<_>>().join(" ")
 }
 
 #[test]
@@ -185,15 +195,16 @@ fn short_numbered_lines_between_partly_repeated_sentences() {
 fn numbered_list_repeated_in_one_document() {
     let intro = "وهذه قائمة بأبرز الفائزين بجوائز المسابقة في دورتها الأخيرة كما أعلنتها اللجنة.";
     let names = [
-        "سليم البرقاوي", "ماهر الدباغ", "نادر الصفدي", "عادل المنصوري",
-        "رامي الخياط", "باسل القباني", "شادي العمري", "حازم الزعبي",
+        "سليم البرقاوي",
+        "ماهر الدباغ",
+        "نادر الصفدي",
+        "عادل المنصوري",
+        "رامي الخياط",
+        "باسل القباني",
+        "شادي العمري",
+        "حازم الزعبي",
     ];
-    let list = |order: &[usize]| {
-        order
-            .iter()
-            .map(|&i| format!("{}- {}\n", i + 1, names[i]))
-            .collect::<String>()
-    };
+    let list = |order: &[usize]| order.iter().map(|&i| format!("{}- {}\n", i + 1, names[i])).collect::<String>();
     let forward: Vec<usize> = (0..names.len()).collect();
     let backward: Vec<usize> = (0..names.len()).rev().collect();
     let text = format!(

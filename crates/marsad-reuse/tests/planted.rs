@@ -60,18 +60,14 @@ const FUNCTION_WORDS: &[&str] = &[
     "الحكومة",
     "العام",
 ];
-const LETTERS: &[char] = &[
-    'ب', 'ت', 'ج', 'د', 'ر', 'س', 'ش', 'ع', 'ف', 'ق', 'ك', 'ل', 'م', 'ن', 'ه', 'و', 'ي', 'ح', 'ص',
-    'ط',
-];
+const LETTERS: &[char] =
+    &['ب', 'ت', 'ج', 'د', 'ر', 'س', 'ش', 'ع', 'ف', 'ق', 'ك', 'ل', 'م', 'ن', 'ه', 'و', 'ي', 'ح', 'ص', 'ط'];
 
 fn vocabulary(rng: &mut Rng, n: usize) -> Vec<String> {
     (0..n)
         .map(|_| {
             let len = 3 + rng.below(4);
-            (0..len)
-                .map(|_| LETTERS[rng.below(LETTERS.len())])
-                .collect()
+            (0..len).map(|_| LETTERS[rng.below(LETTERS.len())]).collect()
         })
         .collect()
 }
@@ -90,24 +86,15 @@ fn sentence(rng: &mut Rng, vocab: &[String]) -> Vec<String> {
 }
 
 fn render(sentences: &[Vec<String>]) -> String {
-    sentences
-        .iter()
-        .map(|s| s.join(" ") + ".")
-        .collect::<Vec<_>>()
-        .join("\n")
+    sentences.iter().map(|s| s.join(" ") + ".").collect::<Vec<_>>().join("\n")
 }
 
 #[test]
 fn planted_near_duplicates_precision_and_recall() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let vocab = vocabulary(&mut rng, 3000);
-    let originals: Vec<Vec<Vec<String>>> = (0..400)
-        .map(|_| {
-            (0..8 + rng.below(10))
-                .map(|_| sentence(&mut rng, &vocab))
-                .collect()
-        })
-        .collect();
+    let originals: Vec<Vec<Vec<String>>> =
+        (0..400).map(|_| (0..8 + rng.below(10)).map(|_| sentence(&mut rng, &vocab)).collect()).collect();
     let boilerplate = [
         "تابعونا على حسابنا في تويتر للمزيد من الأخبار العاجلة والتقارير",
         "جميع الحقوق محفوظة للصحيفة ولا يجوز النقل دون إذن",
@@ -147,9 +134,7 @@ fn planted_near_duplicates_precision_and_recall() {
     }
     // Distractors: new documents that reuse one paragraph of an original.
     for i in 0..100 {
-        let mut d: Vec<Vec<String>> = (0..8 + rng.below(6))
-            .map(|_| sentence(&mut rng, &vocab))
-            .collect();
+        let mut d: Vec<Vec<String>> = (0..8 + rng.below(6)).map(|_| sentence(&mut rng, &vocab)).collect();
         let source = &originals[200 + i];
         d.insert(d.len() / 2, source[0].clone());
         d.insert(d.len() / 2, source[1].clone());
@@ -184,12 +169,7 @@ fn planted_near_duplicates_precision_and_recall() {
             .duplicate_pairs()
             .iter()
             .map(|d| {
-                (
-                    d.coverage,
-                    d.similarity,
-                    docs[order[d.a as usize]].0.clone(),
-                    docs[order[d.b as usize]].0.clone(),
-                )
+                (d.coverage, d.similarity, docs[order[d.a as usize]].0.clone(), docs[order[d.b as usize]].0.clone())
             })
             .collect();
         sims.sort_by(|x, y| x.0.partial_cmp(&y.0).unwrap());
@@ -198,11 +178,7 @@ fn planted_near_duplicates_precision_and_recall() {
         }
     }
     let correct = predicted.intersection(&planted).count();
-    let precision = if predicted.is_empty() {
-        0.0
-    } else {
-        correct as f64 / predicted.len() as f64
-    };
+    let precision = if predicted.is_empty() { 0.0 } else { correct as f64 / predicted.len() as f64 };
     let recall = correct as f64 / planted.len() as f64;
     eprintln!(
         "planted {}, predicted {}, correct {correct}: precision {precision:.3}, recall {recall:.3}",
@@ -218,10 +194,9 @@ fn planted_near_duplicates_precision_and_recall() {
         .filter(|i| {
             let part = format!("part-{i:03}");
             let orig = format!("orig-{:03}", 200 + i);
-            groups.iter().any(|g| {
-                g.occurrences.iter().any(|o| o.doc == part)
-                    && g.occurrences.iter().any(|o| o.doc == orig)
-            })
+            groups
+                .iter()
+                .any(|g| g.occurrences.iter().any(|o| o.doc == part) && g.occurrences.iter().any(|o| o.doc == orig))
         })
         .count();
     // Precision of passage reuse: every pair of documents in a group must be
@@ -265,10 +240,7 @@ fn planted_near_duplicates_precision_and_recall() {
                     (
                         g.similarity,
                         g.origin,
-                        g.occurrences
-                            .iter()
-                            .map(|o| (o.doc.clone(), o.start, o.end))
-                            .collect::<Vec<_>>(),
+                        g.occurrences.iter().map(|o| (o.doc.clone(), o.start, o.end)).collect::<Vec<_>>(),
                     )
                 };
                 eprintln!("{:?}\n{:?}", brief(x), brief(y));

@@ -7,10 +7,7 @@ use std::path::Path;
 use marsad_reuse::{ReuseGroup, ReuseIndex};
 
 fn seeds() -> Option<Vec<(String, String)>> {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/seeds"
-    ));
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/seeds"));
     let Ok(entries) = std::fs::read_dir(dir) else {
         eprintln!("skipping: no seed corpus at {}", dir.display());
         return None;
@@ -18,12 +15,7 @@ fn seeds() -> Option<Vec<(String, String)>> {
     let mut docs: Vec<(String, String)> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt") && !p.ends_with("SOURCE.txt"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
         .collect();
     docs.sort();
     Some(docs)
@@ -51,23 +43,14 @@ fn peskov_passage_is_one_group_in_002_and_004() {
     let Some(docs) = seeds() else { return };
     let groups = index(&docs).groups(8);
     check_spans(&groups, &docs);
-    let peskov: Vec<&ReuseGroup> = groups
-        .iter()
-        .filter(|g| {
-            g.occurrences
-                .iter()
-                .any(|o| o.text.contains("المحادثات السداسية"))
-        })
-        .collect();
+    let peskov: Vec<&ReuseGroup> =
+        groups.iter().filter(|g| g.occurrences.iter().any(|o| o.text.contains("المحادثات السداسية"))).collect();
     assert_eq!(peskov.len(), 1, "{peskov:#?}");
     let g = peskov[0];
     let docs_of: Vec<&str> = g.occurrences.iter().map(|o| &o.doc[..4]).collect();
     assert_eq!(docs_of, ["002_", "004_"], "{g:#?}");
     for o in &g.occurrences {
-        assert!(
-            o.text.contains("بيسكوف") && o.text.contains("الجزيرة الكورية"),
-            "{o:#?}"
-        );
+        assert!(o.text.contains("بيسكوف") && o.text.contains("الجزيرة الكورية"), "{o:#?}");
     }
     assert!(g.occurrences[0].text.contains("(المتوقفة آنذاك)"));
     assert!(g.occurrences[1].text.contains("، والمتوقفة حاليًا،"));
@@ -77,21 +60,11 @@ fn peskov_passage_is_one_group_in_002_and_004() {
 fn pull_quotes_repeat_inside_000() {
     let Some(docs) = seeds() else { return };
     let groups = index(&docs).groups(8);
-    let repeats: Vec<&ReuseGroup> = groups
-        .iter()
-        .filter(|g| {
-            g.occurrences
-                .iter()
-                .filter(|o| o.doc.starts_with("000_"))
-                .count()
-                >= 2
-        })
-        .collect();
+    let repeats: Vec<&ReuseGroup> =
+        groups.iter().filter(|g| g.occurrences.iter().filter(|o| o.doc.starts_with("000_")).count() >= 2).collect();
     for name in ["زيلينسكي", "عمروف"] {
         assert!(
-            repeats
-                .iter()
-                .any(|g| g.occurrences.iter().all(|o| o.text.contains(name))),
+            repeats.iter().any(|g| g.occurrences.iter().all(|o| o.text.contains(name))),
             "no repeat with {name}: {repeats:#?}"
         );
     }
@@ -103,10 +76,7 @@ fn any_order_gives_the_same_groups() {
     let mut reversed = docs.clone();
     reversed.reverse();
     assert_eq!(index(&docs).groups(8), index(&reversed).groups(8));
-    assert_eq!(
-        index(&docs).near_duplicates(),
-        index(&reversed).near_duplicates()
-    );
+    assert_eq!(index(&docs).near_duplicates(), index(&reversed).near_duplicates());
 }
 
 #[test]

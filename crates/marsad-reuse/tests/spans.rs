@@ -79,8 +79,7 @@ fn derived_bytes_round_trip_and_reject_damage() {
         .documents
         .iter()
         .map(|r| {
-            DocumentRow::from_derived_bytes(r.id.clone(), r.date.clone(), r.text.clone(), &r.derived_bytes())
-                .unwrap()
+            DocumentRow::from_derived_bytes(r.id.clone(), r.date.clone(), r.text.clone(), &r.derived_bytes()).unwrap()
         })
         .collect();
     assert_eq!(rebuilt, rows.documents);

@@ -59,11 +59,8 @@ fn serve_file(path: &str, headers: &HeaderMap, cache: &'static str) -> Option<Re
     } else {
         mime.essence_str().to_string()
     };
-    let mut response = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        file.data.into_owned().into_response()
-    };
+    let mut response =
+        if matches { StatusCode::NOT_MODIFIED.into_response() } else { file.data.into_owned().into_response() };
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).ok()?);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
@@ -79,4 +76,3 @@ fn hex(bytes: &[u8]) -> String {
 pub fn asset_paths() -> Vec<String> {
     Assets::iter().map(|p| p.into_owned()).collect()
 }
-

@@ -133,11 +133,8 @@ pub const ROUTES: &[(&str, &str)] = &[
 /// it before starting a runtime or from a blocking task.
 pub fn router(store_dir: &Path, options: &ServerOptions) -> Result<Router, ServerError> {
     let stores = Arc::new(Stores::open(store_dir, options.readers)?);
-    let state = AppState {
-        stores,
-        token: options.token.as_deref().map(Arc::from),
-        max_body_bytes: options.max_body_bytes,
-    };
+    let state =
+        AppState { stores, token: options.token.as_deref().map(Arc::from), max_body_bytes: options.max_body_bytes };
     let api = Router::new()
         .route("/api/search", get(routes::search))
         .route("/api/docs", get(routes::documents))
@@ -236,9 +233,7 @@ async fn time_limit(State(limit): State<Duration>, request: Request, next: Next)
 /// `nosniff` everywhere: a document's raw text is never run as a page.
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
 }
 

@@ -23,8 +23,8 @@ use marsad_store::marsad_extract::EntityType;
 use marsad_store::pipeline::{self, IngestOptions, IngestSummary};
 use marsad_store::responses::{check_date_bound, DocumentWithAnalysis, Timeline};
 use marsad_store::{
-    CountStep, EntityFilter, EntityLookup, GraphOptions, ListOptions, QuoteFilter, ReuseFilter, SearchOptions, SummaryScope,
-    TimelineFilter, GROUP_MIN_WORDS,
+    CountStep, EntityFilter, EntityLookup, GraphOptions, ListOptions, QuoteFilter, ReuseFilter, SearchOptions,
+    SummaryScope, TimelineFilter, GROUP_MIN_WORDS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -69,9 +69,7 @@ impl IntoResponse for JsonText {
 }
 
 fn to_json<T: Serialize>(value: &T) -> Answer {
-    serde_json::to_vec(value)
-        .map(JsonText)
-        .map_err(|e| ApiError::internal(format!("cannot encode the answer: {e}")))
+    serde_json::to_vec(value).map(JsonText).map_err(|e| ApiError::internal(format!("cannot encode the answer: {e}")))
 }
 
 fn page(limit: Option<usize>, offset: Option<usize>, default: usize, max: usize) -> Result<(usize, usize), ApiError> {
@@ -156,7 +154,10 @@ pub(crate) async fn documents(State(state): State<AppState>, Params(p): Params<D
 
 /// The original input as it was ingested, as text (`nosniff`: a stored HTML
 /// page is shown as source, never rendered).
-pub(crate) async fn document_raw(State(state): State<AppState>, Segment(id): Segment<String>) -> Result<Response, ApiError> {
+pub(crate) async fn document_raw(
+    State(state): State<AppState>,
+    Segment(id): Segment<String>,
+) -> Result<Response, ApiError> {
     let raw = state
         .stores
         .read(move |store| store.raw(&id)?.ok_or_else(|| ApiError::not_found(format!("no document with id {id:?}"))))
@@ -178,12 +179,13 @@ pub(crate) struct EntitiesParams {
 }
 
 pub(crate) async fn entities(State(state): State<AppState>, Params(p): Params<EntitiesParams>) -> Answer {
-    let entity_type = match given(p.entity_type) {
-        None => None,
-        Some(t) => Some(EntityType::parse(&t).ok_or_else(|| {
-            ApiError::bad_request(format!("unknown type {t:?} (person, organization, place, misc)"))
-        })?),
-    };
+    let entity_type =
+        match given(p.entity_type) {
+            None => None,
+            Some(t) => Some(EntityType::parse(&t).ok_or_else(|| {
+                ApiError::bad_request(format!("unknown type {t:?} (person, organization, place, misc)"))
+            })?),
+        };
     let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
     let filter = EntityFilter { entity_type, name: given(p.name), offset, limit: Some(limit), doc_ids: p.doc_ids };
     state.stores.read(move |store| to_json(&store.entities(&filter)?)).await
@@ -256,7 +258,10 @@ pub(crate) async fn timeline(State(state): State<AppState>, Params(p): Params<Ti
     let sports = given(p.sports).is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
     let step = match given(p.counts) {
         None => None,
-        Some(s) => Some(CountStep::parse(&s).ok_or_else(|| ApiError::bad_request(format!("counts={s:?}: use year, month or day")))?),
+        Some(s) => Some(
+            CountStep::parse(&s)
+                .ok_or_else(|| ApiError::bad_request(format!("counts={s:?}: use year, month or day")))?,
+        ),
     };
     let paged = p.limit.is_some() || p.offset.is_some();
     let (limit, offset) = match paged {
@@ -343,10 +348,7 @@ pub(crate) struct DuplicatesParams {
 pub(crate) async fn duplicates(State(state): State<AppState>, Params(p): Params<DuplicatesParams>) -> Answer {
     let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
     let doc = given(p.doc);
-    state
-        .stores
-        .read(move |store| to_json(&store.duplicates(doc.as_deref(), Some(limit), offset)?))
-        .await
+    state.stores.read(move |store| to_json(&store.duplicates(doc.as_deref(), Some(limit), offset)?)).await
 }
 
 #[derive(Deserialize)]
@@ -360,10 +362,7 @@ pub(crate) struct StoriesParams {
 pub(crate) async fn stories(State(state): State<AppState>, Params(p): Params<StoriesParams>) -> Answer {
     let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
     let preview = p.preview.map(|n| n.min(MAX_STORY_PREVIEW));
-    state
-        .stores
-        .read(move |store| to_json(&store.stories_with_preview(Some(limit), offset, preview)?))
-        .await
+    state.stores.read(move |store| to_json(&store.stories_with_preview(Some(limit), offset, preview)?)).await
 }
 
 /// One story with its documents (`marsad story ID --json`).
@@ -410,10 +409,7 @@ pub(crate) async fn summary(State(state): State<AppState>, Params(p): Params<Sum
     };
     let sentences = p.sentences.map(|n| n.clamp(1, MAX_SUMMARY_SENTENCES));
     let words = p.words.map(|n| n.clamp(1, MAX_SUMMARY_WORDS));
-    state
-        .stores
-        .read(move |store| to_json(&store.summary(&scope, sentences, words)?))
-        .await
+    state.stores.read(move |store| to_json(&store.summary(&scope, sentences, words)?)).await
 }
 
 fn flag(value: Option<&str>) -> bool {
@@ -467,28 +463,23 @@ pub(crate) async fn ingest(
     request: Request,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let mut inputs: Vec<(String, Option<marsad_ingest::Format>, axum::body::Bytes)> = Vec::new();
     if content_type.starts_with("multipart/form-data") {
         let mut multipart = axum::extract::Multipart::from_request(request, &state)
             .await
             .map_err(|r| ApiError::new(r.status(), r.body_text()))?;
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|e| ApiError::new(e.status(), e.body_text()))?
-        {
+        while let Some(field) = multipart.next_field().await.map_err(|e| ApiError::new(e.status(), e.body_text()))? {
             let Some(name) = field.file_name().map(safe_name) else { continue };
             let format = marsad_ingest::format_for_path(std::path::Path::new(&name));
             let bytes = field.bytes().await.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
             inputs.push((name, format, bytes));
         }
         if inputs.is_empty() {
-            return Err(ApiError::bad_request("the form holds no file (send files as multipart fields with a filename)"));
+            return Err(ApiError::bad_request(
+                "the form holds no file (send files as multipart fields with a filename)",
+            ));
         }
     } else {
         let bytes = read_body(request.into_body(), state.max_body_bytes).await?;
@@ -521,8 +512,11 @@ pub(crate) async fn ingest(
         .await?;
     if summary.documents_read == 0 && !summary.failures.is_empty() {
         let reasons: Vec<String> = summary.failures.iter().map(|f| format!("{}: {}", f.origin, f.reason)).collect();
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("nothing could be ingested: {}", reasons.join("; ")))
-            .with("summary", to_value(&summary)?));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("nothing could be ingested: {}", reasons.join("; ")),
+        )
+        .with("summary", to_value(&summary)?));
     }
     let status = if summary.added + summary.replaced > 0 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(summary)).into_response())
@@ -556,10 +550,9 @@ fn format_for_content_type(content_type: &str) -> Option<marsad_ingest::Format> 
 /// Reads the whole body, or 413 past `limit`.
 async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
     axum::body::to_bytes(body, limit).await.map_err(|e| {
-        let too_large = std::error::Error::source(&e)
-            .map(|s| s.is::<http_body_util::LengthLimitError>())
-            .unwrap_or(false)
-            || e.to_string().contains("length limit");
+        let too_large =
+            std::error::Error::source(&e).map(|s| s.is::<http_body_util::LengthLimitError>()).unwrap_or(false)
+                || e.to_string().contains("length limit");
         if too_large {
             ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
         } else {

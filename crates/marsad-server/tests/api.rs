@@ -79,7 +79,8 @@ async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
     let (status, body, headers) = call(app, Request::get(uri).body(Body::empty()).unwrap()).await;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(content_type.starts_with("application/json"), "{uri}: content type {content_type:?}");
-    let value = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&body)));
+    let value = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&body)));
     (status, value)
 }
 
@@ -204,7 +205,13 @@ async fn views_answer_what_the_store_answers() {
 
     let (status, value) = get(&f.app, "/api/timeline?from=2021-04&to=2021").await;
     assert_eq!(status, StatusCode::OK);
-    let filter = TimelineFilter { from: Some("2021-04".into()), to: Some("2021".into()), entity: None, sports: false, ..Default::default() };
+    let filter = TimelineFilter {
+        from: Some("2021-04".into()),
+        to: Some("2021".into()),
+        entity: None,
+        sports: false,
+        ..Default::default()
+    };
     assert_eq!(value, serde_json::json!({ "events": store.timeline(&filter).unwrap() }));
     let (status, value) = get(&f.app, "/api/timeline?from=March").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -231,9 +238,7 @@ async fn views_answer_what_the_store_answers() {
 
     let (status, value) = get(&f.app, "/api/entities?limit=5").await;
     assert_eq!(status, StatusCode::OK);
-    let list = store
-        .entities(&marsad_store::EntityFilter { limit: Some(5), ..Default::default() })
-        .unwrap();
+    let list = store.entities(&marsad_store::EntityFilter { limit: Some(5), ..Default::default() }).unwrap();
     assert_eq!(value, json_of(&list));
     let (status, value) = get(&f.app, "/api/entities?type=planet").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -268,7 +273,8 @@ async fn views_answer_what_the_store_answers() {
     let graph = store.graph(&marsad_store::GraphOptions { max_nodes: 10, min_weight: 1, max_edges: None }).unwrap();
     assert_eq!(value, json_of(&graph));
 
-    for uri in ["/api/reuse", "/api/duplicates", "/api/stories", "/api/summary", "/api/summary?docs=t1,t3&sentences=2"] {
+    for uri in ["/api/reuse", "/api/duplicates", "/api/stories", "/api/summary", "/api/summary?docs=t1,t3&sentences=2"]
+    {
         let (status, value) = get(&f.app, uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}: {value}");
     }
@@ -276,7 +282,8 @@ async fn views_answer_what_the_store_answers() {
     let (_, value) = get(&f.app, "/api/stories?preview=2").await;
     for story in value["stories"].as_array().unwrap() {
         assert!(story["titles"].as_array().unwrap().len() <= 2);
-        let in_sources: u64 = story["sources"].as_array().unwrap().iter().map(|s| s["documents"].as_u64().unwrap()).sum();
+        let in_sources: u64 =
+            story["sources"].as_array().unwrap().iter().map(|s| s["documents"].as_u64().unwrap()).sum();
         assert_eq!(in_sources as usize, story["docs"].as_array().unwrap().len());
     }
     let (_, value) = get(&f.app, "/api/stories").await;
@@ -315,7 +322,8 @@ async fn unknown_routes_and_methods_are_json() {
 async fn assets_are_served_with_types_and_cache_headers() {
     let f = fixture(None);
     for path in marsad_server::asset_paths() {
-        let (status, body, headers) = call(&f.app, Request::get(format!("/assets/{path}")).body(Body::empty()).unwrap()).await;
+        let (status, body, headers) =
+            call(&f.app, Request::get(format!("/assets/{path}")).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(!body.is_empty() || path.ends_with(".txt"), "{path}");
         let expected = mime_guess::from_path(&path).first_or_octet_stream();
@@ -353,7 +361,8 @@ const NEW_ARTICLE: &str = r#"{"id": "n1", "title": "إطلاق قمر صناعي
 #[tokio::test]
 async fn writes_need_a_configured_token() {
     let f = fixture(None);
-    let (status, body, _) = call(&f.app, post("/api/documents", Some("anything"), "application/json", NEW_ARTICLE)).await;
+    let (status, body, _) =
+        call(&f.app, post("/api/documents", Some("anything"), "application/json", NEW_ARTICLE)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let value: Value = serde_json::from_slice(&body).unwrap();
     assert_error(&value, status);
@@ -418,7 +427,8 @@ async fn writes_with_the_token_are_searchable_at_once() {
     assert_eq!(found["hits"][0]["doc"], "m1", "{found}");
 
     // Unreadable input: 422 with the summary.
-    let (status, body, _) = call(&f.app, post("/api/documents", Some("s3cret"), "application/json", "{\"title\": 1")).await;
+    let (status, body, _) =
+        call(&f.app, post("/api/documents", Some("s3cret"), "application/json", "{\"title\": 1")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", String::from_utf8_lossy(&body));
     let value: Value = serde_json::from_slice(&body).unwrap();
     assert_error(&value, status);
@@ -441,7 +451,8 @@ async fn oversized_bodies_get_413() {
     let mut form = b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n".to_vec();
     form.extend_from_slice(&big);
     form.extend_from_slice(b"\r\n--B--\r\n");
-    let (status, body, _) = call(&app, post("/api/documents", Some("t"), "multipart/form-data; boundary=B", form)).await;
+    let (status, body, _) =
+        call(&app, post("/api/documents", Some("t"), "multipart/form-data; boundary=B", form)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{}", String::from_utf8_lossy(&body));
     assert_error(&serde_json::from_slice(&body).unwrap(), status);
 }
@@ -490,10 +501,7 @@ async fn serve_binds_and_answers() {
     let addr = tokio::time::timeout(std::time::Duration::from_secs(60), rx).await.unwrap().unwrap();
     assert!(addr.ip().is_loopback() && addr.port() != 0);
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream
-        .write_all(b"GET /api/stats HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .await
-        .unwrap();
+    stream.write_all(b"GET /api/stats HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.unwrap();
     let response = String::from_utf8_lossy(&response);

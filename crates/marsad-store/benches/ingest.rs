@@ -10,16 +10,9 @@ use std::time::Instant;
 use marsad_store::{ingest_paths, IngestOptions, SearchOptions, Store};
 
 fn main() {
-    let args: Vec<PathBuf> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .map(PathBuf::from)
-        .collect();
+    let args: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
     let paths = if args.is_empty() {
-        vec![PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/saudinewsnet"
-        ))]
+        vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet"))]
     } else {
         args
     };
@@ -30,20 +23,11 @@ fn main() {
     if std::env::var_os("MARSAD_PHASES").is_some() {
         phases(&paths);
     }
-    let batch_size = std::env::var("MARSAD_BATCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
+    let batch_size = std::env::var("MARSAD_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let mut store = Store::open(dir.path()).expect("open");
-    let summary = ingest_paths(
-        &mut store,
-        &paths,
-        IngestOptions { batch_size },
-        &mut |_| {},
-    )
-    .expect("ingest");
+    let summary = ingest_paths(&mut store, &paths, IngestOptions { batch_size }, &mut |_| {}).expect("ingest");
     let ingest = started.elapsed();
     println!(
         "ingest: {} files, {} documents ({} added, {} duplicates, {} failures) in {:.2?}",
@@ -74,14 +58,8 @@ fn main() {
         "after:2015-08-01 before:2015-08-05",
     ] {
         let started = Instant::now();
-        let results = store
-            .search(query, SearchOptions::default())
-            .expect("search");
-        println!(
-            "search {query:?}: {} hits in {:.2?}",
-            results.total,
-            started.elapsed()
-        );
+        let results = store.search(query, SearchOptions::default()).expect("search");
+        println!("search {query:?}: {} hits in {:.2?}", results.total, started.elapsed());
         if let Some(hit) = results.hits.first() {
             println!(
                 "  1. {} [{}] {:?} {:.2}: {}\n     {}",
@@ -108,11 +86,7 @@ fn phases(paths: &[PathBuf]) {
             }
         });
     }
-    println!(
-        "read: {} documents in {:.2?}",
-        docs.len(),
-        started.elapsed()
-    );
+    println!("read: {} documents in {:.2?}", docs.len(), started.elapsed());
     let started = Instant::now();
     let cleaned: Vec<_> = docs.into_iter().map(marsad_ingest::clean).collect();
     println!("clean: {:.2?}", started.elapsed());

@@ -59,26 +59,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn io(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-        source: std::io::Error,
-    ) -> Self {
-        StoreError::Io {
-            action,
-            path: path.into(),
-            source,
-        }
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StoreError::Io { action, path: path.into(), source }
     }
 
     /// Maps tantivy's "lock busy" to [`StoreError::Busy`], everything else to
     /// [`StoreError::Index`].
     pub(crate) fn from_writer_error(error: tantivy::TantivyError) -> Self {
         match error {
-            tantivy::TantivyError::LockFailure(
-                tantivy::directory::error::LockError::LockBusy,
-                _,
-            ) => StoreError::Busy,
+            tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _) => StoreError::Busy,
             other => StoreError::Index(other),
         }
     }

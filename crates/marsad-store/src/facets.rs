@@ -72,16 +72,11 @@ impl Store {
                 *months.entry(month).or_default() += 1;
             }
         }
-        let mut sources: Vec<FacetCount> = sources
-            .into_iter()
-            .map(|(value, count)| FacetCount { value: value.to_string(), count })
-            .collect();
+        let mut sources: Vec<FacetCount> =
+            sources.into_iter().map(|(value, count)| FacetCount { value: value.to_string(), count }).collect();
         sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         sources.truncate(MAX_VALUES);
-        let months = months
-            .into_iter()
-            .map(|(value, count)| FacetCount { value: value.to_string(), count })
-            .collect();
+        let months = months.into_iter().map(|(value, count)| FacetCount { value: value.to_string(), count }).collect();
 
         let entities = if results.hits.is_empty() {
             Vec::new()
@@ -104,11 +99,6 @@ impl Store {
             })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
-        Ok(SearchFacets {
-            considered: results.hits.len(),
-            sources,
-            months,
-            entities,
-        })
+        Ok(SearchFacets { considered: results.hits.len(), sources, months, entities })
     }
 }

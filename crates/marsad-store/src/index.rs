@@ -13,8 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
-    TextOptions, STORED, STRING,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
 use tantivy::{DateTime, Index, TantivyDocument};
 
@@ -75,22 +74,10 @@ pub fn build_schema() -> (Schema, IndexFields) {
     );
     let date = builder.add_date_field(
         "date",
-        DateOptions::default()
-            .set_indexed()
-            .set_fast()
-            .set_stored()
-            .set_precision(DateTimePrecision::Seconds),
+        DateOptions::default().set_indexed().set_fast().set_stored().set_precision(DateTimePrecision::Seconds),
     );
     let date_text = builder.add_text_field("date_text", STORED);
-    let fields = IndexFields {
-        id,
-        title,
-        display_title,
-        text,
-        source,
-        date,
-        date_text,
-    };
+    let fields = IndexFields { id, title, display_title, text, source, date, date_text };
     (builder.build(), fields)
 }
 
@@ -127,11 +114,7 @@ pub fn wipe(path: &Path) -> Result<(), StoreError> {
     for entry in entries {
         let entry = entry.map_err(|e| StoreError::io("cannot read", path, e))?;
         let p = entry.path();
-        let result = if p.is_dir() {
-            std::fs::remove_dir_all(&p)
-        } else {
-            std::fs::remove_file(&p)
-        };
+        let result = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
         result.map_err(|e| StoreError::io("cannot remove", &p, e))?;
     }
     Ok(())
@@ -153,10 +136,7 @@ impl IndexState {
     pub fn load(index: &Index) -> Result<IndexState, StoreError> {
         let metas = index.load_metas()?;
         Ok(match metas.payload {
-            None => IndexState {
-                generation: 0,
-                layout: LAYOUT,
-            },
+            None => IndexState { generation: 0, layout: LAYOUT },
             Some(payload) => serde_json::from_str(&payload).unwrap_or_default(),
         })
     }
@@ -205,16 +185,9 @@ pub fn parse_iso_date(date: &str) -> Option<DateTime> {
     let date = date.trim();
     let seconds = if let Some(head) = date.get(..19) {
         let head = head.replacen(' ', "T", 1);
-        NaiveDateTime::parse_from_str(&head, "%Y-%m-%dT%H:%M:%S")
-            .ok()?
-            .and_utc()
-            .timestamp()
+        NaiveDateTime::parse_from_str(&head, "%Y-%m-%dT%H:%M:%S").ok()?.and_utc().timestamp()
     } else {
-        NaiveDate::parse_from_str(date.get(..10)?, "%Y-%m-%d")
-            .ok()?
-            .and_hms_opt(0, 0, 0)?
-            .and_utc()
-            .timestamp()
+        NaiveDate::parse_from_str(date.get(..10)?, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0)?.and_utc().timestamp()
     };
     Some(index_date(seconds))
 }
@@ -230,9 +203,7 @@ fn index_date(seconds: i64) -> DateTime {
 
 /// Midnight UTC at the start of `day`, as an index date.
 pub fn day_start(day: NaiveDate) -> DateTime {
-    let seconds = day
-        .and_hms_opt(0, 0, 0)
-        .map_or(0, |t| t.and_utc().timestamp());
+    let seconds = day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp());
     index_date(seconds)
 }
 
@@ -257,24 +228,9 @@ mod tests {
     #[test]
     fn iso_dates() {
         let day = parse_iso_date("2019-04-25").unwrap().into_timestamp_secs();
-        assert_eq!(
-            parse_iso_date("2019-04-25T00:00:00")
-                .unwrap()
-                .into_timestamp_secs(),
-            day
-        );
-        assert_eq!(
-            parse_iso_date("2019-04-25T10:30:00Z")
-                .unwrap()
-                .into_timestamp_secs(),
-            day + 37_800
-        );
-        assert_eq!(
-            parse_iso_date("2019-04-25 10:30:00")
-                .unwrap()
-                .into_timestamp_secs(),
-            day + 37_800
-        );
+        assert_eq!(parse_iso_date("2019-04-25T00:00:00").unwrap().into_timestamp_secs(), day);
+        assert_eq!(parse_iso_date("2019-04-25T10:30:00Z").unwrap().into_timestamp_secs(), day + 37_800);
+        assert_eq!(parse_iso_date("2019-04-25 10:30:00").unwrap().into_timestamp_secs(), day + 37_800);
         assert!(parse_iso_date("25/04/2019").is_none());
         assert!(parse_iso_date("").is_none());
         assert!(parse_iso_date("2019-04-25Tgarbage-here").is_none());
@@ -282,14 +238,8 @@ mod tests {
 
     #[test]
     fn payload_round_trips_and_foreign_payload_forces_rebuild() {
-        let state = IndexState {
-            generation: 42,
-            layout: LAYOUT,
-        };
-        assert_eq!(
-            serde_json::from_str::<IndexState>(&state.payload()).unwrap(),
-            state
-        );
+        let state = IndexState { generation: 42, layout: LAYOUT };
+        assert_eq!(serde_json::from_str::<IndexState>(&state.payload()).unwrap(), state);
         let foreign: IndexState = serde_json::from_str("not json").unwrap_or_default();
         assert_ne!(foreign.layout, LAYOUT);
     }

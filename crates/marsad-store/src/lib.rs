@@ -26,38 +26,36 @@ pub mod migrations;
 pub mod pipeline;
 pub mod query;
 pub mod records;
-pub mod reuse;
 pub mod responses;
+pub mod reuse;
 pub mod search;
-pub mod stories;
 pub mod store;
+pub mod stories;
 pub mod title;
 pub mod tokenizer;
 pub mod views;
 
 pub use error::StoreError;
 pub use facets::{EntityFacet, FacetCount, SearchFacets};
-pub use pipeline::{
-    ingest_paths, ingest_reader, IngestFailure, IngestOptions, IngestProgress, IngestSummary,
-};
-pub use query::{parse as parse_query, Clause, ParsedQuery, QueryError};
-pub use responses::{DocumentWithAnalysis, Timeline};
-pub use records::{
-    BatchReport, DocumentPage, DocumentRecord, DocumentSummary, ListOptions, ReasonCount,
-    RemovedPassage, SourceCount, Stats,
-};
-pub use search::{Hit, SearchOptions, SearchResults};
-pub use reuse::{DuplicateList, OccurrenceContext, ReuseFilter, ReuseGroupRecord, ReuseList, GROUP_MIN_WORDS};
-pub use stories::{ListedStory, StoryDetail, StoryList, StoryRecord, SummaryScope, SummaryView, SUMMARY_MAX_DOCS};
-pub use store::Store;
+pub use marsad_extract;
 pub use marsad_reuse;
 pub use marsad_stories;
+pub use pipeline::{ingest_paths, ingest_reader, IngestFailure, IngestOptions, IngestProgress, IngestSummary};
+pub use query::{parse as parse_query, Clause, ParsedQuery, QueryError};
+pub use records::{
+    BatchReport, DocumentPage, DocumentRecord, DocumentSummary, ListOptions, ReasonCount, RemovedPassage, SourceCount,
+    Stats,
+};
+pub use responses::{DocumentWithAnalysis, Timeline};
+pub use reuse::{DuplicateList, OccurrenceContext, ReuseFilter, ReuseGroupRecord, ReuseList, GROUP_MIN_WORDS};
+pub use search::{Hit, SearchOptions, SearchResults};
+pub use store::Store;
+pub use stories::{ListedStory, StoryDetail, StoryList, StoryRecord, SummaryScope, SummaryView, SUMMARY_MAX_DOCS};
 pub use views::{
-    AnalyzedDocument, EntityDocument, EntityFilter, EntityList, EntityLookup, EntityProfile,
-    CountStep, EntityRecord, GraphOptions, ListedEntity, Neighbour, PeriodCount, ProfileTotals, QuoteFilter, QuoteList, QuoteRecord, SpeakerRef,
+    AnalyzedDocument, CountStep, EntityDocument, EntityFilter, EntityList, EntityLookup, EntityProfile, EntityRecord,
+    GraphOptions, ListedEntity, Neighbour, PeriodCount, ProfileTotals, QuoteFilter, QuoteList, QuoteRecord, SpeakerRef,
     TimelineFilter, ViewSummary, ANALYSIS_VERSION,
 };
-pub use marsad_extract;
 
 #[cfg(test)]
 mod tests;

@@ -74,8 +74,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "#,
     },
     Migration {
-        description:
-            "display titles for untitled documents; source and date indexes for stats and listings",
+        description: "display titles for untitled documents; source and date indexes for stats and listings",
         sql: r#"
             ALTER TABLE documents ADD COLUMN display_title TEXT;
             CREATE INDEX documents_source ON documents(source);
@@ -83,7 +82,8 @@ pub const MIGRATIONS: &[Migration] = &[
         "#,
     },
     Migration {
-        description: "extraction: per-document analyses (entities, quotes, events) and the corpus views built from them",
+        description:
+            "extraction: per-document analyses (entities, quotes, events) and the corpus views built from them",
         sql: r#"
             -- Per document, written in the batch's transaction (see views.rs).
             CREATE TABLE analyses (
@@ -187,7 +187,8 @@ pub const MIGRATIONS: &[Migration] = &[
         "#,
     },
     Migration {
-        description: "reuse (incremental index rows, passage and duplicate groups) and stories (clusterer state, stories)",
+        description:
+            "reuse (incremental index rows, passage and duplicate groups) and stories (clusterer state, stories)",
         sql: r#"
             -- The reuse index, appended to as documents arrive (reuse.rs).
             CREATE TABLE reuse_docs (
@@ -275,10 +276,7 @@ pub fn migrate(db: &mut Connection) -> Result<u32, StoreError> {
     let found = current_version(db)?;
     let latest = latest_version();
     if found > latest {
-        return Err(StoreError::SchemaTooNew {
-            found,
-            supported: latest,
-        });
+        return Err(StoreError::SchemaTooNew { found, supported: latest });
     }
     if found == latest {
         // The common case: no write lock, so opening never waits for an
@@ -315,9 +313,6 @@ mod tests {
     fn newer_database_is_refused() {
         let mut db = Connection::open_in_memory().unwrap();
         db.execute_batch("PRAGMA user_version = 999").unwrap();
-        assert!(matches!(
-            migrate(&mut db),
-            Err(StoreError::SchemaTooNew { found: 999, .. })
-        ));
+        assert!(matches!(migrate(&mut db), Err(StoreError::SchemaTooNew { found: 999, .. })));
     }
 }

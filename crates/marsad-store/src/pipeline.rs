@@ -87,10 +87,7 @@ pub struct IngestFailure {
 
 impl From<&IngestError> for IngestFailure {
     fn from(e: &IngestError) -> Self {
-        IngestFailure {
-            origin: e.location(),
-            reason: e.reason.to_string(),
-        }
+        IngestFailure { origin: e.location(), reason: e.reason.to_string() }
     }
 }
 
@@ -204,9 +201,7 @@ struct Cleaners {
 
 /// Runs `body` with cleaning workers (one per core, at most four).
 fn with_cleaners<R>(body: impl FnOnce(Cleaners) -> R) -> R {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let (work_tx, work_rx) = mpsc::sync_channel::<(u64, SourceDocument)>(workers * 32);
     let (done_tx, done_rx) = mpsc::channel::<(u64, Cleaned)>();
     let work_rx = Mutex::new(work_rx);
@@ -226,31 +221,20 @@ fn with_cleaners<R>(body: impl FnOnce(Cleaners) -> R) -> R {
         drop(done_tx);
         // `body` owns the sender; when it returns (or unwinds) the sender is
         // dropped, the workers see the channel close and the scope can join.
-        body(Cleaners {
-            work: Some(work_tx),
-            done: done_rx,
-            sent: 0,
-            next: 0,
-            waiting: BTreeMap::new(),
-        })
+        body(Cleaners { work: Some(work_tx), done: done_rx, sent: 0, next: 0, waiting: BTreeMap::new() })
     })
 }
 
 /// Cleans one document; a panic in the cleaner costs that document only.
 fn clean_guarded(doc: SourceDocument) -> Cleaned {
     let origin = doc.origin.clone();
-    catch_unwind(AssertUnwindSafe(|| marsad_ingest::clean(doc)))
-        .map(AnalyzedDocument::new)
-        .map_err(|panic| {
+    catch_unwind(AssertUnwindSafe(|| marsad_ingest::clean(doc))).map(AnalyzedDocument::new).map_err(|panic| {
         let message = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
-        IngestFailure {
-            origin,
-            reason: format!("internal error while cleaning: {message}"),
-        }
+        IngestFailure { origin, reason: format!("internal error while cleaning: {message}") }
     })
 }
 
@@ -277,9 +261,7 @@ impl<'a> Run<'a> {
         progress: &'a mut dyn FnMut(IngestProgress),
         cleaners: Cleaners,
     ) -> Self {
-        let options = IngestOptions {
-            batch_size: options.batch_size.max(1),
-        };
+        let options = IngestOptions { batch_size: options.batch_size.max(1) };
         Run {
             store,
             options,
@@ -330,10 +312,7 @@ impl<'a> Run<'a> {
                 return;
             }
             let received = if wait {
-                self.cleaners
-                    .done
-                    .recv()
-                    .map_err(|_| TryRecvError::Disconnected)
+                self.cleaners.done.recv().map_err(|_| TryRecvError::Disconnected)
             } else {
                 self.cleaners.done.try_recv()
             };
@@ -347,9 +326,7 @@ impl<'a> Run<'a> {
                     let lost = self.cleaners.sent - self.cleaners.next;
                     self.summary.failures.push(IngestFailure {
                         origin: self.state.current_file.clone().unwrap_or_default(),
-                        reason: format!(
-                            "internal error: {lost} document(s) lost by the cleaning workers"
-                        ),
+                        reason: format!("internal error: {lost} document(s) lost by the cleaning workers"),
                     });
                     self.cleaners.next = self.cleaners.sent;
                     return;

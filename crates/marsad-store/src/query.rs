@@ -44,16 +44,10 @@ pub enum QueryError {
     BadDate { filter: &'static str, value: String },
     /// A filter key with nothing after the colon.
     #[error("{filter}: expects {expected}")]
-    MissingValue {
-        filter: &'static str,
-        expected: &'static str,
-    },
+    MissingValue { filter: &'static str, expected: &'static str },
     /// `-after:` / `-before:` — use the other filter instead.
     #[error("-{filter}: cannot be negated; use {instead}: instead")]
-    NegatedDate {
-        filter: &'static str,
-        instead: &'static str,
-    },
+    NegatedDate { filter: &'static str, instead: &'static str },
 }
 
 /// One searchable unit of a query, before analysis.
@@ -194,19 +188,11 @@ fn filter_key(word: &str) -> Option<(FilterKey, &str)> {
     Some((key, value))
 }
 
-fn apply_filter(
-    parsed: &mut ParsedQuery,
-    key: FilterKey,
-    value: &str,
-    negated: bool,
-) -> Result<(), QueryError> {
+fn apply_filter(parsed: &mut ParsedQuery, key: FilterKey, value: &str, negated: bool) -> Result<(), QueryError> {
     match key {
         FilterKey::Source => {
             if value.is_empty() {
-                return Err(QueryError::MissingValue {
-                    filter: "source",
-                    expected: "a source name",
-                });
+                return Err(QueryError::MissingValue { filter: "source", expected: "a source name" });
             }
             if negated {
                 parsed.excluded_sources.push(value.to_string());
@@ -223,15 +209,9 @@ fn apply_filter(
                 return Err(QueryError::NegatedDate { filter, instead });
             }
             if value.is_empty() {
-                return Err(QueryError::MissingValue {
-                    filter,
-                    expected: "YYYY-MM-DD",
-                });
+                return Err(QueryError::MissingValue { filter, expected: "YYYY-MM-DD" });
             }
-            let date = parse_date(value).ok_or_else(|| QueryError::BadDate {
-                filter,
-                value: value.to_string(),
-            })?;
+            let date = parse_date(value).ok_or_else(|| QueryError::BadDate { filter, value: value.to_string() })?;
             if filter == "after" {
                 parsed.after = Some(parsed.after.map_or(date, |d| d.max(date)));
             } else {
@@ -256,10 +236,7 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape_ok {
         return None;
     }
@@ -283,25 +260,12 @@ mod tests {
     #[test]
     fn table_of_queries() {
         let cases: Vec<(&str, ParsedQuery)> = vec![
-            (
-                "بوتين",
-                ParsedQuery {
-                    include: vec![word("بوتين")],
-                    ..Default::default()
-                },
-            ),
-            (
-                "  بوتين   كيم ",
-                ParsedQuery {
-                    include: vec![word("بوتين"), word("كيم")],
-                    ..Default::default()
-                },
-            ),
+            ("بوتين", ParsedQuery { include: vec![word("بوتين")], ..Default::default() }),
+            ("  بوتين   كيم ", ParsedQuery { include: vec![word("بوتين"), word("كيم")], ..Default::default() }),
             (
                 "\"كوريا الشمالية\" بوتين",
                 ParsedQuery {
-                    include: vec![phrase("كوريا الشمالية"), word("بوتين")],
-                    ..Default::default()
+                    include: vec![phrase("كوريا الشمالية"), word("بوتين")], ..Default::default()
                 },
             ),
             (
@@ -323,51 +287,19 @@ mod tests {
             ),
             (
                 "after:2019-01-01 before:2024-06-30 after:2020-02-29",
-                ParsedQuery {
-                    after: date("2020-02-29"),
-                    before: date("2024-06-30"),
-                    ..Default::default()
-                },
+                ParsedQuery { after: date("2020-02-29"), before: date("2024-06-30"), ..Default::default() },
             ),
             (
                 "after:٢٠١٩-٠٤-٢٥ قمة",
-                ParsedQuery {
-                    include: vec![word("قمة")],
-                    after: date("2019-04-25"),
-                    ..Default::default()
-                },
+                ParsedQuery { include: vec![word("قمة")], after: date("2019-04-25"), ..Default::default() },
             ),
             // An unknown key is just words; a lone dash is nothing.
-            (
-                "title:x - y",
-                ParsedQuery {
-                    include: vec![word("title:x"), word("y")],
-                    ..Default::default()
-                },
-            ),
+            ("title:x - y", ParsedQuery { include: vec![word("title:x"), word("y")], ..Default::default() }),
             // A hyphen inside a word is part of the word.
-            (
-                "co-operation",
-                ParsedQuery {
-                    include: vec![word("co-operation")],
-                    ..Default::default()
-                },
-            ),
+            ("co-operation", ParsedQuery { include: vec![word("co-operation")], ..Default::default() }),
             // A quote right after a word starts a phrase.
-            (
-                "a\"b c\"d",
-                ParsedQuery {
-                    include: vec![word("a"), phrase("b c"), word("d")],
-                    ..Default::default()
-                },
-            ),
-            (
-                "\"\" x",
-                ParsedQuery {
-                    include: vec![word("x")],
-                    ..Default::default()
-                },
-            ),
+            ("a\"b c\"d", ParsedQuery { include: vec![word("a"), phrase("b c"), word("d")], ..Default::default() }),
+            ("\"\" x", ParsedQuery { include: vec![word("x")], ..Default::default() }),
         ];
         for (input, expected) in cases {
             assert_eq!(parse(input), Ok(expected), "{input:?}");
@@ -383,58 +315,18 @@ mod tests {
             ("\"كوريا الشمالية", QueryError::UnterminatedQuote { at: 1 }),
             ("x -\"y", QueryError::UnterminatedQuote { at: 4 }),
             ("source:\"abc", QueryError::UnterminatedQuote { at: 8 }),
-            (
-                "after:2019-13-01",
-                QueryError::BadDate {
-                    filter: "after",
-                    value: "2019-13-01".into(),
-                },
-            ),
-            (
-                "after:2019",
-                QueryError::BadDate {
-                    filter: "after",
-                    value: "2019".into(),
-                },
-            ),
-            (
-                "before:yesterday",
-                QueryError::BadDate {
-                    filter: "before",
-                    value: "yesterday".into(),
-                },
-            ),
-            (
-                "after:",
-                QueryError::MissingValue {
-                    filter: "after",
-                    expected: "YYYY-MM-DD",
-                },
-            ),
-            (
-                "source:",
-                QueryError::MissingValue {
-                    filter: "source",
-                    expected: "a source name",
-                },
-            ),
-            (
-                "-after:2019-01-01",
-                QueryError::NegatedDate {
-                    filter: "after",
-                    instead: "before",
-                },
-            ),
+            ("after:2019-13-01", QueryError::BadDate { filter: "after", value: "2019-13-01".into() }),
+            ("after:2019", QueryError::BadDate { filter: "after", value: "2019".into() }),
+            ("before:yesterday", QueryError::BadDate { filter: "before", value: "yesterday".into() }),
+            ("after:", QueryError::MissingValue { filter: "after", expected: "YYYY-MM-DD" }),
+            ("source:", QueryError::MissingValue { filter: "source", expected: "a source name" }),
+            ("-after:2019-01-01", QueryError::NegatedDate { filter: "after", instead: "before" }),
         ];
         for (input, expected) in cases {
             assert_eq!(parse(input), Err(expected), "{input:?}");
         }
         assert_eq!(
-            QueryError::BadDate {
-                filter: "after",
-                value: "x".into()
-            }
-            .to_string(),
+            QueryError::BadDate { filter: "after", value: "x".into() }.to_string(),
             "after: expects YYYY-MM-DD, got \"x\""
         );
         assert_eq!(QueryError::Empty.to_string(), "empty query");

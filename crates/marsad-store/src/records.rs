@@ -107,10 +107,7 @@ pub struct ListOptions {
 
 impl Default for ListOptions {
     fn default() -> Self {
-        ListOptions {
-            offset: 0,
-            limit: 50,
-        }
+        ListOptions { offset: 0, limit: 50 }
     }
 }
 

@@ -82,9 +82,7 @@ pub(crate) fn update(db: &Connection) -> Result<ReuseUpdate, StoreError> {
         .collect::<Result<_, _>>()?;
     let documents: Vec<StoredDoc> = db
         .prepare("SELECT id, content_hash, date, title FROM documents")?
-        .query_map([], |r| {
-            Ok(StoredDoc { id: r.get(0)?, hash: r.get(1)?, date: r.get(2)?, title: r.get(3)? })
-        })?
+        .query_map([], |r| Ok(StoredDoc { id: r.get(0)?, hash: r.get(1)?, date: r.get(2)?, title: r.get(3)? }))?
         .collect::<Result<_, _>>()?;
     let current: std::collections::HashMap<&str, &str> =
         documents.iter().map(|d| (d.id.as_str(), d.hash.as_str())).collect();
@@ -96,8 +94,7 @@ pub(crate) fn update(db: &Connection) -> Result<ReuseUpdate, StoreError> {
         .all(|(i, (seq, id, hash))| *seq == i as i64 && current.get(id.as_str()) == Some(&hash.as_str()));
 
     let indexed: std::collections::HashSet<&str> = known.iter().map(|k| k.1.as_str()).collect();
-    let mut fresh: Vec<&StoredDoc> =
-        documents.iter().filter(|d| !valid || !indexed.contains(d.id.as_str())).collect();
+    let mut fresh: Vec<&StoredDoc> = documents.iter().filter(|d| !valid || !indexed.contains(d.id.as_str())).collect();
     if valid && fresh.is_empty() {
         return Ok(ReuseUpdate { added: Vec::new(), rebuilt: false });
     }
@@ -130,19 +127,13 @@ pub(crate) fn update(db: &Connection) -> Result<ReuseUpdate, StoreError> {
     let mut added = Vec::with_capacity(fresh.len());
     {
         let mut text_of = db.prepare_cached("SELECT text FROM documents WHERE id = ?1")?;
-        let mut add_doc = db.prepare_cached(
-            "INSERT INTO reuse_docs (seq, doc_id, content_hash, derived) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        let mut add_doc =
+            db.prepare_cached("INSERT INTO reuse_docs (seq, doc_id, content_hash, derived) VALUES (?1, ?2, ?3, ?4)")?;
         for doc in fresh {
             let text: String = text_of.query_row([&doc.id], |r| r.get(0))?;
             let found = index.add_document(&doc.id, doc.date.as_deref(), &text);
             let seq = index.len() - 1;
-            add_doc.execute(params![
-                seq as i64,
-                doc.id,
-                doc.hash,
-                index.documents()[seq].derived_bytes()
-            ])?;
+            add_doc.execute(params![seq as i64, doc.id, doc.hash, index.documents()[seq].derived_bytes()])?;
             let near_duplicate_of = found
                 .duplicates
                 .iter()
@@ -163,9 +154,8 @@ pub(crate) fn update(db: &Connection) -> Result<ReuseUpdate, StoreError> {
         for p in &index.passages()[passages_before..] {
             add_pair.execute(params![p.a.0, p.a.1, p.a.2, p.b.0, p.b.1, p.b.2, p.words.0, p.words.1, p.similarity])?;
         }
-        let mut add_dup = db.prepare_cached(
-            "INSERT INTO reuse_duplicate_pairs (a, b, similarity, coverage) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        let mut add_dup = db
+            .prepare_cached("INSERT INTO reuse_duplicate_pairs (a, b, similarity, coverage) VALUES (?1, ?2, ?3, ?4)")?;
         for d in &index.duplicate_pairs()[duplicates_before..] {
             add_dup.execute(params![d.a, d.b, d.similarity, d.coverage])?;
         }
@@ -198,7 +188,9 @@ fn load_index(db: &Connection, known: &[(i64, String, String)]) -> Result<ReuseI
     }
     let n = documents.len() as u32;
     let passages = db
-        .prepare("SELECT a, a_start, a_end, b, b_start, b_end, a_words, b_words, similarity FROM reuse_pairs ORDER BY rowid")?
+        .prepare(
+            "SELECT a, a_start, a_end, b, b_start, b_end, a_words, b_words, similarity FROM reuse_pairs ORDER BY rowid",
+        )?
         .query_map([], |r| {
             Ok(marsad_reuse::PassageRow {
                 a: (r.get(0)?, r.get(1)?, r.get(2)?),
@@ -224,7 +216,10 @@ fn load_index(db: &Connection, known: &[(i64, String, String)]) -> Result<ReuseI
     // slice out of bounds.
     let in_text = |doc: u32, start: u32, end: u32| {
         documents.get(doc as usize).is_some_and(|d| {
-            start <= end && d.text.is_char_boundary(start as usize) && d.text.is_char_boundary(end as usize) && (end as usize) <= d.text.len()
+            start <= end
+                && d.text.is_char_boundary(start as usize)
+                && d.text.is_char_boundary(end as usize)
+                && (end as usize) <= d.text.len()
         })
     };
     if passages.iter().any(|p| !in_text(p.a.0, p.a.1, p.a.2) || !in_text(p.b.0, p.b.1, p.b.2))
@@ -256,8 +251,7 @@ fn write_groups(db: &Connection, index: &ReuseIndex) -> Result<(), StoreError> {
         }
     }
     let mut add_dup = db.prepare_cached("INSERT INTO duplicate_groups (id, json) VALUES (?1, ?2)")?;
-    let mut add_member =
-        db.prepare_cached("INSERT INTO duplicate_members (group_id, doc_id) VALUES (?1, ?2)")?;
+    let mut add_member = db.prepare_cached("INSERT INTO duplicate_members (group_id, doc_id) VALUES (?1, ?2)")?;
     for (id, group) in index.near_duplicates().iter().enumerate() {
         add_dup.execute(params![id as i64, encode(group)?])?;
         for d in &group.docs {
@@ -455,16 +449,15 @@ impl Store {
             "SELECT g.id, g.words, g.docs, g.json FROM reuse_groups g WHERE {WHERE}
              ORDER BY g.docs DESC, g.words DESC, g.id LIMIT ?4 OFFSET ?5"
         ))?;
-        let rows = stmt.query_map(
-            params![min, across, doc, sql_limit(filter.limit), filter.offset as i64],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)),
-        );
+        let rows = stmt.query_map(params![min, across, doc, sql_limit(filter.limit), filter.offset as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+        });
         let mut groups = Vec::new();
         let mut texts: HashMap<String, (String, String)> = HashMap::new();
         for row in rows? {
             let (id, words, docs, json) = row?;
-            let mut group: ReuseGroup = serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("reuse group {id}: {e}")))?;
+            let mut group: ReuseGroup =
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("reuse group {id}: {e}")))?;
             let occurrence_count = match filter.occurrences {
                 Some(cap) if group.occurrences.len() > cap => {
                     let n = group.occurrences.len();
@@ -507,7 +500,12 @@ impl Store {
             }
             let (title, text) = &texts[&o.doc];
             let mut context = OccurrenceContext { title: title.clone(), ..OccurrenceContext::default() };
-            if !o.removed && o.start <= o.end && o.end <= text.len() && text.is_char_boundary(o.start) && text.is_char_boundary(o.end) {
+            if !o.removed
+                && o.start <= o.end
+                && o.end <= text.len()
+                && text.is_char_boundary(o.start)
+                && text.is_char_boundary(o.end)
+            {
                 let before = &text[..o.start];
                 let skip = before.chars().count().saturating_sub(chars);
                 context.before = before.chars().skip(skip).collect();
@@ -520,7 +518,12 @@ impl Store {
 
     /// Whole-document near-duplicate groups, largest first (optionally only
     /// the one holding `doc`).
-    pub fn duplicates(&self, doc: Option<&str>, limit: Option<usize>, offset: usize) -> Result<DuplicateList, StoreError> {
+    pub fn duplicates(
+        &self,
+        doc: Option<&str>,
+        limit: Option<usize>,
+        offset: usize,
+    ) -> Result<DuplicateList, StoreError> {
         let (total, jsons): (i64, Vec<String>) = match doc {
             Some(doc) => {
                 let json: Option<String> = self
@@ -554,13 +557,19 @@ impl Store {
     /// For each sentence range of `doc`'s text, the number of *other*
     /// documents that share a reuse group with it (for summaries: a passage
     /// copied by three outlets is salient).
-    pub(crate) fn sentence_reuse(&self, doc: &str, sentences: &[std::ops::Range<usize>]) -> Result<Vec<usize>, StoreError> {
+    pub(crate) fn sentence_reuse(
+        &self,
+        doc: &str,
+        sentences: &[std::ops::Range<usize>],
+    ) -> Result<Vec<usize>, StoreError> {
         let mut stmt = self.db.prepare_cached(
             r#"SELECT o."start", o."end", g.docs FROM reuse_occurrences o JOIN reuse_groups g ON g.id = o.group_id
                WHERE o.doc_id = ?1"#,
         )?;
         let spans: Vec<(usize, usize, usize)> = stmt
-            .query_map([doc], |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize)))?
+            .query_map([doc], |r| {
+                Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize))
+            })?
             .collect::<Result<_, _>>()?;
         Ok(sentences
             .iter()

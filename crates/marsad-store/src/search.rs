@@ -19,8 +19,7 @@ use chrono::Days;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -47,10 +46,7 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions {
-            limit: 10,
-            offset: 0,
-        }
+        SearchOptions { limit: 10, offset: 0 }
     }
 }
 
@@ -93,10 +89,7 @@ impl Store {
         let parsed = query::parse(query)?;
         let Some(compiled) = compile(&parsed, &self.fields) else {
             // Every word was a stop word: nothing can match.
-            return Ok(SearchResults {
-                total: 0,
-                hits: Vec::new(),
-            });
+            return Ok(SearchResults { total: 0, hits: Vec::new() });
         };
         let searcher = self.reader.searcher();
         // No page can reach past the number of documents; clamping also
@@ -105,10 +98,7 @@ impl Store {
         let limit = options.limit.min(documents.saturating_sub(options.offset));
         if limit == 0 {
             let total = searcher.search(&*compiled.query, &Count)?;
-            return Ok(SearchResults {
-                total,
-                hits: Vec::new(),
-            });
+            return Ok(SearchResults { total, hits: Vec::new() });
         }
         let top = TopDocs::with_limit(limit).and_offset(options.offset);
         let (total, found): (usize, Vec<(f32, DocAddress)>) = if compiled.ranked {
@@ -116,10 +106,7 @@ impl Store {
         } else {
             let by_date = top.order_by_fast_field::<DateTime>("date", Order::Desc);
             let (total, found) = searcher.search(&*compiled.query, &(Count, by_date))?;
-            (
-                total,
-                found.into_iter().map(|(_, addr)| (0.0, addr)).collect(),
-            )
+            (total, found.into_iter().map(|(_, addr)| (0.0, addr)).collect())
         };
         let mut snippets = snippet_generator(&searcher, &self.fields, &compiled.highlight)?;
         let mut hits = Vec::with_capacity(found.len());
@@ -128,9 +115,7 @@ impl Store {
             let text = stored(&doc, self.fields.text).unwrap_or_default();
             hits.push(Hit {
                 doc: stored(&doc, self.fields.id).unwrap_or_default().to_string(),
-                title: stored(&doc, self.fields.display_title)
-                    .unwrap_or_default()
-                    .to_string(),
+                title: stored(&doc, self.fields.display_title).unwrap_or_default().to_string(),
                 source: stored(&doc, self.fields.source).map(str::to_string),
                 date: stored(&doc, self.fields.date_text).map(str::to_string),
                 score,
@@ -197,15 +182,9 @@ fn compile(parsed: &ParsedQuery, fields: &IndexFields) -> Option<Compiled> {
         }
     }
     if !parsed.sources.is_empty() {
-        let any: Vec<(Occur, Box<dyn Query>)> = parsed
-            .sources
-            .iter()
-            .map(|s| (Occur::Should, source_term(s, fields)))
-            .collect();
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)),
-        ));
+        let any: Vec<(Occur, Box<dyn Query>)> =
+            parsed.sources.iter().map(|s| (Occur::Should, source_term(s, fields))).collect();
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
     }
     for s in &parsed.excluded_sources {
         clauses.push((Occur::MustNot, source_term(s, fields)));
@@ -221,18 +200,11 @@ fn compile(parsed: &ParsedQuery, fields: &IndexFields) -> Option<Compiled> {
             None => Bound::Unbounded,
         };
         let range = RangeQuery::new(lower, upper);
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
-        ));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
     }
     highlight.sort();
     highlight.dedup();
-    Some(Compiled {
-        query: Box::new(BooleanQuery::new(clauses)),
-        ranked,
-        highlight,
-    })
+    Some(Compiled { query: Box::new(BooleanQuery::new(clauses)), ranked, highlight })
 }
 
 fn source_term(name: &str, fields: &IndexFields) -> Box<dyn Query> {
@@ -243,38 +215,22 @@ fn source_term(name: &str, fields: &IndexFields) -> Box<dyn Query> {
 /// One analyzed term in the title (boosted) or the text.
 fn term_in_fields(term: &str, fields: &IndexFields) -> Box<dyn Query> {
     let in_field = |field: Field| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, term),
-            IndexRecordOption::WithFreqs,
-        ))
+        Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs))
     };
     Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(in_field(fields.title), TITLE_BOOST)),
-        ),
+        (Occur::Should, Box::new(BoostQuery::new(in_field(fields.title), TITLE_BOOST))),
         (Occur::Should, in_field(fields.text)),
     ]))
 }
 
 /// Any of the words; documents with all of them score an extra clause.
 fn any_of_words(words: &[String], fields: &IndexFields) -> Box<dyn Query> {
-    let mut should: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|w| (Occur::Should, term_in_fields(w, fields)))
-        .collect();
+    let mut should: Vec<(Occur, Box<dyn Query>)> =
+        words.iter().map(|w| (Occur::Should, term_in_fields(w, fields))).collect();
     if words.len() > 1 {
-        let all: Vec<(Occur, Box<dyn Query>)> = words
-            .iter()
-            .map(|w| (Occur::Must, term_in_fields(w, fields)))
-            .collect();
-        should.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(BooleanQuery::new(all)),
-                ALL_TERMS_BOOST,
-            )),
-        ));
+        let all: Vec<(Occur, Box<dyn Query>)> =
+            words.iter().map(|w| (Occur::Must, term_in_fields(w, fields))).collect();
+        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), ALL_TERMS_BOOST))));
     }
     Box::new(BooleanQuery::new(should))
 }
@@ -289,17 +245,12 @@ fn sequence(terms: &[(u32, String)], fields: &IndexFields) -> Option<Box<dyn Que
         [_, _, ..] => {
             let first = terms.iter().map(|(pos, _)| *pos).min().unwrap_or(0);
             let phrase = |field: Field| -> Box<dyn Query> {
-                let with_offsets = terms
-                    .iter()
-                    .map(|(pos, t)| ((pos - first) as usize, Term::from_field_text(field, t)))
-                    .collect();
+                let with_offsets =
+                    terms.iter().map(|(pos, t)| ((pos - first) as usize, Term::from_field_text(field, t))).collect();
                 Box::new(PhraseQuery::new_with_offset(with_offsets))
             };
             Some(Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(phrase(fields.title), TITLE_BOOST)),
-                ),
+                (Occur::Should, Box::new(BoostQuery::new(phrase(fields.title), TITLE_BOOST))),
                 (Occur::Should, phrase(fields.text)),
             ])))
         }
@@ -326,11 +277,7 @@ struct Snippets {
     best: Vec<Range<usize>>,
 }
 
-fn snippet_generator(
-    searcher: &Searcher,
-    fields: &IndexFields,
-    highlight: &[String],
-) -> Result<Snippets, StoreError> {
+fn snippet_generator(searcher: &Searcher, fields: &IndexFields, highlight: &[String]) -> Result<Snippets, StoreError> {
     let mut terms = Vec::with_capacity(highlight.len());
     for text in highlight {
         let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, text))?;
@@ -339,12 +286,7 @@ fn snippet_generator(
             terms.push((text.clone(), 1.0 / (1.0 + doc_freq as f32)));
         }
     }
-    Ok(Snippets {
-        terms,
-        analyzer: marsad_text::analyze::Analyzer::new(),
-        current: Vec::new(),
-        best: Vec::new(),
-    })
+    Ok(Snippets { terms, analyzer: marsad_text::analyze::Analyzer::new(), current: Vec::new(), best: Vec::new() })
 }
 
 impl Snippets {
@@ -453,9 +395,7 @@ fn opening(text: &str) -> String {
         None => escape_html(text),
         Some(at) => {
             let head = &text[..at];
-            let head = head
-                .rfind(char::is_whitespace)
-                .map_or(head, |ws| &head[..ws]);
+            let head = head.rfind(char::is_whitespace).map_or(head, |ws| &head[..ws]);
             let mut s = escape_html(head.trim_end());
             s.push('…');
             s
@@ -468,11 +408,7 @@ fn opening(text: &str) -> String {
 /// Paragraph breaks become spaces: a snippet is one line.
 fn flatten_lines(html: String) -> String {
     if html.contains('\n') {
-        html.split('\n')
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        html.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
     } else {
         html
     }
@@ -504,8 +440,7 @@ mod tests {
         use tantivy::tokenizer::TextAnalyzer;
         let map = terms.iter().cloned().collect();
         let analyzer = TextAnalyzer::from(crate::tokenizer::MarsadTokenizer::default());
-        let mut generator =
-            SnippetGenerator::new(map, analyzer, Field::from_field_id(0), SNIPPET_CHARS);
+        let mut generator = SnippetGenerator::new(map, analyzer, Field::from_field_id(0), SNIPPET_CHARS);
         let chars = text.chars().count().max(1);
         generator.set_max_num_chars(SNIPPET_CHARS * text.len() / chars);
         let mut found = generator.snippet(text);
@@ -539,13 +474,11 @@ mod tests {
             String::new(),
             other.repeat(8),
         ];
-        let queries = ["مستشفى جدة", "الوزير", "oil prices", "سرير 300 markets", "غائب", "المستشفى وزارة الصحة analysts"];
+        let queries =
+            ["مستشفى جدة", "الوزير", "oil prices", "سرير 300 markets", "غائب", "المستشفى وزارة الصحة analysts"];
         for query in queries {
-            let terms: Vec<(String, f32)> = analyze(query)
-                .into_iter()
-                .enumerate()
-                .map(|(i, (_, t))| (t, 1.0 / (2.0 + i as f32)))
-                .collect();
+            let terms: Vec<(String, f32)> =
+                analyze(query).into_iter().enumerate().map(|(i, (_, t))| (t, 1.0 / (2.0 + i as f32))).collect();
             let mut snippets = Snippets {
                 terms: terms.clone(),
                 analyzer: marsad_text::analyze::Analyzer::new(),
@@ -587,7 +520,10 @@ impl Clone for Excluded {
 }
 
 impl Query for Excluded {
-    fn weight(&self, enable_scoring: tantivy::query::EnableScoring<'_>) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+    fn weight(
+        &self,
+        enable_scoring: tantivy::query::EnableScoring<'_>,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
         Ok(Box::new(ExcludedWeight(self.0.weight(enable_scoring)?)))
     }
 
@@ -599,11 +535,19 @@ impl Query for Excluded {
 struct ExcludedWeight(Box<dyn tantivy::query::Weight>);
 
 impl tantivy::query::Weight for ExcludedWeight {
-    fn scorer(&self, reader: &tantivy::SegmentReader, boost: tantivy::Score) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
+    fn scorer(
+        &self,
+        reader: &tantivy::SegmentReader,
+        boost: tantivy::Score,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Scorer>> {
         Ok(Box::new(ExcludedScorer(self.0.scorer(reader, boost)?)))
     }
 
-    fn explain(&self, reader: &tantivy::SegmentReader, doc: tantivy::DocId) -> tantivy::Result<tantivy::query::Explanation> {
+    fn explain(
+        &self,
+        reader: &tantivy::SegmentReader,
+        doc: tantivy::DocId,
+    ) -> tantivy::Result<tantivy::query::Explanation> {
         self.0.explain(reader, doc)
     }
 }

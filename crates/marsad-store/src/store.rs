@@ -40,8 +40,8 @@ use crate::error::StoreError;
 use crate::index::{self, IndexFields, IndexState, IndexedDoc};
 use crate::migrations;
 use crate::records::{
-    BatchReport, DocumentPage, DocumentRecord, DocumentSummary, ListOptions, ReasonCount,
-    RemovedPassage, SourceCount, Stats,
+    BatchReport, DocumentPage, DocumentRecord, DocumentSummary, ListOptions, ReasonCount, RemovedPassage, SourceCount,
+    Stats,
 };
 use crate::title::display_title;
 use crate::views::{self, AnalyzedDocument};
@@ -108,19 +108,8 @@ impl Store {
         }
 
         let (index, fields, created) = index::open(&dir.join(INDEX_DIR))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        let mut store = Store {
-            dir: dir.to_path_buf(),
-            db,
-            index,
-            fields,
-            reader,
-            writer: None,
-            unflushed: None,
-        };
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let mut store = Store { dir: dir.to_path_buf(), db, index, fields, reader, writer: None, unflushed: None };
         store.reconcile(created)?;
         Ok(store)
     }
@@ -157,19 +146,13 @@ impl Store {
     /// then merge; committing every few thousand documents instead of every
     /// batch halves the indexing time. Crash safety is unchanged: documents
     /// not yet in a committed index are re-indexed on the next open.
-    pub fn ingest_batch_deferred(
-        &mut self,
-        docs: Vec<CleanDocument>,
-    ) -> Result<BatchReport, StoreError> {
+    pub fn ingest_batch_deferred(&mut self, docs: Vec<CleanDocument>) -> Result<BatchReport, StoreError> {
         self.ingest_batch_until(docs, FailPoint::None)
     }
 
     /// [`Store::ingest_batch_deferred`] for documents already analyzed
     /// (the ingest pipeline analyzes on its worker threads).
-    pub fn ingest_analyzed_deferred(
-        &mut self,
-        docs: Vec<AnalyzedDocument>,
-    ) -> Result<BatchReport, StoreError> {
+    pub fn ingest_analyzed_deferred(&mut self, docs: Vec<AnalyzedDocument>) -> Result<BatchReport, StoreError> {
         self.ingest_analyzed_until(docs, FailPoint::None)
     }
 
@@ -220,10 +203,7 @@ impl Store {
                 writer.delete_term(Term::from_field_text(fields.id, &doc.source.id));
             }
             let title = display_title(doc.source.title.as_deref(), &doc.text, &doc.source.id);
-            writer.add_document(index::to_document(
-                &fields,
-                &indexed_from_clean(doc, &title),
-            ))?;
+            writer.add_document(index::to_document(&fields, &indexed_from_clean(doc, &title)))?;
         }
         if fail == FailPoint::BeforeIndexCommit {
             // Dropping the writer discards the uncommitted documents, as a
@@ -233,10 +213,7 @@ impl Store {
             return Ok(written.report);
         }
         let documents = self.unflushed_documents() + written.to_index.len();
-        self.unflushed = Some(Unflushed {
-            generation: written.generation,
-            documents,
-        });
+        self.unflushed = Some(Unflushed { generation: written.generation, documents });
         Ok(written.report)
     }
 
@@ -321,11 +298,7 @@ impl Store {
     }
 
     fn commit_index(&mut self, generation: i64) -> Result<(), StoreError> {
-        let payload = IndexState {
-            generation,
-            layout: index::LAYOUT,
-        }
-        .payload();
+        let payload = IndexState { generation, layout: index::LAYOUT }.payload();
         let writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
@@ -379,63 +352,35 @@ impl Store {
             r#"SELECT reason, kind, text, "start", "end" FROM removals WHERE doc_id = ?1 ORDER BY seq"#,
         )?;
         let rows = removals.query_map([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
         })?;
         for row in rows {
             let (reason, kind, text, start, end) = row?;
             let kind = serde_json::from_str(&kind)
                 .map_err(|e| StoreError::Corrupt(format!("removal kind {kind:?} of {id}: {e}")))?;
-            record.removed.push(RemovedPassage {
-                reason,
-                kind,
-                text,
-                start: start as usize,
-                end: end as usize,
-            });
+            record.removed.push(RemovedPassage { reason, kind, text, start: start as usize, end: end as usize });
         }
-        let mut dups = self
-            .db
-            .prepare_cached("SELECT id FROM duplicates WHERE duplicate_of = ?1 ORDER BY id")?;
-        record.duplicates = dups
-            .query_map([id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut dups = self.db.prepare_cached("SELECT id FROM duplicates WHERE duplicate_of = ?1 ORDER BY id")?;
+        record.duplicates = dups.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(Some(record))
     }
 
     /// The original input of a document (file or item) exactly as read.
     pub fn raw(&self, id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .db
-            .query_row("SELECT raw FROM documents WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.db.query_row("SELECT raw FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?)
     }
 
     /// A page of documents, newest first; undated documents last, by id.
     pub fn list_documents(&self, options: ListOptions) -> Result<DocumentPage, StoreError> {
-        let total: i64 = self
-            .db
-            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
-        let mut stmt = self.db.prepare_cached(
-            &format!(
-                "SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents
+        let total: i64 = self.db.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
+        let mut stmt = self.db.prepare_cached(&format!(
+            "SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents
                  ORDER BY date IS NULL, date DESC, id LIMIT ?1 OFFSET ?2"
-            ),
-        )?;
+        ))?;
         let documents = stmt
             .query_map(params![options.limit as i64, options.offset as i64], document_summary)?
             .collect::<Result<_, _>>()?;
-        Ok(DocumentPage {
-            total: total as usize,
-            documents,
-        })
+        Ok(DocumentPage { total: total as usize, documents })
     }
 
     /// Counts, sources, date range, removals and sizes.
@@ -446,27 +391,18 @@ impl Store {
         let documents = count("SELECT COUNT(*) FROM documents")?;
         let duplicates = count("SELECT COUNT(*) FROM duplicates")?;
         let batches = count("SELECT COUNT(*) FROM batches")?;
-        let text_bytes: i64 = self.db.query_row(
-            "SELECT COALESCE(SUM(LENGTH(CAST(text AS BLOB))), 0) FROM documents",
-            [],
-            |r| r.get(0),
-        )?;
-        let mut stmt = self.db.prepare(
-            "SELECT source, COUNT(*) AS n FROM documents GROUP BY source ORDER BY n DESC, source",
-        )?;
+        let text_bytes: i64 =
+            self.db
+                .query_row("SELECT COALESCE(SUM(LENGTH(CAST(text AS BLOB))), 0) FROM documents", [], |r| r.get(0))?;
+        let mut stmt =
+            self.db.prepare("SELECT source, COUNT(*) AS n FROM documents GROUP BY source ORDER BY n DESC, source")?;
         let sources = stmt
-            .query_map([], |r| {
-                Ok(SourceCount {
-                    name: r.get(0)?,
-                    documents: r.get::<_, i64>(1)? as usize,
-                })
-            })?
+            .query_map([], |r| Ok(SourceCount { name: r.get(0)?, documents: r.get::<_, i64>(1)? as usize }))?
             .collect::<Result<_, _>>()?;
-        let (date_from, date_to): (Option<String>, Option<String>) = self.db.query_row(
-            "SELECT MIN(date), MAX(date) FROM documents WHERE date IS NOT NULL",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (date_from, date_to): (Option<String>, Option<String>) =
+            self.db.query_row("SELECT MIN(date), MAX(date) FROM documents WHERE date IS NOT NULL", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         let mut stmt = self.db.prepare(
             // Grouped by kind, not by the per-removal description, which names
             // the kept paragraph of each repeat.
@@ -475,12 +411,7 @@ impl Store {
              FROM removals GROUP BY json_extract(kind, '$.kind') ORDER BY n DESC, label",
         )?;
         let removals = stmt
-            .query_map([], |r| {
-                Ok(ReasonCount {
-                    reason: r.get(0)?,
-                    count: r.get::<_, i64>(1)? as usize,
-                })
-            })?
+            .query_map([], |r| Ok(ReasonCount { reason: r.get(0)?, count: r.get::<_, i64>(1)? as usize }))?
             .collect::<Result<_, _>>()?;
         Ok(Stats {
             documents,
@@ -513,14 +444,10 @@ pub(crate) fn document_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Docume
     })
 }
 
-fn open_writer<'a>(
-    slot: &'a mut Option<IndexWriter>,
-    index: &Index,
-) -> Result<&'a mut IndexWriter, StoreError> {
+fn open_writer<'a>(slot: &'a mut Option<IndexWriter>, index: &Index) -> Result<&'a mut IndexWriter, StoreError> {
     if slot.is_none() {
-        let writer = index
-            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
-            .map_err(StoreError::from_writer_error)?;
+        let writer =
+            index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY).map_err(StoreError::from_writer_error)?;
         *slot = Some(writer);
     }
     Ok(slot.as_mut().expect("writer was just set"))
@@ -552,9 +479,8 @@ fn index_rows(
     fields: &IndexFields,
     after: Option<i64>,
 ) -> Result<usize, StoreError> {
-    let mut stmt = db.prepare(
-        "SELECT id, title, display_title, source, date, text FROM documents WHERE generation > ?1",
-    )?;
+    let mut stmt =
+        db.prepare("SELECT id, title, display_title, source, date, text FROM documents WHERE generation > ?1")?;
     let mut rows = stmt.query([after.unwrap_or(i64::MIN)])?;
     let mut n = 0;
     while let Some(row) = rows.next()? {
@@ -605,28 +531,19 @@ struct WrittenBatch {
 }
 
 /// Writes a batch in one transaction. See [`BatchReport`] for the rules.
-fn write_batch(
-    db: &mut Connection,
-    docs: &[AnalyzedDocument],
-) -> Result<WrittenBatch, StoreError> {
+fn write_batch(db: &mut Connection, docs: &[AnalyzedDocument]) -> Result<WrittenBatch, StoreError> {
     let started_at = now();
     let tx = db.transaction()?;
-    let generation: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(generation), 0) + 1 FROM batches",
-        [],
-        |r| r.get(0),
-    )?;
+    let generation: i64 = tx.query_row("SELECT COALESCE(MAX(generation), 0) + 1 FROM batches", [], |r| r.get(0))?;
     let mut report = BatchReport::default();
     // id → (input position, needs delete), in first-seen order.
     let mut to_index: Vec<(usize, bool)> = Vec::new();
     let mut slot: HashMap<&str, usize> = HashMap::new();
     let mut replaced_seen: HashSet<&str> = HashSet::new();
     {
-        let mut find_by_id =
-            tx.prepare_cached("SELECT content_hash FROM documents WHERE id = ?1")?;
-        let mut find_by_hash = tx.prepare_cached(
-            "SELECT id FROM documents WHERE content_hash = ?1 ORDER BY generation, id LIMIT 1",
-        )?;
+        let mut find_by_id = tx.prepare_cached("SELECT content_hash FROM documents WHERE id = ?1")?;
+        let mut find_by_hash =
+            tx.prepare_cached("SELECT id FROM documents WHERE content_hash = ?1 ORDER BY generation, id LIMIT 1")?;
         let mut upsert = tx.prepare_cached(
             "INSERT OR REPLACE INTO documents (id, title, display_title, source, url, author, date,
                  text, body, raw, origin, format, encoding_note, content_hash, ingested_at, generation)
@@ -644,9 +561,8 @@ fn write_batch(
         let mut forget_duplicate = tx.prepare_cached("DELETE FROM duplicates WHERE id = ?1")?;
         // Once a document's content changes, what duplicated its old content
         // no longer duplicates it.
-        let mut forget_stale_duplicates = tx.prepare_cached(
-            "DELETE FROM duplicates WHERE duplicate_of = ?1 AND content_hash <> ?2",
-        )?;
+        let mut forget_stale_duplicates =
+            tx.prepare_cached("DELETE FROM duplicates WHERE duplicate_of = ?1 AND content_hash <> ?2")?;
 
         for (i, analyzed) in docs.iter().enumerate() {
             let doc = &analyzed.clean;
@@ -660,16 +576,9 @@ fn write_batch(
                 }
                 Some(_) => true,
                 None => {
-                    let original: Option<String> =
-                        find_by_hash.query_row([hash], |r| r.get(0)).optional()?;
+                    let original: Option<String> = find_by_hash.query_row([hash], |r| r.get(0)).optional()?;
                     if let Some(original) = original {
-                        record_duplicate.execute(params![
-                            id,
-                            original,
-                            doc.source.origin,
-                            hash,
-                            started_at
-                        ])?;
+                        record_duplicate.execute(params![id, original, doc.source.origin, hash, started_at])?;
                         report.duplicates.push((id.to_string(), original));
                         continue;
                     }
@@ -688,11 +597,7 @@ fn write_batch(
                 src.date,
                 doc.text,
                 // Most bodies lose nothing in cleaning; store those once.
-                if src.body == doc.text {
-                    ""
-                } else {
-                    src.body.as_str()
-                },
+                if src.body == doc.text { "" } else { src.body.as_str() },
                 src.raw,
                 src.origin,
                 src.format.as_str(),
@@ -703,9 +608,8 @@ fn write_batch(
             ])?;
             clear_removals.execute([id])?;
             for (seq, removal) in doc.removed.iter().enumerate() {
-                let kind = serde_json::to_string(&removal.reason).map_err(|e| {
-                    StoreError::Corrupt(format!("cannot encode removal of {id}: {e}"))
-                })?;
+                let kind = serde_json::to_string(&removal.reason)
+                    .map_err(|e| StoreError::Corrupt(format!("cannot encode removal of {id}: {e}")))?;
                 add_removal.execute(params![
                     id,
                     seq as i64,
@@ -741,22 +645,16 @@ fn write_batch(
         params![generation, started_at, now(), written],
     )?;
     tx.commit()?;
-    Ok(WrittenBatch {
-        report,
-        generation,
-        to_index,
-    })
+    Ok(WrittenBatch { report, generation, to_index })
 }
 
 /// Fills `display_title` for rows written before that column existed.
 fn backfill_display_titles(db: &mut Connection) -> Result<(), StoreError> {
     let tx = db.transaction()?;
     {
-        let mut select =
-            tx.prepare("SELECT id, title, text FROM documents WHERE display_title IS NULL")?;
-        let rows: Vec<(String, Option<String>, String)> = select
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
+        let mut select = tx.prepare("SELECT id, title, text FROM documents WHERE display_title IS NULL")?;
+        let rows: Vec<(String, Option<String>, String)> =
+            select.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
         let mut update = tx.prepare("UPDATE documents SET display_title = ?2 WHERE id = ?1")?;
         for (id, title, text) in rows {
             update.execute(params![id, display_title(title.as_deref(), &text, &id)])?;
@@ -780,14 +678,8 @@ fn disk_usage(path: &Path) -> Result<u64, StoreError> {
     };
     for entry in entries {
         let entry = entry.map_err(|e| StoreError::io("cannot read", path, e))?;
-        let meta = entry
-            .metadata()
-            .map_err(|e| StoreError::io("cannot stat", entry.path(), e))?;
-        total += if meta.is_dir() {
-            disk_usage(&entry.path())?
-        } else {
-            meta.len()
-        };
+        let meta = entry.metadata().map_err(|e| StoreError::io("cannot stat", entry.path(), e))?;
+        total += if meta.is_dir() { disk_usage(&entry.path())? } else { meta.len() };
     }
     Ok(total)
 }

@@ -34,7 +34,9 @@
 use std::collections::HashMap;
 
 use marsad_extract::corpus::EntityRef;
-use marsad_stories::{summarize, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput, SummaryOptions, SummarySentence};
+use marsad_stories::{
+    summarize, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput, SummaryOptions, SummarySentence,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -106,9 +108,8 @@ fn rebuild_all(
     )?;
     let dup_of = near_duplicate_origins(db)?;
     let partners = passage_partners(db)?;
-    let rows: Vec<(String, Option<String>, Option<String>, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<(String, Option<String>, Option<String>, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
     for slice in rows.chunks(WEIGHING_SLICE) {
         let docs = story_docs(
             slice
@@ -160,10 +161,8 @@ fn story_docs(inputs: Vec<StoryInput<'_>>) -> Vec<StoryDoc> {
         return inputs.iter().map(make).collect();
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(make).collect::<Vec<_>>()))
-            .collect();
+        let handles: Vec<_> =
+            inputs.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(make).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().expect("term weighting does not panic")).collect()
     })
 }
@@ -211,7 +210,11 @@ fn save(db: &Connection, clusterer: &StoryClusterer) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn write_stories(db: &Connection, clusterer: &StoryClusterer, names: &HashMap<String, EntityRef>) -> Result<(), StoreError> {
+fn write_stories(
+    db: &Connection,
+    clusterer: &StoryClusterer,
+    names: &HashMap<String, EntityRef>,
+) -> Result<(), StoreError> {
     db.execute("DELETE FROM stories", [])?;
     db.execute("DELETE FROM story_docs", [])?;
     let stories = clusterer.stories_named(|id| names.get(id).map(|e| e.name.clone()));
@@ -333,7 +336,9 @@ impl Store {
             let story = self.story_record(json)?;
             let (sources, titles) = match preview {
                 None => (None, None),
-                Some(n) => (Some(self.story_sources(&story.id)?), Some(self.document_summaries(story.docs.iter().take(n))?)),
+                Some(n) => {
+                    (Some(self.story_sources(&story.id)?), Some(self.document_summaries(story.docs.iter().take(n))?))
+                }
             };
             stories.push(ListedStory { story, sources, titles });
         }
@@ -354,10 +359,12 @@ impl Store {
 
     /// Titles, sources and dates of these documents, in this order (unknown
     /// ids left out).
-    fn document_summaries<'a>(&self, ids: impl Iterator<Item = &'a String>) -> Result<Vec<DocumentSummary>, StoreError> {
-        let mut stmt = self
-            .db
-            .prepare_cached(&format!("SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents WHERE id = ?1"))?;
+    fn document_summaries<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a String>,
+    ) -> Result<Vec<DocumentSummary>, StoreError> {
+        let mut stmt =
+            self.db.prepare_cached(&format!("SELECT {DOCUMENT_SUMMARY_COLUMNS} FROM documents WHERE id = ?1"))?;
         let mut out = Vec::new();
         for d in ids {
             if let Some(summary) = stmt.query_row([d], document_summary).optional()? {
@@ -369,10 +376,7 @@ impl Store {
 
     /// The story a document belongs to.
     pub fn story_of(&self, doc: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .db
-            .query_row("SELECT story_id FROM story_docs WHERE doc_id = ?1", [doc], |r| r.get(0))
-            .optional()?)
+        Ok(self.db.query_row("SELECT story_id FROM story_docs WHERE doc_id = ?1", [doc], |r| r.get(0)).optional()?)
     }
 
     /// One story with its documents.
@@ -390,8 +394,7 @@ impl Store {
         let mut stmt = self.db.prepare_cached("SELECT name, type FROM entities WHERE id = ?1")?;
         let mut entities = Vec::with_capacity(s.entities.len());
         for id in &s.entities {
-            let found: Option<(String, String)> =
-                stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let found: Option<(String, String)> = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
             if let Some((name, ty)) = found {
                 let entity_type = crate::views::parse_type(&ty)?;
                 entities.push(EntityRef { id: id.clone(), name, entity_type });

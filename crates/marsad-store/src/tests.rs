@@ -43,20 +43,8 @@ fn text_doc(id: &str, text: &str) -> CleanDocument {
 }
 
 fn ids(store: &Store, query: &str) -> Vec<String> {
-    let results = store
-        .search(
-            query,
-            SearchOptions {
-                limit: 100,
-                offset: 0,
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        results.total,
-        results.hits.len(),
-        "{query}: all hits fit in one page"
-    );
+    let results = store.search(query, SearchOptions { limit: 100, offset: 0 }).unwrap();
+    assert_eq!(results.total, results.hits.len(), "{query}: all hits fit in one page");
     results.hits.into_iter().map(|h| h.doc).collect()
 }
 
@@ -85,10 +73,7 @@ fn ingest_added_unchanged_replaced_duplicate() {
         ])
         .unwrap();
     assert_eq!(report.added, strings(&["a", "b"]));
-    assert_eq!(
-        report.duplicates,
-        vec![("a-copy".to_string(), "a".to_string())]
-    );
+    assert_eq!(report.duplicates, vec![("a-copy".to_string(), "a".to_string())]);
     assert!(report.replaced.is_empty() && report.unchanged.is_empty());
 
     let report = store
@@ -102,10 +87,7 @@ fn ingest_added_unchanged_replaced_duplicate() {
     assert_eq!(report.unchanged, strings(&["a"]));
     assert_eq!(report.replaced, strings(&["b"]));
     assert_eq!(report.added, strings(&["b-copy"]));
-    assert_eq!(
-        report.duplicates,
-        vec![("a-copy2".to_string(), "a".to_string())]
-    );
+    assert_eq!(report.duplicates, vec![("a-copy2".to_string(), "a".to_string())]);
     assert_eq!(report.len(), 4);
 
     // The old version of b is gone from SQLite and from the index.
@@ -115,10 +97,7 @@ fn ingest_added_unchanged_replaced_duplicate() {
     // Duplicates are neither documents nor indexed, but recorded.
     assert!(store.document("a-copy").unwrap().is_none());
     assert_eq!(ids(&store, "alpha"), strings(&["a"]));
-    assert_eq!(
-        store.document("a").unwrap().unwrap().duplicates,
-        strings(&["a-copy", "a-copy2"])
-    );
+    assert_eq!(store.document("a").unwrap().unwrap().duplicates, strings(&["a-copy", "a-copy2"]));
     let stats = store.stats().unwrap();
     assert_eq!((stats.documents, stats.duplicates), (3, 2));
 }
@@ -139,28 +118,15 @@ fn same_id_twice_in_one_batch_keeps_the_last_version() {
     assert_eq!(report.unchanged, strings(&["x"]));
     assert_eq!(ids(&store, "second"), strings(&["x"]));
     assert!(ids(&store, "first").is_empty());
-    assert_eq!(
-        store
-            .search("version", SearchOptions::default())
-            .unwrap()
-            .total,
-        1
-    );
+    assert_eq!(store.search("version", SearchOptions::default()).unwrap().total, 1);
 }
 
 #[test]
 fn a_former_duplicate_with_new_content_becomes_a_document() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    store
-        .ingest_batch(vec![
-            text_doc("a", "same words"),
-            text_doc("b", "same words"),
-        ])
-        .unwrap();
-    let report = store
-        .ingest_batch(vec![text_doc("b", "other words")])
-        .unwrap();
+    store.ingest_batch(vec![text_doc("a", "same words"), text_doc("b", "same words")]).unwrap();
+    let report = store.ingest_batch(vec![text_doc("b", "other words")]).unwrap();
     assert_eq!(report.added, strings(&["b"]));
     assert!(store.document("a").unwrap().unwrap().duplicates.is_empty());
     assert_eq!(store.stats().unwrap().duplicates, 0);
@@ -170,52 +136,20 @@ fn a_former_duplicate_with_new_content_becomes_a_document() {
 fn document_record_keeps_everything_and_serializes_the_contract_fields() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    let mut d = doc(
-        "d1",
-        None,
-        Some("Aawsat"),
-        Some("2019-04-25"),
-        "First sentence here. Second one.\nMore text",
-    );
+    let mut d = doc("d1", None, Some("Aawsat"), Some("2019-04-25"), "First sentence here. Second one.\nMore text");
     d.removed = vec![
-        Removal {
-            reason: RemovalReason::CommentForm,
-            text: "اترك تعليقا".into(),
-            span: 10..30,
-        },
-        Removal {
-            reason: RemovalReason::RepeatedParagraph { of: 0 },
-            text: "First sentence".into(),
-            span: 40..54,
-        },
+        Removal { reason: RemovalReason::CommentForm, text: "اترك تعليقا".into(), span: 10..30 },
+        Removal { reason: RemovalReason::RepeatedParagraph { of: 0 }, text: "First sentence".into(), span: 40..54 },
     ];
     store.ingest_batch(vec![d]).unwrap();
     let record = store.document("d1").unwrap().unwrap();
     assert_eq!(record.title, None);
     assert_eq!(record.display_title, "First sentence here.");
-    assert_eq!(
-        record.raw,
-        "RAW:First sentence here. Second one.\nMore text"
-    );
-    assert_eq!(
-        store.raw("d1").unwrap().as_deref(),
-        Some(record.raw.as_str())
-    );
+    assert_eq!(record.raw, "RAW:First sentence here. Second one.\nMore text");
+    assert_eq!(store.raw("d1").unwrap().as_deref(), Some(record.raw.as_str()));
     assert_eq!(store.raw("nope").unwrap(), None);
     let json = serde_json::to_value(&record).unwrap();
-    for key in [
-        "id",
-        "title",
-        "source",
-        "author",
-        "date",
-        "url",
-        "origin",
-        "format",
-        "text",
-        "removed",
-        "duplicates",
-    ] {
+    for key in ["id", "title", "source", "author", "date", "url", "origin", "format", "text", "removed", "duplicates"] {
         assert!(json.get(key).is_some(), "missing {key}");
     }
     assert!(json.get("raw").is_none() && json.get("body").is_none());
@@ -245,35 +179,13 @@ fn listing_is_newest_first_and_paged() {
         .ingest_batch(vec![
             doc("old", Some("Old"), None, Some("2019-01-01"), "one"),
             doc("undated", Some("Undated"), None, None, "two"),
-            doc(
-                "new",
-                Some("New"),
-                None,
-                Some("2024-06-19T10:00:00"),
-                "three",
-            ),
+            doc("new", Some("New"), None, Some("2024-06-19T10:00:00"), "three"),
         ])
         .unwrap();
-    let page = store
-        .list_documents(ListOptions {
-            offset: 0,
-            limit: 2,
-        })
-        .unwrap();
+    let page = store.list_documents(ListOptions { offset: 0, limit: 2 }).unwrap();
     assert_eq!(page.total, 3);
-    assert_eq!(
-        page.documents
-            .iter()
-            .map(|d| d.id.as_str())
-            .collect::<Vec<_>>(),
-        ["new", "old"]
-    );
-    let page = store
-        .list_documents(ListOptions {
-            offset: 2,
-            limit: 2,
-        })
-        .unwrap();
+    assert_eq!(page.documents.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["new", "old"]);
+    let page = store.list_documents(ListOptions { offset: 2, limit: 2 }).unwrap();
     assert_eq!(page.documents[0].id, "undated");
 }
 
@@ -284,12 +196,7 @@ fn database_committed_index_not_is_repaired_on_open() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::open(dir.path()).unwrap();
-        store
-            .ingest_batch(vec![
-                text_doc("keep", "stable words"),
-                text_doc("r", "old wording"),
-            ])
-            .unwrap();
+        store.ingest_batch(vec![text_doc("keep", "stable words"), text_doc("r", "old wording")]).unwrap();
         store
             .ingest_batch_until(
                 vec![text_doc("new", "zulu words"), text_doc("r", "new wording")],
@@ -304,27 +211,12 @@ fn database_committed_index_not_is_repaired_on_open() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(ids(&store, "zulu"), strings(&["new"]));
     assert_eq!(ids(&store, "new"), strings(&["r"]));
-    assert!(
-        ids(&store, "old").is_empty(),
-        "replaced version is gone from the index"
-    );
-    assert_eq!(
-        store
-            .search("words", SearchOptions::default())
-            .unwrap()
-            .total,
-        2
-    );
+    assert!(ids(&store, "old").is_empty(), "replaced version is gone from the index");
+    assert_eq!(store.search("words", SearchOptions::default()).unwrap().total, 2);
     // Opening again is a no-op.
     drop(store);
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(
-        store
-            .search("wording", SearchOptions::default())
-            .unwrap()
-            .total,
-        1
-    );
+    assert_eq!(store.search("wording", SearchOptions::default()).unwrap().total, 1);
 }
 
 #[test]
@@ -332,12 +224,7 @@ fn killed_before_the_index_commit_is_repaired_on_open() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::open(dir.path()).unwrap();
-        store
-            .ingest_batch_until(
-                vec![text_doc("n", "november")],
-                FailPoint::BeforeIndexCommit,
-            )
-            .unwrap();
+        store.ingest_batch_until(vec![text_doc("n", "november")], FailPoint::BeforeIndexCommit).unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(ids(&store, "november"), strings(&["n"]));
@@ -348,24 +235,15 @@ fn deferred_batches_are_durable_at_once_and_searchable_after_flush() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::open(dir.path()).unwrap();
-        store
-            .ingest_batch_deferred(vec![text_doc("a", "alpha")])
-            .unwrap();
-        store
-            .ingest_batch_deferred(vec![text_doc("b", "bravo")])
-            .unwrap();
+        store.ingest_batch_deferred(vec![text_doc("a", "alpha")]).unwrap();
+        store.ingest_batch_deferred(vec![text_doc("b", "bravo")]).unwrap();
         assert_eq!(store.unflushed_documents(), 2);
         assert!(ids(&store, "alpha").is_empty());
-        assert!(
-            store.document("a").unwrap().is_some(),
-            "in the database already"
-        );
+        assert!(store.document("a").unwrap().is_some(), "in the database already");
         assert!(store.flush_index().unwrap());
         assert!(!store.flush_index().unwrap());
         assert_eq!(ids(&store, "alpha"), strings(&["a"]));
-        store
-            .ingest_batch_deferred(vec![text_doc("c", "charlie")])
-            .unwrap();
+        store.ingest_batch_deferred(vec![text_doc("c", "charlie")]).unwrap();
         // Dropped without a flush, as a killed ingest would be.
     }
     let store = Store::open(dir.path()).unwrap();
@@ -377,22 +255,12 @@ fn deferred_batches_are_durable_at_once_and_searchable_after_flush() {
 fn rebuild_index_matches_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    store
-        .ingest_batch(vec![text_doc("a", "alpha"), text_doc("b", "bravo")])
-        .unwrap();
-    store
-        .ingest_batch_deferred(vec![text_doc("c", "charlie")])
-        .unwrap();
+    store.ingest_batch(vec![text_doc("a", "alpha"), text_doc("b", "bravo")]).unwrap();
+    store.ingest_batch_deferred(vec![text_doc("c", "charlie")]).unwrap();
     assert_eq!(store.rebuild_index().unwrap(), 3);
     assert_eq!(store.unflushed_documents(), 0);
     assert_eq!(ids(&store, "charlie"), strings(&["c"]));
-    assert_eq!(
-        store
-            .search("-zzz", SearchOptions::default())
-            .unwrap()
-            .total,
-        3
-    );
+    assert_eq!(store.search("-zzz", SearchOptions::default()).unwrap().total, 3);
 }
 
 #[test]
@@ -400,9 +268,7 @@ fn a_lost_or_foreign_index_is_rebuilt_from_the_database() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::open(dir.path()).unwrap();
-        store
-            .ingest_batch(vec![text_doc("a", "alpha"), text_doc("b", "bravo")])
-            .unwrap();
+        store.ingest_batch(vec![text_doc("a", "alpha"), text_doc("b", "bravo")]).unwrap();
     }
     std::fs::remove_dir_all(dir.path().join("index")).unwrap();
     {
@@ -443,23 +309,15 @@ fn a_second_writer_is_refused_but_readers_are_not() {
     let mut writer = Store::open(dir.path()).unwrap();
     writer.ingest_batch(vec![text_doc("a", "alpha")]).unwrap();
     // The first store now holds the writer lock (kept between batches).
-    writer
-        .ingest_batch_until(vec![text_doc("b", "bravo")], FailPoint::AfterDatabaseCommit)
-        .unwrap();
+    writer.ingest_batch_until(vec![text_doc("b", "bravo")], FailPoint::AfterDatabaseCommit).unwrap();
     let mut reader = Store::open(dir.path()).expect("open while another process writes");
     assert_eq!(ids(&reader, "alpha"), strings(&["a"]));
-    assert!(matches!(
-        reader.ingest_batch(vec![text_doc("c", "charlie")]),
-        Err(StoreError::Busy)
-    ));
+    assert!(matches!(reader.ingest_batch(vec![text_doc("c", "charlie")]), Err(StoreError::Busy)));
     drop(writer);
     drop(reader);
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(ids(&store, "bravo"), strings(&["b"]));
-    assert!(
-        store.document("c").unwrap().is_none(),
-        "a refused batch writes nothing"
-    );
+    assert!(store.document("c").unwrap().is_none(), "a refused batch writes nothing");
 }
 
 // ------------------------------------------------------------ migrations
@@ -479,22 +337,12 @@ fn an_old_version_database_is_migrated_on_open() {
             [],
         )
         .unwrap();
-        db.execute(
-            "INSERT INTO batches VALUES (1, '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 1)",
-            [],
-        )
-        .unwrap();
+        db.execute("INSERT INTO batches VALUES (1, '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 1)", []).unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(
-        store.schema_version().unwrap(),
-        migrations::latest_version()
-    );
+    assert_eq!(store.schema_version().unwrap(), migrations::latest_version());
     assert!(migrations::latest_version() > 1);
-    assert_eq!(
-        store.document("old").unwrap().unwrap().display_title,
-        "Legacy kilo text."
-    );
+    assert_eq!(store.document("old").unwrap().unwrap().display_title, "Legacy kilo text.");
     let results = store.search("kilo", SearchOptions::default()).unwrap();
     assert_eq!(results.hits[0].doc, "old");
     assert_eq!(results.hits[0].title, "Legacy kilo text.");
@@ -507,10 +355,7 @@ fn a_newer_database_is_refused() {
         let db = Connection::open(dir.path().join("marsad.sqlite3")).unwrap();
         db.execute_batch("PRAGMA user_version = 99").unwrap();
     }
-    assert!(matches!(
-        Store::open(dir.path()),
-        Err(StoreError::SchemaTooNew { found: 99, .. })
-    ));
+    assert!(matches!(Store::open(dir.path()), Err(StoreError::SchemaTooNew { found: 99, .. })));
 }
 
 // ---------------------------------------------------------------- search
@@ -558,9 +403,7 @@ fn a_document_with_all_terms_ranks_above_one_with_a_single_term() {
     let (_dir, store) = search_fixture();
     let found = ids(&store, "trade security");
     assert_eq!(found, strings(&["all", "one"]));
-    let results = store
-        .search("trade security", SearchOptions::default())
-        .unwrap();
+    let results = store.search("trade security", SearchOptions::default()).unwrap();
     assert!(results.hits[0].score > results.hits[1].score);
 }
 
@@ -576,10 +419,7 @@ fn title_matches_count_and_weigh_more() {
 #[test]
 fn phrase_versus_bag_of_words() {
     let (_dir, store) = search_fixture();
-    assert_eq!(
-        sorted(ids(&store, "red apple")),
-        strings(&["phrase", "reversed"])
-    );
+    assert_eq!(sorted(ids(&store, "red apple")), strings(&["phrase", "reversed"]));
     assert_eq!(ids(&store, "\"red apple\""), strings(&["phrase"]));
     assert_eq!(ids(&store, "\"apple red\""), strings(&["reversed"]));
     // A phrase is required; words beside it only rank.
@@ -601,48 +441,21 @@ fn exclusions() {
 #[test]
 fn source_and_date_filters() {
     let (_dir, store) = search_fixture();
-    assert_eq!(
-        sorted(ids(&store, "source:OKAZ")),
-        strings(&["one", "phrase"])
-    );
+    assert_eq!(sorted(ids(&store, "source:OKAZ")), strings(&["one", "phrase"]));
     assert_eq!(ids(&store, "trade source:okaz"), strings(&["one"]));
-    assert_eq!(
-        sorted(ids(&store, "source:aawsat source:riyadh")),
-        strings(&["all", "reversed"])
-    );
-    assert_eq!(
-        ids(&store, "source:okaz -source:Okaz"),
-        Vec::<String>::new()
-    );
-    assert_eq!(
-        sorted(ids(&store, "-source:okaz")),
-        strings(&["all", "reversed"])
-    );
+    assert_eq!(sorted(ids(&store, "source:aawsat source:riyadh")), strings(&["all", "reversed"]));
+    assert_eq!(ids(&store, "source:okaz -source:Okaz"), Vec::<String>::new());
+    assert_eq!(sorted(ids(&store, "-source:okaz")), strings(&["all", "reversed"]));
     // Inclusive bounds, whole days; undated documents never pass a date filter.
-    assert_eq!(
-        ids(&store, "after:2019-04-25 before:2023-09-13"),
-        strings(&["one", "all"])
-    );
+    assert_eq!(ids(&store, "after:2019-04-25 before:2023-09-13"), strings(&["one", "all"]));
     assert_eq!(ids(&store, "after:2023-09-14"), strings(&["phrase"]));
-    assert_eq!(
-        ids(&store, "before:2024-06-19"),
-        strings(&["phrase", "one", "all"])
-    );
+    assert_eq!(ids(&store, "before:2024-06-19"), strings(&["phrase", "one", "all"]));
     assert_eq!(ids(&store, "before:2024-06-18"), strings(&["one", "all"]));
     assert_eq!(ids(&store, "apple after:٢٠٢٤-٠١-٠١"), strings(&["phrase"]));
     assert!(ids(&store, "after:2025-01-01 before:2020-01-01").is_empty());
     // Filters only: newest first, score 0.
-    let results = store
-        .search("source:okaz", SearchOptions::default())
-        .unwrap();
-    assert_eq!(
-        results
-            .hits
-            .iter()
-            .map(|h| h.doc.as_str())
-            .collect::<Vec<_>>(),
-        ["phrase", "one"]
-    );
+    let results = store.search("source:okaz", SearchOptions::default()).unwrap();
+    assert_eq!(results.hits.iter().map(|h| h.doc.as_str()).collect::<Vec<_>>(), ["phrase", "one"]);
     assert_eq!(results.hits[0].score, 0.0);
 }
 
@@ -650,34 +463,16 @@ fn source_and_date_filters() {
 fn search_never_panics_on_arbitrary_input() {
     use proptest::test_runner::{Config, TestRunner};
     let (_dir, store) = search_fixture();
-    let mut runner = TestRunner::new(Config {
-        cases: 200,
-        ..Config::default()
-    });
+    let mut runner = TestRunner::new(Config { cases: 200, ..Config::default() });
     runner
-        .run(
-            &"[-\" :a-zا-ي0-9٠-٩ًٌٍَُِّْ]{0,24}|\\PC{0,24}",
-            |query| {
-                let _ = store.search(
-                    &query,
-                    SearchOptions {
-                        limit: 3,
-                        offset: 1,
-                    },
-                );
-                Ok(())
-            },
-        )
+        .run(&"[-\" :a-zا-ي0-9٠-٩ًٌٍَُِّْ]{0,24}|\\PC{0,24}", |query| {
+            let _ = store.search(&query, SearchOptions { limit: 3, offset: 1 });
+            Ok(())
+        })
         .unwrap();
-    let huge = SearchOptions {
-        limit: usize::MAX,
-        offset: usize::MAX,
-    };
+    let huge = SearchOptions { limit: usize::MAX, offset: usize::MAX };
     assert_eq!(store.search("apple", huge).unwrap().total, 2);
-    let big_page = SearchOptions {
-        limit: usize::MAX,
-        offset: 1,
-    };
+    let big_page = SearchOptions { limit: usize::MAX, offset: 1 };
     assert_eq!(store.search("apple", big_page).unwrap().hits.len(), 1);
 }
 
@@ -696,57 +491,20 @@ fn query_errors_surface_as_store_errors() {
             other => panic!("{bad:?}: {other:?}"),
         }
     }
-    let e = store
-        .search("after:20190101", SearchOptions::default())
-        .unwrap_err();
-    assert!(
-        e.to_string().starts_with("after: expects YYYY-MM-DD"),
-        "{e}"
-    );
+    let e = store.search("after:20190101", SearchOptions::default()).unwrap_err();
+    assert!(e.to_string().starts_with("after: expects YYYY-MM-DD"), "{e}");
 }
 
 #[test]
 fn paging_and_counting() {
     let (_dir, store) = search_fixture();
-    let all = store
-        .search(
-            "the",
-            SearchOptions {
-                limit: 10,
-                offset: 0,
-            },
-        )
-        .unwrap();
-    let second = store
-        .search(
-            "the",
-            SearchOptions {
-                limit: 1,
-                offset: 1,
-            },
-        )
-        .unwrap();
+    let all = store.search("the", SearchOptions { limit: 10, offset: 0 }).unwrap();
+    let second = store.search("the", SearchOptions { limit: 1, offset: 1 }).unwrap();
     assert_eq!(second.total, all.total);
     assert_eq!(second.hits[0].doc, all.hits[1].doc);
-    let none = store
-        .search(
-            "the",
-            SearchOptions {
-                limit: 0,
-                offset: 0,
-            },
-        )
-        .unwrap();
+    let none = store.search("the", SearchOptions { limit: 0, offset: 0 }).unwrap();
     assert_eq!((none.total, none.hits.len()), (all.total, 0));
-    let past = store
-        .search(
-            "the",
-            SearchOptions {
-                limit: 5,
-                offset: 100,
-            },
-        )
-        .unwrap();
+    let past = store.search("the", SearchOptions { limit: 5, offset: 100 }).unwrap();
     assert!(past.hits.is_empty() && past.total == all.total);
 }
 
@@ -756,17 +514,10 @@ fn snippets_mark_matches_and_escape_the_rest() {
     let results = store.search("grass", SearchOptions::default()).unwrap();
     let snippet = &results.hits[0].snippet;
     assert!(snippet.contains("<mark>grass</mark>"), "{snippet}");
-    assert!(
-        snippet.contains("&lt;into&gt;") && snippet.contains("&amp;"),
-        "{snippet}"
-    );
+    assert!(snippet.contains("&lt;into&gt;") && snippet.contains("&amp;"), "{snippet}");
     // A title-only match shows the opening of the text.
     let results = store.search("weather", SearchOptions::default()).unwrap();
-    assert!(
-        results.hits[0].snippet.starts_with("Trade trade trade."),
-        "{}",
-        results.hits[0].snippet
-    );
+    assert!(results.hits[0].snippet.starts_with("Trade trade trade."), "{}", results.hits[0].snippet);
     assert!(!results.hits[0].snippet.contains("<mark>"));
 }
 
@@ -774,28 +525,13 @@ fn snippets_mark_matches_and_escape_the_rest() {
 fn long_texts_get_a_bounded_snippet_around_the_match() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    let text = format!(
-        "{} needle {}",
-        "filler ".repeat(200),
-        "padding ".repeat(200)
-    );
+    let text = format!("{} needle {}", "filler ".repeat(200), "padding ".repeat(200));
     store.ingest_batch(vec![text_doc("long", &text)]).unwrap();
-    let hit = &store
-        .search("needle", SearchOptions::default())
-        .unwrap()
-        .hits[0];
+    let hit = &store.search("needle", SearchOptions::default()).unwrap().hits[0];
     assert!(hit.snippet.contains("<mark>needle</mark>"));
-    assert!(
-        hit.snippet.starts_with('…') && hit.snippet.ends_with('…'),
-        "{}",
-        hit.snippet
-    );
+    assert!(hit.snippet.starts_with('…') && hit.snippet.ends_with('…'), "{}", hit.snippet);
     let visible = hit.snippet.replace("<mark>", "").replace("</mark>", "");
-    assert!(
-        visible.chars().count() <= 210,
-        "{}",
-        visible.chars().count()
-    );
+    assert!(visible.chars().count() <= 210, "{}", visible.chars().count());
 }
 
 #[test]
@@ -803,31 +539,15 @@ fn results_serialize_to_the_contract_shape() {
     let (_dir, store) = search_fixture();
     let results = store.search("apple", SearchOptions::default()).unwrap();
     let json = serde_json::to_value(&results).unwrap();
-    assert_eq!(
-        json.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["hits", "total"]
-    );
-    let hit = json["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["doc"] == "reversed")
-        .unwrap();
+    assert_eq!(json.as_object().unwrap().keys().collect::<Vec<_>>(), ["hits", "total"]);
+    let hit = json["hits"].as_array().unwrap().iter().find(|h| h["doc"] == "reversed").unwrap();
     let mut keys: Vec<_> = hit.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(keys, ["date", "doc", "score", "snippet", "source", "title"]);
     assert_eq!(hit["date"], serde_json::Value::Null);
     // Untitled: the display title from the first sentence.
-    assert_eq!(
-        hit["title"],
-        "An apple, red and ripe, fell from the tree <into> the grass…"
-    );
-    let dated = json["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["doc"] == "phrase")
-        .unwrap();
+    assert_eq!(hit["title"], "An apple, red and ripe, fell from the tree <into> the grass…");
+    let dated = json["hits"].as_array().unwrap().iter().find(|h| h["doc"] == "phrase").unwrap();
     assert_eq!(dated["date"], "2024-06-19T08:30:00");
     assert_eq!(dated["source"], "okaz");
 }
@@ -850,44 +570,19 @@ fn arabic_queries_find_plain_forms() {
     assert_eq!(ids(&store, "بُوتِين"), strings(&["putin"]), "diacritics");
     assert_eq!(ids(&store, "والصين"), strings(&["china"]), "clitic و");
     assert_eq!(ids(&store, "بموسكو"), strings(&["putin"]), "clitic ب");
-    assert_eq!(
-        ids(&store, "٢٠١٩"),
-        strings(&["year"]),
-        "Arabic-Indic digits"
-    );
-    assert_eq!(
-        ids(&store, "انتهي"),
-        strings(&["alef"]),
-        "alef maqsura / ya"
-    );
+    assert_eq!(ids(&store, "٢٠١٩"), strings(&["year"]), "Arabic-Indic digits");
+    assert_eq!(ids(&store, "انتهي"), strings(&["alef"]), "alef maqsura / ya");
     assert_eq!(ids(&store, "الامر"), strings(&["alef"]), "hamza on alef");
     // Stop words only: nothing, not an error.
-    assert_eq!(
-        store
-            .search("في من على", SearchOptions::default())
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(store.search("في من على", SearchOptions::default()).unwrap().total, 0);
     // A phrase keeps the gap of a stop word inside it.
     assert_eq!(ids(&store, "\"الأول في عام\""), strings(&["year"]));
     assert!(ids(&store, "\"الأول عام\"").is_empty());
     // Highlighting marks the word as written.
-    let hit = &store
-        .search("الصين", SearchOptions::default())
-        .unwrap()
-        .hits[0];
-    assert!(
-        hit.snippet.contains("<mark>الصين</mark>"),
-        "{}",
-        hit.snippet
-    );
+    let hit = &store.search("الصين", SearchOptions::default()).unwrap().hits[0];
+    assert!(hit.snippet.contains("<mark>الصين</mark>"), "{}", hit.snippet);
     let hit = &store.search("صين", SearchOptions::default()).unwrap().hits[0];
-    assert!(
-        hit.snippet.contains("<mark>الصين</mark>"),
-        "{}",
-        hit.snippet
-    );
+    assert!(hit.snippet.contains("<mark>الصين</mark>"), "{}", hit.snippet);
 }
 
 // -------------------------------------------------------------- pipeline
@@ -896,18 +591,9 @@ fn arabic_queries_find_plain_forms() {
 fn ingest_paths_goes_on_past_bad_files_and_reports_progress() {
     let corpus = tempfile::tempdir().unwrap();
     let write = |name: &str, body: &[u8]| std::fs::write(corpus.path().join(name), body).unwrap();
-    write(
-        "a.txt",
-        "First article about the summit.\nSecond paragraph of it.".as_bytes(),
-    );
-    write(
-        "b.txt",
-        "Another article entirely, on markets.\nWith a second line.".as_bytes(),
-    );
-    write(
-        "b-again.txt",
-        "Another article entirely, on markets.\nWith a second line.".as_bytes(),
-    );
+    write("a.txt", "First article about the summit.\nSecond paragraph of it.".as_bytes());
+    write("b.txt", "Another article entirely, on markets.\nWith a second line.".as_bytes());
+    write("b-again.txt", "Another article entirely, on markets.\nWith a second line.".as_bytes());
     write("broken.txt", b"\x00\x01binary\x00");
     write("picture.png", b"not read");
     write(
@@ -938,49 +624,22 @@ fn ingest_paths_goes_on_past_bad_files_and_reports_progress() {
     assert_eq!(summary.duplicates.len(), 1);
     // Reading order is kept, so the first file by name is the original:
     // `b-again.txt` sorts before `b.txt` ('-' < '.').
-    assert_eq!(
-        summary.duplicates[0],
-        ("b".to_string(), "b-again".to_string())
-    );
+    assert_eq!(summary.duplicates[0], ("b".to_string(), "b-again".to_string()));
     assert_eq!(summary.failures.len(), 2, "{:#?}", summary.failures);
-    assert!(summary
-        .failures
-        .iter()
-        .any(|f| f.origin.ends_with("broken.txt")));
-    assert!(summary
-        .failures
-        .iter()
-        .any(|f| f.origin.ends_with("items.jsonl#2")));
+    assert!(summary.failures.iter().any(|f| f.origin.ends_with("broken.txt")));
+    assert!(summary.failures.iter().any(|f| f.origin.ends_with("items.jsonl#2")));
     assert_eq!(summary.skipped.len(), 1);
     let last = reports.last().unwrap();
-    assert_eq!(
-        (
-            last.files_done,
-            last.files_total,
-            last.docs_done,
-            last.docs_committed
-        ),
-        (5, 5, 5, 5)
-    );
+    assert_eq!((last.files_done, last.files_total, last.docs_done, last.docs_committed), (5, 5, 5, 5));
     assert_eq!(last.bytes_done, last.total_bytes);
-    assert!(reports
-        .windows(2)
-        .all(|w| w[0].docs_committed <= w[1].docs_committed));
+    assert!(reports.windows(2).all(|w| w[0].docs_committed <= w[1].docs_committed));
     assert_eq!(ids(&store, "summit"), strings(&["a"]));
     assert_eq!(ids(&store, "source:wire"), strings(&["j1"]));
 
     // Again: nothing changes.
-    let again = crate::ingest_paths(
-        &mut store,
-        &[corpus.path().to_path_buf()],
-        Default::default(),
-        &mut |_| {},
-    )
-    .unwrap();
-    assert_eq!(
-        (again.added, again.unchanged, again.duplicates.len()),
-        (0, 4, 1)
-    );
+    let again =
+        crate::ingest_paths(&mut store, &[corpus.path().to_path_buf()], Default::default(), &mut |_| {}).unwrap();
+    assert_eq!((again.added, again.unchanged, again.duplicates.len()), (0, 4, 1));
 }
 
 #[test]
@@ -988,20 +647,10 @@ fn ingest_reader_reads_a_stream() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let input = r#"[{"id":"s1","content":"Streamed text one."},{"id":"s2","content":"Streamed text two."}]"#;
-    let summary = crate::ingest_reader(
-        &mut store,
-        "stdin",
-        None,
-        std::io::Cursor::new(input),
-        Default::default(),
-        &mut |_| {},
-    )
-    .unwrap();
-    assert_eq!(
-        (summary.documents_read, summary.added),
-        (2, 2),
-        "{summary:#?}"
-    );
+    let summary =
+        crate::ingest_reader(&mut store, "stdin", None, std::io::Cursor::new(input), Default::default(), &mut |_| {})
+            .unwrap();
+    assert_eq!((summary.documents_read, summary.added), (2, 2), "{summary:#?}");
     assert_eq!(sorted(ids(&store, "streamed")), strings(&["s1", "s2"]));
     assert_eq!(store.document("s1").unwrap().unwrap().origin, "stdin#1");
 }
@@ -1009,10 +658,7 @@ fn ingest_reader_reads_a_stream() {
 // ------------------------------------------------------------ seed files
 
 fn seeds_dir() -> Option<std::path::PathBuf> {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/seeds"
-    ));
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/seeds"));
     dir.is_dir().then(|| dir.to_path_buf())
 }
 
@@ -1035,19 +681,10 @@ fn seeds_search_for_peskov() {
     assert_eq!(summary.documents_read, 5, "{summary:?}");
     assert!(summary.failures.is_empty(), "{summary:?}");
     let results = store.search("بيسكوف", SearchOptions::default()).unwrap();
-    let top: Vec<_> = results
-        .hits
-        .iter()
-        .take(2)
-        .map(|h| h.doc.as_str())
-        .collect();
+    let top: Vec<_> = results.hits.iter().take(2).map(|h| h.doc.as_str()).collect();
     let mut top_sorted = top.clone();
     top_sorted.sort();
-    assert_eq!(
-        top_sorted,
-        ["002_da7ccb45ff20fa50", "004_b4ac602b67b6769e"],
-        "{results:#?}"
-    );
+    assert_eq!(top_sorted, ["002_da7ccb45ff20fa50", "004_b4ac602b67b6769e"], "{results:#?}");
     for hit in &results.hits[..2] {
         assert!(hit.snippet.contains("<mark>"), "{}", hit.snippet);
         assert!(!hit.title.is_empty());
@@ -1093,10 +730,10 @@ mod views {
         store.ensure_views().unwrap();
         assert!(store.views_current().unwrap());
 
-        let persons = store
-            .entities(&EntityFilter { entity_type: Some(EntityType::Person), ..Default::default() })
-            .unwrap();
-        let trump: Vec<_> = persons.entities.iter().filter(|e| e.name.contains("ترمب") || e.name.contains("ترامب")).collect();
+        let persons =
+            store.entities(&EntityFilter { entity_type: Some(EntityType::Person), ..Default::default() }).unwrap();
+        let trump: Vec<_> =
+            persons.entities.iter().filter(|e| e.name.contains("ترمب") || e.name.contains("ترامب")).collect();
         assert_eq!(trump.len(), 1, "{:#?}", persons.entities);
         assert_eq!(trump[0].docs, vec!["agency".to_string(), "paper".to_string()]);
         assert!(trump[0].variants.iter().any(|v| v.contains("ترامب")));
@@ -1175,7 +812,8 @@ mod reuse_and_stories {
     use super::*;
     use crate::{ReuseFilter, SummaryScope};
 
-    const SHARED: &str = "وقال المتحدث باسم الوزارة إن المفاوضات بين الطرفين ستستأنف في العاصمة الأسبوع المقبل بحضور وسطاء دوليين.";
+    const SHARED: &str =
+        "وقال المتحدث باسم الوزارة إن المفاوضات بين الطرفين ستستأنف في العاصمة الأسبوع المقبل بحضور وسطاء دوليين.";
 
     fn original() -> CleanDocument {
         doc(
@@ -1238,10 +876,8 @@ mod reuse_and_stories {
         let dir = tempfile::tempdir().unwrap();
         let mut store = open(dir.path());
         refreshed(&mut store, vec![original()]);
-        let first_blob: Vec<u8> = store
-            .db
-            .query_row("SELECT derived FROM reuse_docs WHERE doc_id = 'wire'", [], |r| r.get(0))
-            .unwrap();
+        let first_blob: Vec<u8> =
+            store.db.query_row("SELECT derived FROM reuse_docs WHERE doc_id = 'wire'", [], |r| r.get(0)).unwrap();
         // Second run: only the new documents are added to the index.
         refreshed(&mut store, vec![column(), copy()]);
         let seqs: Vec<(i64, String)> = store
@@ -1254,15 +890,11 @@ mod reuse_and_stories {
             .unwrap();
         // Date order within the run: copy (05-02) before column (05-03).
         assert_eq!(seqs, vec![(0, "wire".into()), (1, "copy".into()), (2, "column".into())]);
-        let blob_after: Vec<u8> = store
-            .db
-            .query_row("SELECT derived FROM reuse_docs WHERE doc_id = 'wire'", [], |r| r.get(0))
-            .unwrap();
+        let blob_after: Vec<u8> =
+            store.db.query_row("SELECT derived FROM reuse_docs WHERE doc_id = 'wire'", [], |r| r.get(0)).unwrap();
         assert_eq!(first_blob, blob_after, "the first document was not re-indexed");
 
-        let shared = store
-            .reuse_groups(&ReuseFilter { across_documents: true, ..Default::default() })
-            .unwrap();
+        let shared = store.reuse_groups(&ReuseFilter { across_documents: true, ..Default::default() }).unwrap();
         let group = shared
             .groups
             .iter()
@@ -1440,7 +1072,8 @@ fn excluded_phrases_do_not_trip_the_phrase_scorer() {
         })
         .collect();
     store.ingest_batch(docs).unwrap();
-    for q in ["1 -\"3 1\"", "تقرير -\"3 1\"", "1 - -٣\u{0}\u{0}١", "تقرير -\"المدينة القديمة\" -\"1 ثم\""] {
+    for q in ["1 -\"3 1\"", "تقرير -\"3 1\"", "1 - -٣\u{0}\u{0}١", "تقرير -\"المدينة القديمة\" -\"1 ثم\""]
+    {
         for offset in [0, 1, 3, 4096] {
             let _ = store.search(q, SearchOptions { limit: 10, offset });
         }

@@ -16,11 +16,7 @@ pub fn display_title(title: Option<&str>, text: &str, fallback: &str) -> String 
     if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
         return t.to_string();
     }
-    let first_line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
     let sentence = first_sentence(first_line);
     let mut words = sentence.split_whitespace();
     let mut out = String::new();
@@ -36,9 +32,7 @@ pub fn display_title(title: Option<&str>, text: &str, fallback: &str) -> String 
     let cut = words.next().is_some();
     if cut {
         // Do not leave a dangling comma before the ellipsis.
-        let trimmed = out
-            .trim_end_matches([',', '،', ';', '؛', ':', '-', '–', '—'])
-            .len();
+        let trimmed = out.trim_end_matches([',', '،', ';', '؛', ':', '-', '–', '—']).len();
         out.truncate(trimmed);
         out.push('…');
     }
@@ -66,20 +60,14 @@ mod tests {
 
     #[test]
     fn keeps_a_real_title() {
-        assert_eq!(
-            display_title(Some("  قمة بوتين وكيم "), "نص", "id"),
-            "قمة بوتين وكيم"
-        );
+        assert_eq!(display_title(Some("  قمة بوتين وكيم "), "نص", "id"), "قمة بوتين وكيم");
     }
 
     #[test]
     fn short_first_sentence_is_kept_whole() {
         let text = "\nزار بوتين بيونغ يانغ. ثم عاد إلى موسكو.\nفقرة ثانية";
         assert_eq!(display_title(None, text, "id"), "زار بوتين بيونغ يانغ.");
-        assert_eq!(
-            display_title(Some("  "), "Hello world? More.", "id"),
-            "Hello world?"
-        );
+        assert_eq!(display_title(Some("  "), "Hello world? More.", "id"), "Hello world?");
     }
 
     #[test]
@@ -87,19 +75,13 @@ mod tests {
         let text = "وصل رئيس الوزراء إلى العاصمة مساء الخميس في جولة إقليمية، واجتمع فيها بالرئيس ووزير الخارجية وعدد من النواب.";
         let title = display_title(None, text, "id");
         assert!(title.ends_with('…'), "{title}");
-        assert_eq!(
-            title.trim_end_matches('…').split_whitespace().count(),
-            MAX_WORDS
-        );
+        assert_eq!(title.trim_end_matches('…').split_whitespace().count(), MAX_WORDS);
         assert!(!title.contains("،…"), "trailing comma dropped: {title}");
     }
 
     #[test]
     fn decimal_points_do_not_end_a_sentence() {
-        assert_eq!(
-            display_title(None, "Growth was 3.5 percent. Then", "id"),
-            "Growth was 3.5 percent."
-        );
+        assert_eq!(display_title(None, "Growth was 3.5 percent. Then", "id"), "Growth was 3.5 percent.");
     }
 
     #[test]

@@ -13,9 +13,7 @@
 //! and all. Positions come from the analyzer too: stop words are skipped but
 //! keep their position, so phrase queries stay exact.
 
-use tantivy::tokenizer::{
-    LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
-};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
 
 /// Tokenizer name of the Arabic search analyzer (title and text fields).
 pub const ARABIC: &str = "marsad_ar";
@@ -29,12 +27,7 @@ pub const KEYWORD: &str = "marsad_keyword";
 /// in the schema, not the tokenizers themselves.
 pub fn register(manager: &TokenizerManager) {
     manager.register(ARABIC, MarsadTokenizer::default());
-    manager.register(
-        KEYWORD,
-        TextAnalyzer::builder(RawTokenizer::default())
-            .filter(LowerCaser)
-            .build(),
-    );
+    manager.register(KEYWORD, TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build());
 }
 
 /// Normalizes a `source:` value the way [`KEYWORD`] does at index time.
@@ -71,10 +64,7 @@ impl Tokenizer for MarsadTokenizer {
             token.position_length = 1;
             len += 1;
         });
-        MarsadTokenStream {
-            tokens: &mut self.tokens[..len],
-            current: None,
-        }
+        MarsadTokenStream { tokens: &mut self.tokens[..len], current: None }
     }
 }
 
@@ -126,20 +116,10 @@ mod tests {
 
     #[test]
     fn mirrors_the_analyzer_exactly() {
-        for text in [
-            "Alpha beta, GAMMA",
-            "قال الرئيس الروسي فلاديمير بوتين",
-            "",
-            "  \n ",
-        ] {
+        for text in ["Alpha beta, GAMMA", "قال الرئيس الروسي فلاديمير بوتين", "", "  \n "] {
             let mut expected = Vec::new();
             marsad_text::analyze::analyze(text, |t| {
-                expected.push((
-                    t.text.to_string(),
-                    t.span.start,
-                    t.span.end,
-                    t.position as usize,
-                ))
+                expected.push((t.text.to_string(), t.span.start, t.span.end, t.position as usize))
             });
             assert_eq!(tokens(text), expected, "{text:?}");
         }
@@ -160,11 +140,7 @@ mod tests {
             seen.push(t.text.clone());
         }
         assert_eq!(seen.len(), 1);
-        assert_eq!(
-            tokenizer.tokens.len(),
-            4,
-            "allocated tokens are kept for reuse"
-        );
+        assert_eq!(tokenizer.tokens.len(), 4, "allocated tokens are kept for reuse");
     }
 
     #[test]

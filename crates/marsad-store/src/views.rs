@@ -31,12 +31,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use marsad_extract::corpus::{
-    self, DocEntities, DocEvents, DocGraphInput, EntityRef, Graph, GraphEdge, GraphNode,
-    TimelineEntry,
+    self, DocEntities, DocEvents, DocGraphInput, EntityRef, Graph, GraphEdge, GraphNode, TimelineEntry,
 };
-use marsad_extract::{
-    DocumentAnalysis, DocumentInput, EntityType, Event, LocalEntity, Relation, SpeakerKind,
-};
+use marsad_extract::{DocumentAnalysis, DocumentInput, EntityType, Event, LocalEntity, Relation, SpeakerKind};
 use marsad_ingest::CleanDocument;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -68,11 +65,7 @@ impl AnalyzedDocument {
 
 /// Runs the extractors on a cleaned document.
 pub fn analyze(doc: &CleanDocument) -> DocumentAnalysis {
-    let input = DocumentInput {
-        text: &doc.text,
-        title: doc.source.title.as_deref(),
-        date: doc.source.date.as_deref(),
-    };
+    let input = DocumentInput { text: &doc.text, title: doc.source.title.as_deref(), date: doc.source.date.as_deref() };
     catch_unwind(AssertUnwindSafe(|| marsad_extract::analyze_document(&input))).unwrap_or_default()
 }
 
@@ -86,17 +79,16 @@ pub(crate) fn write_analysis(
     analysis: &DocumentAnalysis,
 ) -> Result<(), StoreError> {
     for table in ["analyses", "doc_entities", "doc_quotes", "doc_events", "doc_relations"] {
-        db.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?
-            .execute([id])?;
+        db.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
     }
     // Sentences are recomputed on load (cheap, and a third of the JSON).
-    let stored = DocumentAnalysis {
-        sentences: Vec::new(),
-        ..analysis.clone()
-    };
+    let stored = DocumentAnalysis { sentences: Vec::new(), ..analysis.clone() };
     let json = encode(&stored)?;
-    db.prepare_cached("INSERT INTO analyses (doc_id, version, json) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, ANALYSIS_VERSION, json])?;
+    db.prepare_cached("INSERT INTO analyses (doc_id, version, json) VALUES (?1, ?2, ?3)")?.execute(params![
+        id,
+        ANALYSIS_VERSION,
+        json
+    ])?;
 
     let mut sentences_of: Vec<Vec<usize>> = vec![Vec::new(); analysis.entities.len()];
     for m in &analysis.mentions {
@@ -131,12 +123,7 @@ pub(crate) fn write_analysis(
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"#,
         )?;
         for (seq, q) in analysis.quotes.iter().enumerate() {
-            let sentence = analysis
-                .sentences
-                .get(q.sentence)
-                .and_then(|r| text.get(r.clone()))
-                .unwrap_or("")
-                .trim();
+            let sentence = analysis.sentences.get(q.sentence).and_then(|r| text.get(r.clone())).unwrap_or("").trim();
             add.execute(params![
                 id,
                 seq as i64,
@@ -156,16 +143,14 @@ pub(crate) fn write_analysis(
         }
     }
     {
-        let mut add =
-            db.prepare_cached("INSERT INTO doc_events (doc_id, seq, json) VALUES (?1, ?2, ?3)")?;
+        let mut add = db.prepare_cached("INSERT INTO doc_events (doc_id, seq, json) VALUES (?1, ?2, ?3)")?;
         for (seq, e) in analysis.events.iter().enumerate() {
             add.execute(params![id, seq as i64, encode(e)?])?;
         }
     }
     {
-        let mut add = db.prepare_cached(
-            "INSERT INTO doc_relations (doc_id, source, target, kind) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        let mut add =
+            db.prepare_cached("INSERT INTO doc_relations (doc_id, source, target, kind) VALUES (?1, ?2, ?3, ?4)")?;
         for r in &analysis.relations {
             add.execute(params![id, r.source as i64, r.target as i64, r.kind])?;
         }
@@ -410,25 +395,14 @@ pub struct GraphOptions {
 
 impl Default for GraphOptions {
     fn default() -> Self {
-        GraphOptions {
-            max_nodes: 300,
-            min_weight: 1,
-            max_edges: None,
-        }
+        GraphOptions { max_nodes: 300, min_weight: 1, max_edges: None }
     }
 }
 
 const ENTITY_COLUMNS: &str = "id, name, type, variants, roles, doc_ids, mentions";
 
 fn entity_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 6]> {
-    Ok([
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-    ])
+    Ok([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?])
 }
 
 fn entity_record(cols: [String; 6], mentions: i64) -> Result<EntityRecord, StoreError> {
@@ -457,9 +431,7 @@ impl Store {
             .query_row("SELECT value FROM view_state WHERE key = 'generation'", [], |r| r.get(0))
             .optional()?
             .unwrap_or(0);
-        let newest: i64 =
-            self.db
-                .query_row("SELECT COALESCE(MAX(generation), 0) FROM batches", [], |r| r.get(0))?;
+        let newest: i64 = self.db.query_row("SELECT COALESCE(MAX(generation), 0) FROM batches", [], |r| r.get(0))?;
         Ok((seen, newest))
     }
 
@@ -481,32 +453,20 @@ impl Store {
         self.lock_writer()?;
         let (_, generation) = self.view_generations()?;
         let docs = load_doc_entities(&self.db)?;
-        let inputs: Vec<DocEntities<'_>> = docs
-            .iter()
-            .map(|d| DocEntities {
-                doc: &d.doc,
-                entities: &d.entities,
-            })
-            .collect();
+        let inputs: Vec<DocEntities<'_>> =
+            docs.iter().map(|d| DocEntities { doc: &d.doc, entities: &d.entities }).collect();
         let resolution = corpus::resolve_entities(&inputs);
         let refs: Vec<EntityRef> = resolution
             .entities
             .iter()
-            .map(|e| EntityRef {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                entity_type: e.entity_type,
-            })
+            .map(|e| EntityRef { id: e.id.clone(), name: e.name.clone(), entity_type: e.entity_type })
             .collect();
         // Per document: local entity → corpus entity.
         let local_refs: HashMap<&str, Vec<EntityRef>> = docs
             .iter()
             .zip(&resolution.assignment)
             .map(|(d, assigned)| {
-                let refs = assigned
-                    .iter()
-                    .map(|&g| refs.get(g).cloned().unwrap_or_else(unresolved_ref))
-                    .collect();
+                let refs = assigned.iter().map(|&g| refs.get(g).cloned().unwrap_or_else(unresolved_ref)).collect();
                 (d.doc.as_str(), refs)
             })
             .collect();
@@ -539,14 +499,7 @@ impl Store {
         let graph = corpus::build_graph(&graph_inputs);
 
         let tx = self.db.transaction()?;
-        for table in [
-            "entities",
-            "entity_names",
-            "entity_docs",
-            "timeline",
-            "timeline_actors",
-            "graph_edges",
-        ] {
+        for table in ["entities", "entity_names", "entity_docs", "timeline", "timeline_actors", "graph_edges"] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         {
@@ -554,8 +507,7 @@ impl Store {
                 "INSERT OR REPLACE INTO entities (id, rank, type, name, variants, roles, docs, doc_ids, mentions)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            let mut add_name =
-                tx.prepare("INSERT INTO entity_names (key, entity_id) VALUES (?1, ?2)")?;
+            let mut add_name = tx.prepare("INSERT INTO entity_names (key, entity_id) VALUES (?1, ?2)")?;
             for (rank, e) in resolution.entities.iter().enumerate() {
                 add_entity.execute(params![
                     e.id,
@@ -592,19 +544,16 @@ impl Store {
                     }
                 }
             }
-            let mut add_entry =
-                tx.prepare("INSERT INTO timeline (seq, date, json) VALUES (?1, ?2, ?3)")?;
-            let mut add_actor =
-                tx.prepare("INSERT INTO timeline_actors (seq, entity_id) VALUES (?1, ?2)")?;
+            let mut add_entry = tx.prepare("INSERT INTO timeline (seq, date, json) VALUES (?1, ?2, ?3)")?;
+            let mut add_actor = tx.prepare("INSERT INTO timeline_actors (seq, entity_id) VALUES (?1, ?2)")?;
             for (seq, entry) in timeline.iter().enumerate() {
                 add_entry.execute(params![seq as i64, entry.date, encode(entry)?])?;
                 for a in entry.actors.iter().chain(entry.place.iter()) {
                     add_actor.execute(params![seq as i64, a.id])?;
                 }
             }
-            let mut add_edge = tx.prepare(
-                "INSERT INTO graph_edges (source, target, weight, kinds) VALUES (?1, ?2, ?3, ?4)",
-            )?;
+            let mut add_edge =
+                tx.prepare("INSERT INTO graph_edges (source, target, weight, kinds) VALUES (?1, ?2, ?3, ?4)")?;
             for e in &graph.edges {
                 add_edge.execute(params![e.source, e.target, e.weight as i64, encode(&e.kinds)?])?;
             }
@@ -632,10 +581,7 @@ impl Store {
             };
             let names: HashMap<String, EntityRef> = refs.iter().map(|r| (r.id.clone(), r.clone())).collect();
             crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of, &names)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)",
-                [generation],
-            )?;
+            tx.execute("INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)", [generation])?;
         }
         tx.commit()?;
         Ok(ViewSummary {
@@ -664,11 +610,7 @@ impl Store {
                 args.push(key);
             }
         }
-        let filter_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
+        let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         let total: i64 = self.db.query_row(
             &format!("SELECT COUNT(*) FROM entities {filter_sql}"),
             rusqlite::params_from_iter(args.iter()),
@@ -693,10 +635,7 @@ impl Store {
             }
             entities.push(ListedEntity { entity, doc_count });
         }
-        Ok(EntityList {
-            total: total as usize,
-            entities,
-        })
+        Ok(EntityList { total: total as usize, entities })
     }
 
     /// Finds entities by id, or by name: the name's key equal to a
@@ -705,11 +644,9 @@ impl Store {
         let query = id_or_name.trim();
         let by_id = self
             .db
-            .query_row(
-                &format!("SELECT {ENTITY_COLUMNS} FROM entities WHERE id = ?1"),
-                [query],
-                |row| Ok((entity_from_row(row)?, row.get::<_, i64>(6)?)),
-            )
+            .query_row(&format!("SELECT {ENTITY_COLUMNS} FROM entities WHERE id = ?1"), [query], |row| {
+                Ok((entity_from_row(row)?, row.get::<_, i64>(6)?))
+            })
             .optional()?;
         if let Some((cols, mentions)) = by_id {
             return Ok(vec![entity_record(cols, mentions)?]);
@@ -723,24 +660,16 @@ impl Store {
             "SELECT DISTINCT entity_id FROM entity_names WHERE (' ' || key || ' ') LIKE ('% ' || ?1 || ' %')",
             "SELECT DISTINCT entity_id FROM entity_names WHERE instr(key, ?1) > 0",
         ] {
-            let ids: Vec<String> = self
-                .db
-                .prepare(sql)?
-                .query_map([&key], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            let ids: Vec<String> = self.db.prepare(sql)?.query_map([&key], |r| r.get(0))?.collect::<Result<_, _>>()?;
             if ids.is_empty() {
                 continue;
             }
             let mut found = Vec::new();
-            let mut stmt = self.db.prepare(&format!(
-                "SELECT {ENTITY_COLUMNS}, rank FROM entities WHERE id = ?1"
-            ))?;
+            let mut stmt = self.db.prepare(&format!("SELECT {ENTITY_COLUMNS}, rank FROM entities WHERE id = ?1"))?;
             let mut ranked = Vec::new();
             for id in ids {
                 if let Some((cols, mentions, rank)) = stmt
-                    .query_row([&id], |row| {
-                        Ok((entity_from_row(row)?, row.get::<_, i64>(6)?, row.get::<_, i64>(7)?))
-                    })
+                    .query_row([&id], |row| Ok((entity_from_row(row)?, row.get::<_, i64>(6)?, row.get::<_, i64>(7)?)))
                     .optional()?
                 {
                     ranked.push((rank, cols, mentions));
@@ -773,10 +702,7 @@ impl Store {
             _ => {
                 // An exact name wins; otherwise let the user choose.
                 let key = corpus::name_key(id_or_name);
-                let exact: Vec<&EntityRecord> = found
-                    .iter()
-                    .filter(|e| corpus::name_key(&e.name) == key)
-                    .collect();
+                let exact: Vec<&EntityRecord> = found.iter().filter(|e| corpus::name_key(&e.name) == key).collect();
                 if exact.len() == 1 {
                     exact[0].clone()
                 } else {
@@ -803,17 +729,10 @@ impl Store {
                 documents.push(row?);
             }
         }
-        let quote_list = self.quotes(&QuoteFilter {
-            speaker: Some(entity.id.clone()),
-            limit,
-            ..QuoteFilter::default()
-        })?;
+        let quote_list =
+            self.quotes(&QuoteFilter { speaker: Some(entity.id.clone()), limit, ..QuoteFilter::default() })?;
         let quotes = quote_list.quotes;
-        let event_filter = TimelineFilter {
-            entity: Some(entity.id.clone()),
-            limit,
-            ..TimelineFilter::default()
-        };
+        let event_filter = TimelineFilter { entity: Some(entity.id.clone()), limit, ..TimelineFilter::default() };
         let events = self.timeline(&event_filter)?;
         let mut entity = entity;
         let totals = match limit {
@@ -856,14 +775,7 @@ impl Store {
                 });
             }
         }
-        Ok(EntityLookup::Found(Box::new(EntityProfile {
-            entity,
-            documents,
-            quotes,
-            events,
-            neighbours,
-            totals,
-        })))
+        Ok(EntityLookup::Found(Box::new(EntityProfile { entity, documents, quotes, events, neighbours, totals })))
     }
 
     /// Quotations, in document order, with speakers resolved.
@@ -875,11 +787,7 @@ impl Store {
             clauses.push(format!("q.doc_id = ?{}", args.len()));
         }
         if let Some(speaker) = filter.speaker.as_deref() {
-            let ids: Vec<String> = self
-                .find_entities(speaker)?
-                .into_iter()
-                .map(|e| e.id)
-                .collect();
+            let ids: Vec<String> = self.find_entities(speaker)?.into_iter().map(|e| e.id).collect();
             // An id is no speaker's words: then only resolved speakers.
             let by_id = ids.len() == 1 && ids[0] == speaker.trim();
             let mut alternatives = Vec::new();
@@ -897,21 +805,14 @@ impl Store {
             let key = marsad_text::normalize_key(speaker.trim());
             if !key.is_empty() && !by_id {
                 args.push(key);
-                alternatives.push(format!(
-                    "(ed.entity_id IS NULL AND instr(q.speaker_key, ?{}) > 0)",
-                    args.len()
-                ));
+                alternatives.push(format!("(ed.entity_id IS NULL AND instr(q.speaker_key, ?{}) > 0)", args.len()));
             }
             if alternatives.is_empty() {
                 return Ok(QuoteList::default());
             }
             clauses.push(format!("({})", alternatives.join(" OR ")));
         }
-        let filter_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
+        let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         // speaker_key: the normalized speaker text, for matching unresolved
         // speakers (محللون) by their words.
         let base = format!(
@@ -958,15 +859,8 @@ impl Store {
         } else {
             format!("SELECT COUNT(*) {base}")
         };
-        let total: i64 = self.db.query_row(
-            &count_sql,
-            rusqlite::params_from_iter(args.iter()),
-            |r| r.get(0),
-        )?;
-        Ok(QuoteList {
-            total: total as usize,
-            quotes,
-        })
+        let total: i64 = self.db.query_row(&count_sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(QuoteList { total: total as usize, quotes })
     }
 
     /// The timeline, sorted by date (the page of it the filter asks for).
@@ -982,9 +876,7 @@ impl Store {
             format!("SELECT json FROM timeline {filter_sql} ORDER BY seq LIMIT {limit} OFFSET {offset}")
         };
         let mut stmt = self.db.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            r.get::<_, String>(0)
-        })?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for row in rows {
             out.push(decode(&row?, "timeline entry")?);
@@ -1026,24 +918,14 @@ impl Store {
         if let Some(from) = filter.from.as_deref() {
             args.push(from.to_owned());
             // An entry dated 2019 (year) is within --from 2019-04.
-            clauses.push(format!(
-                "(date >= ?{n} OR substr(?{n}, 1, length(date)) = date)",
-                n = args.len()
-            ));
+            clauses.push(format!("(date >= ?{n} OR substr(?{n}, 1, length(date)) = date)", n = args.len()));
         }
         if let Some(to) = filter.to.as_deref() {
             args.push(to.to_owned());
-            clauses.push(format!(
-                "(date <= ?{n} OR substr(date, 1, length(?{n})) = ?{n})",
-                n = args.len()
-            ));
+            clauses.push(format!("(date <= ?{n} OR substr(date, 1, length(?{n})) = ?{n})", n = args.len()));
         }
         if let Some(entity) = filter.entity.as_deref() {
-            let ids: Vec<String> = self
-                .find_entities(entity)?
-                .into_iter()
-                .map(|e| e.id)
-                .collect();
+            let ids: Vec<String> = self.find_entities(entity)?.into_iter().map(|e| e.id).collect();
             if ids.is_empty() {
                 return Ok(None);
             }
@@ -1061,11 +943,7 @@ impl Store {
             // In SQL rather than after decoding, so pages and counts agree.
             clauses.push("json_extract(json, '$.type') IS NOT 'sports'".to_owned());
         }
-        let filter_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
+        let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         Ok(Some((filter_sql, args)))
     }
 
@@ -1073,25 +951,13 @@ impl Store {
     pub fn graph(&self, options: &GraphOptions) -> Result<Graph, StoreError> {
         let mut nodes = Vec::new();
         {
-            let mut stmt = self
-                .db
-                .prepare("SELECT id, name, type, mentions FROM entities ORDER BY rank LIMIT ?1")?;
+            let mut stmt = self.db.prepare("SELECT id, name, type, mentions FROM entities ORDER BY rank LIMIT ?1")?;
             let rows = stmt.query_map([options.max_nodes as i64], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
             })?;
             for row in rows {
                 let (id, name, t, mentions) = row?;
-                nodes.push(GraphNode {
-                    id,
-                    name,
-                    entity_type: parse_type(&t)?,
-                    mentions: mentions.max(0) as usize,
-                });
+                nodes.push(GraphNode { id, name, entity_type: parse_type(&t)?, mentions: mentions.max(0) as usize });
             }
         }
         let kept: std::collections::HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
@@ -1102,12 +968,7 @@ impl Store {
                  WHERE weight >= ?1 OR kinds <> '[]'",
             )?;
             let rows = stmt.query_map([options.min_weight as i64], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
             })?;
             for row in rows {
                 let (source, target, weight, kinds) = row?;
@@ -1122,18 +983,13 @@ impl Store {
             }
         }
         edges.sort_by(|a, b| {
-            b.weight
-                .cmp(&a.weight)
-                .then_with(|| a.source.cmp(&b.source))
-                .then_with(|| a.target.cmp(&b.target))
+            b.weight.cmp(&a.weight).then_with(|| a.source.cmp(&b.source)).then_with(|| a.target.cmp(&b.target))
         });
         if let Some(max) = options.max_edges {
             edges.truncate(max);
         }
-        let linked: std::collections::HashSet<String> = edges
-            .iter()
-            .flat_map(|e| [e.source.clone(), e.target.clone()])
-            .collect();
+        let linked: std::collections::HashSet<String> =
+            edges.iter().flat_map(|e| [e.source.clone(), e.target.clone()]).collect();
         nodes.retain(|n| linked.contains(&n.id));
         Ok(Graph { nodes, edges })
     }
@@ -1142,9 +998,7 @@ impl Store {
     /// index ([`marsad_extract::Mention::entity`]); `None` where the views
     /// list none (a document not yet refreshed).
     pub fn entity_ids_of(&self, doc: &str) -> Result<Vec<Option<String>>, StoreError> {
-        let mut stmt = self
-            .db
-            .prepare_cached("SELECT local, entity_id FROM entity_docs WHERE doc_id = ?1")?;
+        let mut stmt = self.db.prepare_cached("SELECT local, entity_id FROM entity_docs WHERE doc_id = ?1")?;
         let rows = stmt.query_map([doc], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         let mut ids: Vec<Option<String>> = Vec::new();
         for row in rows {
@@ -1185,22 +1039,15 @@ impl Store {
         // Two counts over narrow tables (an index for documents), not a
         // join that would read every document row.
         let documents: i64 = self.db.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
-        let current: i64 = self.db.query_row(
-            "SELECT COUNT(*) FROM analyses WHERE version = ?1",
-            [ANALYSIS_VERSION],
-            |r| r.get(0),
-        )?;
+        let current: i64 =
+            self.db.query_row("SELECT COUNT(*) FROM analyses WHERE version = ?1", [ANALYSIS_VERSION], |r| r.get(0))?;
         Ok((documents - current).max(0) as usize)
     }
 
     /// Re-runs the extractors on stored documents (`all`, or only those
     /// whose analysis is missing or outdated), then refreshes the views.
     /// `progress` gets (done, total). Returns the documents analyzed.
-    pub fn reanalyze(
-        &mut self,
-        all: bool,
-        mut progress: impl FnMut(usize, usize),
-    ) -> Result<usize, StoreError> {
+    pub fn reanalyze(&mut self, all: bool, mut progress: impl FnMut(usize, usize)) -> Result<usize, StoreError> {
         self.lock_writer()?;
         let sql = if all {
             "SELECT d.id FROM documents d ORDER BY d.id"
@@ -1211,11 +1058,9 @@ impl Store {
         let ids: Vec<String> = {
             let mut stmt = self.db.prepare(sql)?;
             let rows = if all {
-                stmt.query_map([], |r| r.get(0))?
-                    .collect::<Result<Vec<String>, _>>()?
+                stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?
             } else {
-                stmt.query_map([ANALYSIS_VERSION], |r| r.get(0))?
-                    .collect::<Result<Vec<String>, _>>()?
+                stmt.query_map([ANALYSIS_VERSION], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?
             };
             rows
         };
@@ -1223,9 +1068,7 @@ impl Store {
         for (n, chunk) in ids.chunks(500).enumerate() {
             let mut loaded = Vec::with_capacity(chunk.len());
             {
-                let mut stmt = self
-                    .db
-                    .prepare_cached("SELECT text, title, date FROM documents WHERE id = ?1")?;
+                let mut stmt = self.db.prepare_cached("SELECT text, title, date FROM documents WHERE id = ?1")?;
                 for id in chunk {
                     let (text, title, date): (String, Option<String>, Option<String>) =
                         stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -1248,9 +1091,7 @@ impl Store {
 
 /// Analyzes documents on all cores (at most four threads).
 fn analyze_parallel(docs: &[(String, String, Option<String>, Option<String>)]) -> Vec<DocumentAnalysis> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let chunk = docs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = docs
@@ -1259,33 +1100,20 @@ fn analyze_parallel(docs: &[(String, String, Option<String>, Option<String>)]) -
                 scope.spawn(move || {
                     part.iter()
                         .map(|(_, text, title, date)| {
-                            let input = DocumentInput {
-                                text,
-                                title: title.as_deref(),
-                                date: date.as_deref(),
-                            };
-                            catch_unwind(AssertUnwindSafe(|| {
-                                marsad_extract::analyze_document(&input)
-                            }))
-                            .unwrap_or_default()
+                            let input = DocumentInput { text, title: title.as_deref(), date: date.as_deref() };
+                            catch_unwind(AssertUnwindSafe(|| marsad_extract::analyze_document(&input)))
+                                .unwrap_or_default()
                         })
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     })
 }
 
 fn unresolved_ref() -> EntityRef {
-    EntityRef {
-        id: String::new(),
-        name: String::new(),
-        entity_type: EntityType::Misc,
-    }
+    EntityRef { id: String::new(), name: String::new(), entity_type: EntityType::Misc }
 }
 
 struct DocEntityRows {
@@ -1314,11 +1142,7 @@ fn load_doc_entities(db: &Connection) -> Result<Vec<DocEntityRows>, StoreError> 
         };
         let sentences: Vec<usize> = decode(&r.get::<_, String>(7)?, "sentences")?;
         if out.last().map(|d| d.doc != doc).unwrap_or(true) {
-            out.push(DocEntityRows {
-                doc: doc.clone(),
-                entities: Vec::new(),
-                sentences: Vec::new(),
-            });
+            out.push(DocEntityRows { doc: doc.clone(), entities: Vec::new(), sentences: Vec::new() });
         }
         let d = out.last_mut().expect("pushed");
         // Locals are dense from 0; keep positions aligned even if not.

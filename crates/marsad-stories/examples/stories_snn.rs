@@ -10,10 +10,17 @@ use std::time::Instant;
 use marsad_stories::{StoryClusterer, StoryConfig, StoryDoc};
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet").to_owned());
-    let threshold: f32 = std::env::var("STORY_THRESHOLD").ok().and_then(|s| s.parse().ok()).unwrap_or(StoryConfig::default().threshold);
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet").to_owned());
+    let threshold: f32 =
+        std::env::var("STORY_THRESHOLD").ok().and_then(|s| s.parse().ok()).unwrap_or(StoryConfig::default().threshold);
     let t0 = Instant::now();
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("corpus dir").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
     let mut articles: Vec<(String, String, String, String)> = Vec::new();
     for f in &files {
@@ -44,7 +51,13 @@ fn main() {
     println!("{} articles → {} stories (threshold {threshold})", articles.len(), stories.len());
     println!("read {:.2?}, terms {:.2?}, clustering {:.2?}", read, terms, cluster);
     for s in stories.iter().take(10) {
-        println!("\n## {} docs, {}..{}: {}", s.size, s.from.as_deref().unwrap_or("-"), s.to.as_deref().unwrap_or("-"), s.label);
+        println!(
+            "\n## {} docs, {}..{}: {}",
+            s.size,
+            s.from.as_deref().unwrap_or("-"),
+            s.to.as_deref().unwrap_or("-"),
+            s.label
+        );
         println!("   terms: {}", s.terms.join("، "));
         for d in s.docs.iter().take(4) {
             println!("   - {}", titles[d.as_str()]);

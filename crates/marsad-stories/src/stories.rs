@@ -391,8 +391,12 @@ impl StoryClusterer {
         let st = &self.stories[i];
         let mut ents = st.entities.clone();
         ents.sort_by_key(|&(e, n)| (std::cmp::Reverse(n), e));
-        let entities: Vec<String> =
-            ents.iter().filter(|&&(_, n)| n * 4 >= st.size.max(1) || n >= 2).take(5).map(|&(e, _)| self.entity_ids[e as usize].clone()).collect();
+        let entities: Vec<String> = ents
+            .iter()
+            .filter(|&&(_, n)| n * 4 >= st.size.max(1) || n >= 2)
+            .take(5)
+            .map(|&(e, _)| self.entity_ids[e as usize].clone())
+            .collect();
         let mut cent = st.centroid.clone();
         cent.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut terms: Vec<String> = Vec::new();
@@ -724,7 +728,6 @@ fn normalize(v: &mut [(u32, f32)]) {
     }
 }
 
-
 /// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD…`): the calendar of
 /// the date extractor, so stories and timelines count days alike.
 pub fn parse_days(iso: &str) -> Option<i32> {
@@ -792,7 +795,8 @@ mod tests {
         let b = c.add(&doc("b", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري بهدفين نظيفين."));
         assert_ne!(a, b, "unrelated texts are two stories");
         // Shares text with "a": joins it although nothing else is alike.
-        let c3 = c.add(&doc("c", "حفل فني", "أقيم حفل فني في جدة بحضور جمهور كبير.").sharing_passages_with(vec!["a".into()]));
+        let c3 = c
+            .add(&doc("c", "حفل فني", "أقيم حفل فني في جدة بحضور جمهور كبير.").sharing_passages_with(vec!["a".into()]));
         assert_eq!(c3, a);
         assert_eq!(c.len(), 2);
     }
@@ -802,7 +806,10 @@ mod tests {
         let mut c = StoryClusterer::new(StoryConfig::default());
         c.add(&doc("a", "أسعار الذهب", "تراجعت أسعار الذهب في الأسواق العالمية مع صعود الدولار الأمريكي."));
         c.add(&doc("b", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري بهدفين نظيفين."));
-        let d = c.add(&doc("d", "خبر", "نص آخر لا يشبه شيئا مما سبق ذكره هنا.").sharing_passages_with(vec!["b".into(), "a".into()]));
+        let d = c.add(
+            &doc("d", "خبر", "نص آخر لا يشبه شيئا مما سبق ذكره هنا.")
+                .sharing_passages_with(vec!["b".into(), "a".into()]),
+        );
         assert_eq!(d, "a", "the oldest linked story");
         assert_eq!(c.len(), 2);
         assert_eq!(c.story_of("b"), Some("b"));
@@ -815,7 +822,10 @@ mod tests {
     fn links_to_unknown_documents_change_nothing() {
         let mut c = StoryClusterer::new(StoryConfig::default());
         c.add(&doc("a", "أسعار الذهب", "تراجعت أسعار الذهب في الأسواق العالمية مع صعود الدولار الأمريكي."));
-        let b = c.add(&doc("b", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري.").sharing_passages_with(vec!["zzz".into()]));
+        let b = c.add(
+            &doc("b", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري.")
+                .sharing_passages_with(vec!["zzz".into()]),
+        );
         assert_eq!(b, "b");
         assert_eq!(c.len(), 2);
     }
@@ -823,11 +833,19 @@ mod tests {
     #[test]
     fn a_passage_shared_across_years_is_background_not_the_same_story() {
         let mut c = StoryClusterer::new(StoryConfig::default());
-        let at = |id: &str, date: &str, title: &str, text: &str| StoryDoc::from_text(id, Some(date), Some(title), text, &[], None);
+        let at = |id: &str, date: &str, title: &str, text: &str| {
+            StoryDoc::from_text(id, Some(date), Some(title), text, &[], None)
+        };
         c.add(&at("old", "2019-04-27", "أسعار الذهب", "تراجعت أسعار الذهب في الأسواق العالمية مع صعود الدولار الأمريكي."));
-        let new = c.add(&at("new", "2024-06-22", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري.").sharing_passages_with(vec!["old".into()]));
+        let new = c.add(
+            &at("new", "2024-06-22", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري.")
+                .sharing_passages_with(vec!["old".into()]),
+        );
         assert_eq!(new, "new");
-        let near = c.add(&at("near", "2024-06-25", "حفل فني", "أقيم حفل فني في جدة بحضور جمهور كبير.").sharing_passages_with(vec!["new".into()]));
+        let near = c.add(
+            &at("near", "2024-06-25", "حفل فني", "أقيم حفل فني في جدة بحضور جمهور كبير.")
+                .sharing_passages_with(vec!["new".into()]),
+        );
         assert_eq!(near, "new");
     }
 }

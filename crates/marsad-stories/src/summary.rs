@@ -557,7 +557,6 @@ fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,7 +63,9 @@ pub fn weighted_terms(title: Option<&str>, text: &str) -> Vec<WeightedTerm> {
             let boost = if t.position < lead { LEAD_BOOST } else { boost };
             // Single letters and bare numbers other than years are noise for
             // topic similarity.
-            if t.text.chars().count() < 2 || (t.text.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') && t.text.len() != 4) {
+            if t.text.chars().count() < 2
+                || (t.text.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') && t.text.len() != 4)
+            {
                 return;
             }
             let entry = counts.entry(t.text.to_owned()).or_insert_with(|| {

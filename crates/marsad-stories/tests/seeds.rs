@@ -29,7 +29,10 @@ fn seeds() -> Option<Vec<Seed>> {
     };
     let mut paths: Vec<_> = dir
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with('0')))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "txt")
+                && p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with('0'))
+        })
         .collect();
     paths.sort();
     let mut seeds: Vec<Seed> = paths
@@ -42,7 +45,8 @@ fn seeds() -> Option<Vec<Seed>> {
             Seed { id, date, text, analysis, entity_ids: Vec::new() }
         })
         .collect();
-    let input: Vec<DocEntities<'_>> = seeds.iter().map(|s| DocEntities { doc: &s.id, entities: &s.analysis.entities }).collect();
+    let input: Vec<DocEntities<'_>> =
+        seeds.iter().map(|s| DocEntities { doc: &s.id, entities: &s.analysis.entities }).collect();
     let res = resolve_entities(&input);
     for (s, assignment) in seeds.iter_mut().zip(&res.assignment) {
         s.entity_ids = assignment.iter().map(|&g| res.entities[g].id.clone()).collect();
@@ -125,7 +129,8 @@ fn summary_of_the_seeds_covers_the_three_meetings_without_repeats() {
             assert!(j < 0.5, "too similar ({j}):\n{}\n{}", a.text, b.text);
         }
     }
-    let mut covered: Vec<&str> = summary.iter().flat_map(|s| meeting_years(&s.text, s.date.as_deref().unwrap_or(""))).collect();
+    let mut covered: Vec<&str> =
+        summary.iter().flat_map(|s| meeting_years(&s.text, s.date.as_deref().unwrap_or(""))).collect();
     covered.sort();
     covered.dedup();
     for year in ["2019", "2023", "2024"] {
@@ -148,9 +153,17 @@ fn summary_focused_on_an_entity_only_has_its_sentences() {
         .expect("Kim in 000");
     let inputs: Vec<SummaryInput<'_>> = seeds
         .iter()
-        .map(|s| SummaryInput { id: &s.id, date: Some(s.date), text: &s.text, analysis: &s.analysis, entity_ids: &s.entity_ids, sentence_reuse: &[] })
+        .map(|s| SummaryInput {
+            id: &s.id,
+            date: Some(s.date),
+            text: &s.text,
+            analysis: &s.analysis,
+            entity_ids: &s.entity_ids,
+            sentence_reuse: &[],
+        })
         .collect();
-    let summary = summarize(&inputs, SummaryOptions { sentences: Some(4), words: None, focus_entity: Some(kim.clone()) });
+    let summary =
+        summarize(&inputs, SummaryOptions { sentences: Some(4), words: None, focus_entity: Some(kim.clone()) });
     assert!(!summary.is_empty());
     for s in &summary {
         let seed = seeds.iter().find(|x| x.id == s.doc).unwrap();

@@ -24,7 +24,8 @@ const TOPICS: [[&str; 3]; 3] = [
 ];
 
 /// Each topic's headline words: articles of one story share them.
-const HEADLINES: [&str; 3] = ["أسعار النفط وخام برنت", "المنتخب الوطني يفوز بلقب البطولة", "الزلزال يضرب المنطقة الجبلية"];
+const HEADLINES: [&str; 3] =
+    ["أسعار النفط وخام برنت", "المنتخب الوطني يفوز بلقب البطولة", "الزلزال يضرب المنطقة الجبلية"];
 
 fn docs(with_copies: bool) -> Vec<StoryDoc> {
     let mut out = Vec::new();
@@ -32,11 +33,25 @@ fn docs(with_copies: bool) -> Vec<StoryDoc> {
     for i in 0..3 {
         for (t, topic) in TOPICS.iter().enumerate() {
             let id = format!("t{t}-{i}");
-            out.push(StoryDoc::from_text(id.clone(), Some(&format!("2024-03-0{}", i + 1)), Some(HEADLINES[t]), topic[i], &[], None));
+            out.push(StoryDoc::from_text(
+                id.clone(),
+                Some(&format!("2024-03-0{}", i + 1)),
+                Some(HEADLINES[t]),
+                topic[i],
+                &[],
+                None,
+            ));
             if with_copies {
                 // A syndicated copy with a wire prefix, marked by the reuse layer.
                 let copy = format!("(وكالات) {}", topic[i]);
-                out.push(StoryDoc::from_text(format!("{id}-copy"), Some(&format!("2024-03-0{}", i + 1)), Some(HEADLINES[t]), &copy, &[], Some(id)));
+                out.push(StoryDoc::from_text(
+                    format!("{id}-copy"),
+                    Some(&format!("2024-03-0{}", i + 1)),
+                    Some(HEADLINES[t]),
+                    &copy,
+                    &[],
+                    Some(id),
+                ));
             }
         }
     }

@@ -22,9 +22,10 @@ use marsad_text::{tokenize, TokenKind};
 
 fn main() {
     let mut args = std::env::args_os().skip(1);
-    let dir = args.next().map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet"))
-    });
+    let dir = args
+        .next()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet")));
     let top: usize = args.next().and_then(|a| a.to_str()?.parse().ok()).unwrap_or(60);
     let mut counts: HashMap<String, u64> = HashMap::new();
     let mut splits: HashMap<String, (String, String)> = HashMap::new();

@@ -208,10 +208,7 @@ mod tests {
         let text = "«والصِّينُ» بموسكو، Putin's ٢٠١٩";
         let found = analyze_to_vec(text);
         let view: Vec<(&str, &str)> = found.iter().map(|t| (t.text.as_str(), &text[t.span.clone()])).collect();
-        assert_eq!(
-            view,
-            [("صين", "والصِّينُ"), ("موسكو", "بموسكو"), ("putin", "Putin"), ("s", "s"), ("2019", "٢٠١٩")]
-        );
+        assert_eq!(view, [("صين", "والصِّينُ"), ("موسكو", "بموسكو"), ("putin", "Putin"), ("s", "s"), ("2019", "٢٠١٩")]);
     }
 
     #[test]

@@ -83,9 +83,7 @@ pub fn month_prefix(text: &str) -> Option<(u32, usize)> {
     if in_word && words < 2 {
         ends.push(trimmed.len());
     }
-    ends.iter()
-        .rev()
-        .find_map(|&end| month_number(&trimmed[..end]).map(|m| (m, lead + end)))
+    ends.iter().rev().find_map(|&end| month_number(&trimmed[..end]).map(|m| (m, lead + end)))
 }
 
 #[cfg(test)]

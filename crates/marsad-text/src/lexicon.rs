@@ -85,7 +85,9 @@ fn filter_slot(key: &[u8]) -> usize {
         let v = key.iter().fold(0u32, |a, &b| a << 8 | b as u32);
         (v, v)
     };
-    let h = head.wrapping_mul(0x9E37_79B1) ^ tail.rotate_left(16).wrapping_mul(0x85EB_CA77) ^ (n as u32).wrapping_mul(0xC2B2_AE3D);
+    let h = head.wrapping_mul(0x9E37_79B1)
+        ^ tail.rotate_left(16).wrapping_mul(0x85EB_CA77)
+        ^ (n as u32).wrapping_mul(0xC2B2_AE3D);
     let h = (h ^ (h >> 15)).wrapping_mul(0x2C1B_3C6D);
     (h >> (32 - FILTER_BITS)) as usize
 }
@@ -98,9 +100,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
 
 /// The entries of a word-list file: one a line, `#` starts a comment.
 fn entries(file: &str) -> impl Iterator<Item = &str> {
-    file.lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
+    file.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty())
 }
 
 impl Lexicon {
@@ -375,12 +375,9 @@ mod tests {
 
     #[test]
     fn every_list_has_a_source_line() {
-        for (name, file) in [
-            ("stopwords", STOPWORDS),
-            ("exceptions", EXCEPTIONS),
-            ("gazetteer", GAZETTEER),
-            ("bases", BASES),
-        ] {
+        for (name, file) in
+            [("stopwords", STOPWORDS), ("exceptions", EXCEPTIONS), ("gazetteer", GAZETTEER), ("bases", BASES)]
+        {
             assert!(file.starts_with("# source:"), "{name} must start with a source line");
         }
     }

@@ -139,9 +139,7 @@ const fn ascii_entry(u: u32) -> Entry {
 const fn arabic_entry(u: u32) -> Entry {
     let c = ch(u);
     match u {
-        0x0610..=0x061A | 0x0640 | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED => {
-            Entry::new(Class::Mark, c)
-        }
+        0x0610..=0x061A | 0x0640 | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED => Entry::new(Class::Mark, c),
         0x061C => Entry::new(Class::Control, c),
         0x0622 | 0x0623 | 0x0625 | 0x0671..=0x0673 | 0x0675 => Entry::new(Class::Letter, 'ا'),
         0x0649 | 0x06CC => Entry::new(Class::Letter, 'ي'),
@@ -210,12 +208,9 @@ fn other_entry(c: char) -> Entry {
         0xFB50..=0xFDFF | 0xFE70..=0xFEFE => Class::Decompose,
         0x0750..=0x077F | 0x0870..=0x0887 | 0x0889..=0x088E | 0x08A0..=0x08C9 => Class::Letter,
         0x0898..=0x089F | 0x08CA..=0x08E1 | 0x08E3..=0x08FF => Class::Mark,
-        0x0300..=0x036F
-        | 0x1AB0..=0x1AFF
-        | 0x1DC0..=0x1DFF
-        | 0x20D0..=0x20FF
-        | 0xFE00..=0xFE0F
-        | 0xFE20..=0xFE2F => Class::Combining,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F => {
+            Class::Combining
+        }
         _ => base_class(c),
     };
     Entry::new(class, c)
@@ -298,10 +293,7 @@ pub(crate) fn decomposed(c: char, mut out: impl FnMut(Entry)) {
     });
     // Isolated diacritic forms decompose to a space plus the mark: once the
     // mark is removed nothing meaningful is left, so drop them whole.
-    if !entries
-        .clone()
-        .any(|e| !e.class.is_removed() && e.class != Class::Space)
-    {
+    if !entries.clone().any(|e| !e.class.is_removed() && e.class != Class::Space) {
         return;
     }
     for e in entries {
@@ -393,9 +385,7 @@ pub fn normalize(input: &str) -> Normalized {
                 if out.len_utf8() == c.len_utf8() {
                     match pieces.last_mut() {
                         Some(last)
-                            if last.same_len
-                                && last.orig_end == s
-                                && last.orig_end - last.orig == norm - last.norm =>
+                            if last.same_len && last.orig_end == s && last.orig_end - last.orig == norm - last.norm =>
                         {
                             last.orig_end = e_;
                         }

@@ -117,9 +117,8 @@ fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
 }
 
 /// Latin abbreviations that do not end a sentence, lowercase.
-const TITLES: [&str; 17] = [
-    "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt", "rep", "sen", "gov", "mt",
-];
+const TITLES: [&str; 17] =
+    ["dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt", "rep", "sen", "gov", "mt"];
 
 /// Quote kinds for pairing: indexes into the stacks of [`pair_quotes`].
 const GUILLEMET: usize = 0;
@@ -276,10 +275,10 @@ mod tests {
         assert_eq!(sentences("وقال سكوت أ. سنايدر، زميل الدراسات."), ["وقال سكوت أ. سنايدر، زميل الدراسات."]);
         assert_eq!(sentences("التقى د. محمد و م. أحمد. ثم عاد."), ["التقى د. محمد و م. أحمد.", "ثم عاد."]);
         assert_eq!(sentences("قال أ.د. علي إن الوضع صعب."), ["قال أ.د. علي إن الوضع صعب."]);
-        assert_eq!(sentences("Dr. Smith met Mr. Jones in the U.S. yesterday. Then left."), [
-            "Dr. Smith met Mr. Jones in the U.S. yesterday.",
-            "Then left."
-        ]);
+        assert_eq!(
+            sentences("Dr. Smith met Mr. Jones in the U.S. yesterday. Then left."),
+            ["Dr. Smith met Mr. Jones in the U.S. yesterday.", "Then left."]
+        );
         assert_eq!(sentences("زار دَ. محمد"), ["زار دَ. محمد"], "a diacritic on the initial");
     }
 

@@ -164,7 +164,8 @@ pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
     let conjunctions: &[Option<char>] = if matches!(at(0), 'و' | 'ف') { &[Some(at(0)), None] } else { &[None] };
     for &conjunction in conjunctions {
         let p = conjunction.is_some() as usize;
-        let prepositions: &[Option<char>] = if matches!(at(p), 'ب' | 'ل' | 'ك') { &[Some(at(p)), None] } else { &[None] };
+        let prepositions: &[Option<char>] =
+            if matches!(at(p), 'ب' | 'ل' | 'ك') { &[Some(at(p)), None] } else { &[None] };
         for &preposition in prepositions {
             let q = p + preposition.is_some() as usize;
             // Where the base starts with and without the article.
@@ -202,13 +203,8 @@ pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
                     (false, _) => !0,
                 };
                 let flags = lex.flags(base);
-                candidates[count] = Candidate {
-                    strip: r,
-                    seg,
-                    mask,
-                    listed: flags & mask != 0,
-                    long: long && flags & STOP == 0,
-                };
+                candidates[count] =
+                    Candidate { strip: r, seg, mask, listed: flags & mask != 0, long: long && flags & STOP == 0 };
                 count += 1;
             }
         }
@@ -232,9 +228,7 @@ pub(crate) fn segment_with(lex: &Lexicon, w: &str) -> Segmentation {
             return only.seg;
         }
     }
-    longest(&|c| lex.inflection_flags(c.seg.base(w)) & c.mask != 0)
-        .or_else(|| longest(&|c| c.long))
-        .unwrap_or(none)
+    longest(&|c| lex.inflection_flags(c.seg.base(w)) & c.mask != 0).or_else(|| longest(&|c| c.long)).unwrap_or(none)
 }
 
 /// One analysis considered by [`segment_with`].
@@ -393,7 +387,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut buf = String::new();
     scan(text, &mut buf, |raw| {
-        let segmentation = if raw.kind == TokenKind::Word { segment_with(lex, raw.text) } else { Segmentation::default() };
+        let segmentation =
+            if raw.kind == TokenKind::Word { segment_with(lex, raw.text) } else { Segmentation::default() };
         out.push(Token { span: raw.span, kind: raw.kind, normalized: raw.text.clone(), segmentation });
     });
     out
@@ -419,13 +414,50 @@ mod tests {
     #[test]
     fn words_that_only_look_prefixed_stay_whole() {
         for w in [
-            "وزير", "والي", "فلاديفوستوك", "بوتين", "لبنان", "بيونغ", "كيم", "لندن", "بكين", "فيتنام", "وكالة",
-            "ولاية", "بلد", "كوريا", "وزارة", "وزراء", "وقت", "وطن", "ولي", "الله", "الان", "الذي", "التي",
-            "بداية", "برنامج", "فرنسا", "بريطانيا", "واشنطن", "كانت", "لكن", "فبراير", "ألمانيا",
+            "وزير",
+            "والي",
+            "فلاديفوستوك",
+            "بوتين",
+            "لبنان",
+            "بيونغ",
+            "كيم",
+            "لندن",
+            "بكين",
+            "فيتنام",
+            "وكالة",
+            "ولاية",
+            "بلد",
+            "كوريا",
+            "وزارة",
+            "وزراء",
+            "وقت",
+            "وطن",
+            "ولي",
+            "الله",
+            "الان",
+            "الذي",
+            "التي",
+            "بداية",
+            "برنامج",
+            "فرنسا",
+            "بريطانيا",
+            "واشنطن",
+            "كانت",
+            "لكن",
+            "فبراير",
+            "ألمانيا",
             // inflections of listed words
-            "وزارتها", "كبيرا", "فلسطيني", "بريطانية", "لاعبين", "بينها",
+            "وزارتها",
+            "كبيرا",
+            "فلسطيني",
+            "بريطانية",
+            "لاعبين",
+            "بينها",
             // a bare clitic before a two-letter word, or before tanween
-            "لحق", "كبر", "لافتا", "بعيدا",
+            "لحق",
+            "كبر",
+            "لافتا",
+            "بعيدا",
         ] {
             assert_eq!(split(w), normalize_key(w), "{w}");
         }
@@ -464,10 +496,7 @@ mod tests {
             assert_eq!(split(w), expected, "{w}");
         }
         let seg = segment("وبالتالي");
-        assert_eq!(
-            (seg.conjunction, seg.preposition, seg.article),
-            (Some('و'), Some('ب'), true)
-        );
+        assert_eq!((seg.conjunction, seg.preposition, seg.article), (Some('و'), Some('ب'), true));
         let seg = segment("للرئيس");
         assert_eq!((seg.conjunction, seg.preposition, seg.article), (None, Some('ل'), true));
     }
@@ -530,9 +559,16 @@ mod tests {
     #[test]
     fn numbers_keep_separators_only_between_digits() {
         use TokenKind::*;
-        assert_eq!(kinds("٣٫٥ 2019. 1,"), vec![
-            (Number, "3.5".into()), (Number, "2019".into()), (Punct, ".".into()), (Number, "1".into()), (Punct, ",".into())
-        ]);
+        assert_eq!(
+            kinds("٣٫٥ 2019. 1,"),
+            vec![
+                (Number, "3.5".into()),
+                (Number, "2019".into()),
+                (Punct, ".".into()),
+                (Number, "1".into()),
+                (Punct, ",".into())
+            ]
+        );
     }
 
     #[test]

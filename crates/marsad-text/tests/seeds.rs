@@ -42,8 +42,7 @@ fn an_initial_does_not_end_a_sentence() {
         return;
     };
     let sentences = split_sentences(text);
-    let with_initial: Vec<&str> =
-        sentences.iter().map(|r| &text[r.clone()]).filter(|s| s.contains("سنايدر")).collect();
+    let with_initial: Vec<&str> = sentences.iter().map(|r| &text[r.clone()]).filter(|s| s.contains("سنايدر")).collect();
     assert_eq!(with_initial.len(), 1, "{with_initial:#?}");
     let sentence = with_initial[0];
     assert!(sentence.contains("سكوت أ. سنايدر"), "{sentence}");
@@ -73,7 +72,8 @@ fn sentences_partition_every_seed() {
         // Decimal numbers and initials never end a sentence.
         for r in &sentences {
             let s = &text[r.clone()];
-            let last_word = s.trim_end_matches(['.', '!', '?', '؟', '…', '"', '”', '»']).rsplit(' ').next().unwrap_or("");
+            let last_word =
+                s.trim_end_matches(['.', '!', '?', '؟', '…', '"', '”', '»']).rsplit(' ').next().unwrap_or("");
             assert!(last_word.chars().count() != 1 || !s.ends_with('.'), "{name}: ends after an initial: {s:?}");
         }
     }
@@ -90,7 +90,8 @@ fn analysis_of_every_seed_has_valid_spans() {
             terms += 1;
             assert!(!t.text.is_empty(), "{name}");
             assert!(t.span.start < t.span.end && t.span.end <= text.len(), "{name}: {:?}", t.span);
-            let surface = text.get(t.span.clone()).unwrap_or_else(|| panic!("{name}: {:?} not on char boundaries", t.span));
+            let surface =
+                text.get(t.span.clone()).unwrap_or_else(|| panic!("{name}: {:?} not on char boundaries", t.span));
             assert!(!surface.trim().is_empty() && surface.trim() == surface, "{name}: {surface:?}");
             assert!(t.span.start >= last_start, "{name}: spans out of order");
             if let Some(p) = last_position {
@@ -109,7 +110,8 @@ fn known_words_of_the_seeds_analyze_as_expected() {
     let all: String = seeds.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n");
     let mut found = std::collections::HashMap::<String, usize>::new();
     analyze(&all, |t| *found.entry(t.text.to_owned()).or_default() += 1);
-    for term in ["بوتين", "كيم", "موسكو", "كوريا", "روسيا", "فلاديفوستوك", "وزير"] {
+    for term in ["بوتين", "كيم", "موسكو", "كوريا", "روسيا", "فلاديفوستوك", "وزير"]
+    {
         assert!(found.contains_key(term), "{term} missing from the seeds' terms");
     }
     for wrong in ["زير", "وتين", "وريا"] {

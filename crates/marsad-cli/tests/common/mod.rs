@@ -19,11 +19,7 @@ pub fn run(data: &Path, args: &[&str]) -> Output {
 
 pub fn run_json(data: &Path, args: &[&str]) -> Value {
     let out = run(data, args);
-    assert!(
-        out.status.success(),
-        "marsad {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "marsad {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!("marsad {args:?} printed invalid JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
     })
@@ -38,7 +34,6 @@ pub fn seeds() -> Option<PathBuf> {
         None
     }
 }
-
 
 /// Publication dates of the seeds that carry none, as a user would give
 /// them: fixtures of the tests, not part of the project's data. 000 and 001
@@ -68,14 +63,9 @@ pub fn dated_store() -> Option<(tempfile::TempDir, PathBuf)> {
         jsonl.push('\n');
     }
     std::fs::write(input.join("seeds.jsonl"), jsonl).unwrap();
-    std::fs::copy(
-        seeds.join("003_a85c5ca27367db1f.txt"),
-        input.join("003_a85c5ca27367db1f.txt"),
-    )
-    .unwrap();
+    std::fs::copy(seeds.join("003_a85c5ca27367db1f.txt"), input.join("003_a85c5ca27367db1f.txt")).unwrap();
     let data = dir.path().join("data");
     let out = run(&data, &["ingest", input.to_str().unwrap()]);
     assert!(out.status.success(), "ingest: {}", String::from_utf8_lossy(&out.stderr));
     Some((dir, data))
 }
-

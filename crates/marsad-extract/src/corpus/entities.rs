@@ -125,18 +125,18 @@ fn key_words(name: &str) -> Vec<String> {
 
 fn key_word(t: &marsad_text::Token) -> String {
     match t.kind {
-            // Names arrive without clitics (the mention layer strips them),
-            // so only the article is dropped: segmenting would split
-            // transliterations that start with a clitic letter (كرملين is
-            // not ك + رملين, كيربي not ك + يربي).
-            TokenKind::Word => {
-                let w = t.normalized.as_str();
-                match w.strip_prefix("ال") {
-                    Some(rest) if rest.chars().count() >= 2 => rest.to_owned(),
-                    _ => w.to_owned(),
-                }
+        // Names arrive without clitics (the mention layer strips them),
+        // so only the article is dropped: segmenting would split
+        // transliterations that start with a clitic letter (كرملين is
+        // not ك + رملين, كيربي not ك + يربي).
+        TokenKind::Word => {
+            let w = t.normalized.as_str();
+            match w.strip_prefix("ال") {
+                Some(rest) if rest.chars().count() >= 2 => rest.to_owned(),
+                _ => w.to_owned(),
             }
-            _ => word_key(t).to_lowercase(),
+        }
+        _ => word_key(t).to_lowercase(),
     }
 }
 
@@ -327,10 +327,7 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
     };
     let listed = listed_aliases();
     let aliases = nasab_aliases(
-        infos
-            .iter()
-            .filter(|((ty, _), _)| *ty == EntityType::Person)
-            .map(|(_, info)| info.key.as_str()),
+        infos.iter().filter(|((ty, _), _)| *ty == EntityType::Person).map(|(_, info)| info.key.as_str()),
         |k| key_docs.get(&(EntityType::Person, k)).map_or(0, |(d, _)| d.len()),
     );
     // Cluster key of every local entity.
@@ -391,20 +388,32 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
             .max_by(|a, b| {
                 if ty == EntityType::Person {
                     // A person by the fullest name the press gives.
-                    (a.1 .2, a.1 .0, a.1 .1, std::cmp::Reverse(*a.0)).cmp(&(b.1 .2, b.1 .0, b.1 .1, std::cmp::Reverse(*b.0)))
+                    (a.1 .2, a.1 .0, a.1 .1, std::cmp::Reverse(*a.0)).cmp(&(
+                        b.1 .2,
+                        b.1 .0,
+                        b.1 .1,
+                        std::cmp::Reverse(*b.0),
+                    ))
                 } else {
                     // A place or organisation by the form most documents
                     // use (السعودية, not المملكة العربية السعودية; بريطانيا,
                     // not a typo's البريطانيا); with the article on a tie.
                     let article = |n: &str| n.starts_with("ال");
-                    (a.1 .0, a.1 .1, article(a.0), a.1 .2, std::cmp::Reverse(*a.0))
-                        .cmp(&(b.1 .0, b.1 .1, article(b.0), b.1 .2, std::cmp::Reverse(*b.0)))
+                    (a.1 .0, a.1 .1, article(a.0), a.1 .2, std::cmp::Reverse(*a.0)).cmp(&(
+                        b.1 .0,
+                        b.1 .1,
+                        article(b.0),
+                        b.1 .2,
+                        std::cmp::Reverse(*b.0),
+                    ))
                 }
             })
             .map(|(n, _)| *n)
             .unwrap_or_default();
         let mut variants: Vec<(&str, usize)> = c.variants.iter().map(|(v, n)| (*v, *n)).collect();
-        variants.sort_unstable_by(|a, b| (a.0 != canonical).cmp(&(b.0 != canonical)).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+        variants.sort_unstable_by(|a, b| {
+            (a.0 != canonical).cmp(&(b.0 != canonical)).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0))
+        });
         let mut roles: Vec<(&str, usize)> = c.roles.iter().map(|(v, n)| (*v, *n)).collect();
         roles.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         c.docs.sort_unstable();
@@ -458,9 +467,16 @@ mod tests {
 
     #[test]
     fn listed_aliases_merge_places() {
-        let place = |name: &str| LocalEntity { name: name.into(), entity_type: EntityType::Place, variants: vec![name.into()], roles: vec![], mentions: 1 };
+        let place = |name: &str| LocalEntity {
+            name: name.into(),
+            entity_type: EntityType::Place,
+            variants: vec![name.into()],
+            roles: vec![],
+            mentions: 1,
+        };
         let docs = [vec![place("السعودية")], vec![place("المملكة العربية السعودية")], vec![place("الناتو")]];
-        let input: Vec<DocEntities> = docs.iter().enumerate().map(|(i, e)| DocEntities { doc: ["a", "b", "c"][i], entities: e }).collect();
+        let input: Vec<DocEntities> =
+            docs.iter().enumerate().map(|(i, e)| DocEntities { doc: ["a", "b", "c"][i], entities: e }).collect();
         let r = resolve_entities(&input);
         assert_eq!(r.assignment[0][0], r.assignment[1][0]);
         assert_eq!(r.entities[r.assignment[0][0]].name, "المملكة العربية السعودية");
@@ -475,7 +491,8 @@ mod tests {
             vec![local("محمد بن سلمان", 1), local("محمد بن سلمان بن عبدالعزيز", 1)],
             vec![local("خالد بن فيصل بن عبدالعزيز", 1), local("خالد بن فيصل بن تركي", 1), local("خالد بن فيصل", 1)],
         ];
-        let input: Vec<DocEntities> = docs.iter().enumerate().map(|(i, e)| DocEntities { doc: ["a", "b", "c", "d"][i], entities: e }).collect();
+        let input: Vec<DocEntities> =
+            docs.iter().enumerate().map(|(i, e)| DocEntities { doc: ["a", "b", "c", "d"][i], entities: e }).collect();
         let r = resolve_entities(&input);
         let names: Vec<&str> = r.entities.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(r.assignment[0][0], r.assignment[1][0], "{names:?}");

@@ -101,8 +101,7 @@ pub fn build_graph(docs: &[DocGraphInput<'_>]) -> Graph {
             }
         }
         for relation in doc.relations {
-            let (Some(a), Some(b)) = (doc.entities.get(relation.source), doc.entities.get(relation.target))
-            else {
+            let (Some(a), Some(b)) = (doc.entities.get(relation.source), doc.entities.get(relation.target)) else {
                 continue;
             };
             if a.id == b.id {
@@ -116,11 +115,7 @@ pub fn build_graph(docs: &[DocGraphInput<'_>]) -> Graph {
                     mentions: 0,
                 });
             }
-            let key = if a.id < b.id {
-                (a.id.as_str(), b.id.as_str())
-            } else {
-                (b.id.as_str(), a.id.as_str())
-            };
+            let key = if a.id < b.id { (a.id.as_str(), b.id.as_str()) } else { (b.id.as_str(), a.id.as_str()) };
             edges.entry(key).or_default().1.insert(relation.kind.as_str());
         }
     }
@@ -162,10 +157,7 @@ impl Graph {
             .filter(|e| e.weight >= min_weight || !e.kinds.is_empty())
             .cloned()
             .collect();
-        let linked: BTreeSet<&str> = edges
-            .iter()
-            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
-            .collect();
+        let linked: BTreeSet<&str> = edges.iter().flat_map(|e| [e.source.as_str(), e.target.as_str()]).collect();
         let nodes = self
             .nodes
             .iter()
@@ -325,7 +317,11 @@ mod tests {
 
     #[test]
     fn pruning_keeps_typed_edges() {
-        let ents = vec![r("P-1", "a", EntityType::Person), r("P-2", "b", EntityType::Person), r("P-3", "c", EntityType::Person)];
+        let ents = vec![
+            r("P-1", "a", EntityType::Person),
+            r("P-2", "b", EntityType::Person),
+            r("P-3", "c", EntityType::Person),
+        ];
         let sentences = vec![vec![0, 1], vec![0, 1], vec![2]];
         let relations = vec![Relation { source: 0, target: 2, kind: "supplies".into(), sentence: 5 }];
         let g = build_graph(&[DocGraphInput { entity_sentences: &sentences, entities: &ents, relations: &relations }]);

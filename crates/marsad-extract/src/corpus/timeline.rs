@@ -186,10 +186,7 @@ const MAX_COMPARISONS: usize = 64;
 /// Merges events that tell the same thing; sorted by date.
 pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
     // Intern ids in sorted order, so numbers do not depend on input order.
-    let mut ids: Vec<&str> = docs
-        .iter()
-        .flat_map(|d| d.entities.iter().map(|e| e.id.as_str()))
-        .collect();
+    let mut ids: Vec<&str> = docs.iter().flat_map(|d| d.entities.iter().map(|e| e.id.as_str())).collect();
     ids.sort_unstable();
     ids.dedup();
     let intern: FxHashMap<&str, u32> = ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
@@ -211,12 +208,23 @@ pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
             who.places.extend(e.place.and_then(id_of));
             let mut sorted = Who::default();
             sorted.extend(&who);
-            items.push(Item { doc: d.doc, event: e, refs: d.entities, family: event_family(&e.event_type), who: sorted });
+            items.push(Item {
+                doc: d.doc,
+                event: e,
+                refs: d.entities,
+                family: event_family(&e.event_type),
+                who: sorted,
+            });
         }
     }
     items.sort_by(|a, b| {
-        (a.doc, a.event.sentence, &a.event.event_type, &a.event.date, &a.event.title)
-            .cmp(&(b.doc, b.event.sentence, &b.event.event_type, &b.event.date, &b.event.title))
+        (a.doc, a.event.sentence, &a.event.event_type, &a.event.date, &a.event.title).cmp(&(
+            b.doc,
+            b.event.sentence,
+            &b.event.event_type,
+            &b.event.date,
+            &b.event.title,
+        ))
     });
     let mut uf = UnionFind((0..items.len() as u32).collect());
 
@@ -362,7 +370,9 @@ fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
     let event_type = counts.first().map_or("", |c| c.0).to_owned();
 
     // Title: the most informative member.
-    let informative = |it: &Item| (it.event.actors.len().min(3) + usize::from(it.event.place.is_some()), it.event.title.chars().count());
+    let informative = |it: &Item| {
+        (it.event.actors.len().min(3) + usize::from(it.event.place.is_some()), it.event.title.chars().count())
+    };
     let best = c
         .members
         .iter()
@@ -409,11 +419,8 @@ fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
         .place
         .and_then(|p| best.refs.get(p))
         .or_else(|| {
-            let mut places: Vec<&EntityRef> = c
-                .members
-                .iter()
-                .filter_map(|&i| items[i].event.place.and_then(|p| items[i].refs.get(p)))
-                .collect();
+            let mut places: Vec<&EntityRef> =
+                c.members.iter().filter_map(|&i| items[i].event.place.and_then(|p| items[i].refs.get(p))).collect();
             places.sort_by(|a, b| a.id.cmp(&b.id));
             places.first().copied()
         })

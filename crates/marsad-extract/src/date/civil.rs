@@ -15,8 +15,7 @@ pub struct Day {
 impl Day {
     /// The day, if `month` and `day` exist in `year`.
     pub fn new(year: i32, month: u32, day: u32) -> Option<Day> {
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Day { year, month, day })
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(Day { year, month, day })
     }
 
     /// Parses the first ten characters of an ISO date (`2023-09-13`,

@@ -69,11 +69,24 @@ enum Form {
     /// A complete date.
     Full(Day),
     /// Day and month; the year comes from the anchor.
-    DayMonth { month: u32, day: u32, dir: Direction },
-    MonthYear { year: i32, month: u32 },
+    DayMonth {
+        month: u32,
+        day: u32,
+        dir: Direction,
+    },
+    MonthYear {
+        year: i32,
+        month: u32,
+    },
     /// A month; the year comes from the anchor.
-    Month { month: u32, dir: Direction },
-    Year { year: i32, end: Option<i32> },
+    Month {
+        month: u32,
+        dir: Direction,
+    },
+    Year {
+        year: i32,
+        end: Option<i32>,
+    },
     Decade(i32),
     /// Days from the anchor (أمس = -1, قبل أسبوعين = -14).
     Days(i64),
@@ -81,17 +94,18 @@ enum Form {
     /// after it (Next), the next including it (Current, after a future verb
     /// such as سيعقد), or, with no qualifier, the last including it — the
     /// nearest when shifted (أمس الجمعة).
-    Weekday { weekday: u32, dir: Direction, from: i64 },
+    Weekday {
+        weekday: u32,
+        dir: Direction,
+        from: i64,
+    },
     Months(i64),
     Years(i64),
 }
 
 impl Form {
     fn relative(self) -> bool {
-        !matches!(
-            self,
-            Form::Full(_) | Form::MonthYear { .. } | Form::Year { .. } | Form::Decade(_)
-        )
+        !matches!(self, Form::Full(_) | Form::MonthYear { .. } | Form::Year { .. } | Form::Decade(_))
     }
 
     /// Whether a relative form is about a day (and so meaningless in a quote).
@@ -134,11 +148,7 @@ pub fn extract(
     let mut out = Vec::with_capacity(found.len());
     for f in &found {
         let in_quote = quoted.get(f.tokens.start).copied().unwrap_or(false);
-        let resolved = if in_quote && f.form.day_level() {
-            None
-        } else {
-            resolve(f.form, anchor.map(|a| a.0))
-        };
+        let resolved = if in_quote && f.form.day_level() { None } else { resolve(f.form, anchor.map(|a| a.0)) };
         let (value, granularity, end) = match resolved {
             Some(r) => (Some(r.0), r.1, r.2),
             None => (None, granularity_of(f.form), None),
@@ -220,13 +230,37 @@ fn resolve(form: Form, anchor: Option<Day>) -> Option<(String, Granularity, Opti
                     let base = a.add_days(from);
                     let ahead = (weekday as i64 - base.weekday() as i64).rem_euclid(7);
                     let offset = match dir {
-                        Direction::Past => if ahead == 0 { -7 } else { ahead - 7 },
-                        Direction::Next => if ahead == 0 { 7 } else { ahead },
+                        Direction::Past => {
+                            if ahead == 0 {
+                                -7
+                            } else {
+                                ahead - 7
+                            }
+                        }
+                        Direction::Next => {
+                            if ahead == 0 {
+                                7
+                            } else {
+                                ahead
+                            }
+                        }
                         Direction::Current => ahead,
                         // أمس الجمعة: the Friday nearest to yesterday.
-                        Direction::None if from != 0 => if ahead > 3 { ahead - 7 } else { ahead },
+                        Direction::None if from != 0 => {
+                            if ahead > 3 {
+                                ahead - 7
+                            } else {
+                                ahead
+                            }
+                        }
                         // الثلاثاء: news tells of the days just past.
-                        Direction::None => if ahead == 0 { 0 } else { ahead - 7 },
+                        Direction::None => {
+                            if ahead == 0 {
+                                0
+                            } else {
+                                ahead - 7
+                            }
+                        }
                     };
                     base.add_days(offset).iso()
                 }
@@ -285,14 +319,12 @@ fn text_anchor(found: &[Found]) -> Option<Day> {
     for (i, f) in found.iter().enumerate() {
         let Form::Full(d) = f.form else { continue };
         // أمس، الاثنين 4 سبتمبر 2023: the article is a day later.
-        let told = i
-            .checked_sub(1)
-            .map(|p| &found[p])
-            .filter(|p| p.tokens.end + 2 >= f.tokens.start)
-            .and_then(|p| match p.form {
+        let told = i.checked_sub(1).map(|p| &found[p]).filter(|p| p.tokens.end + 2 >= f.tokens.start).and_then(|p| {
+            match p.form {
                 Form::Days(k) if (-1..=0).contains(&k) => Some(k),
                 _ => None,
-            });
+            }
+        });
         let (rank, day) = match told {
             Some(k) => (2, d.add_days(-k)),
             None => (u8::from(f.with_weekday), d),
@@ -493,9 +525,8 @@ impl<'a> Scan<'a> {
             // وقبل أسبوعين: the conjunction is not part of the date.
             let surface = &self.text[first.span.clone()];
             let mut chars = surface.char_indices().skip(1);
-            let skip = chars
-                .find(|&(_, c)| !matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0640))
-                .map_or(0, |(i, _)| i);
+            let skip =
+                chars.find(|&(_, c)| !matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0640)).map_or(0, |(i, _)| i);
             start += skip;
         }
         let span = start..self.tokens[tokens.end - 1].span.end;
@@ -601,10 +632,8 @@ impl<'a> Scan<'a> {
         let (y, mut end) = self.year(i)?;
         let suffixed = end > i + 1;
         let prev = i.checked_sub(1);
-        let context = prev.is_some_and(|p| {
-            self.info(p).is_some_and(|w| w.year_context)
-                || crate::event::is_event_noun(self.base(p))
-        });
+        let context = prev
+            .is_some_and(|p| self.info(p).is_some_and(|w| w.year_context) || crate::event::is_event_noun(self.base(p)));
         if !(suffixed || context) {
             return None;
         }
@@ -633,10 +662,8 @@ impl<'a> Scan<'a> {
         let info = self.info(i);
         // يوم الأربعاء, يوم أمس, يوم غد: يوم joins the expression.
         if base == "يوم" && !self.has_article(i) {
-            if let Some(mut f) = self
-                .weekday_led(i + 1)
-                .or_else(|| self.relative_day(i + 1))
-                .or_else(|| self.day_month(i + 1, i + 1))
+            if let Some(mut f) =
+                self.weekday_led(i + 1).or_else(|| self.relative_day(i + 1)).or_else(|| self.day_month(i + 1, i + 1))
             {
                 let with_weekday = f.with_weekday;
                 f = self.found(i..f.tokens.end, f.form);
@@ -798,7 +825,9 @@ impl<'a> Scan<'a> {
                 }
                 if let Some(wd) = self.weekday(i + 1) {
                     if self.day_month(i + 2, i + 2).is_none() {
-                        return Some(self.found(i..i + 2, Form::Weekday { weekday: wd, dir: Direction::None, from: -1 }));
+                        return Some(
+                            self.found(i..i + 2, Form::Weekday { weekday: wd, dir: Direction::None, from: -1 }),
+                        );
                     }
                 }
                 Some(self.found(i..i + 1, Form::Days(-1)))
@@ -807,7 +836,9 @@ impl<'a> Scan<'a> {
             "يوم" if article => {
                 if let Some(wd) = self.weekday(i + 1) {
                     if self.day_month(i + 2, i + 2).is_none() {
-                        return Some(self.found(i..i + 2, Form::Weekday { weekday: wd, dir: Direction::None, from: 0 }));
+                        return Some(
+                            self.found(i..i + 2, Form::Weekday { weekday: wd, dir: Direction::None, from: 0 }),
+                        );
                     }
                     return Some(self.found(i..i + 1, Form::Days(0)));
                 }
@@ -853,9 +884,7 @@ impl<'a> Scan<'a> {
         if matches!(base, "هذا" | "هذه") && is_period(i + 1) {
             return Some(self.found(i..i + 2, form(i + 1, 0)));
         }
-        if matches!(base, "لاحقا" | "اواخر" | "مطلع")
-            && matches!(self.base(i + 1), "هذا" | "هذه")
-            && is_period(i + 2)
+        if matches!(base, "لاحقا" | "اواخر" | "مطلع") && matches!(self.base(i + 1), "هذا" | "هذه") && is_period(i + 2)
         {
             return Some(self.found(i..i + 3, form(i + 2, 0)));
         }
@@ -927,10 +956,7 @@ mod tests {
         let v = values("التقى الرئيسان في 13 سبتمبر 2023 ثم في مارس/ أذار 2022.", None);
         assert_eq!(
             v,
-            [
-                ("13 سبتمبر 2023".into(), Some("2023-09-13".into())),
-                ("مارس/ أذار 2022".into(), Some("2022-03".into()))
-            ]
+            [("13 سبتمبر 2023".into(), Some("2023-09-13".into())), ("مارس/ أذار 2022".into(), Some("2022-03".into()))]
         );
     }
 

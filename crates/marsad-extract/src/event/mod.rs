@@ -39,7 +39,9 @@ use marsad_text::{Token, TokenKind};
 use rustc_hash::FxHashSet;
 
 use crate::date::Day;
-use crate::{DateMention, DateSource, EntityType, Event, EventStatus, Granularity, LocalEntity, Mention, Quote, Relation};
+use crate::{
+    DateMention, DateSource, EntityType, Event, EventStatus, Granularity, LocalEntity, Mention, Quote, Relation,
+};
 use triggers::{trigger_at, Trigger};
 
 pub(crate) use triggers::is_event_noun;
@@ -132,7 +134,8 @@ impl SentenceTokens {
                 continue;
             };
             k = t.tokens.end;
-            let base = |i: usize| self.tokens.get(i).map_or("", |t| if t.kind == TokenKind::Word { t.base() } else { "" });
+            let base =
+                |i: usize| self.tokens.get(i).map_or("", |t| if t.kind == TokenKind::Word { t.base() } else { "" });
             let prev = t.tokens.start.checked_sub(1);
             let prev_base = prev.map_or("", base);
             if matches!(prev_base, "انهيار" | "فشل" | "استئناف" | "احياء") {
@@ -168,7 +171,9 @@ fn distance(tokens: &[Token], a: &Range<usize>, b: &Range<usize>) -> usize {
             .iter()
             .map(|t| match t.kind {
                 TokenKind::Punct if matches!(t.normalized.as_str(), "," | "،" | "؛" | ";" | ":") => 3,
-                TokenKind::Word if matches!(t.normalized.as_str(), "التي" | "الذي" | "الذين" | "اللذين" | "اللتين") => 3,
+                TokenKind::Word if matches!(t.normalized.as_str(), "التي" | "الذي" | "الذين" | "اللذين" | "اللتين") => {
+                    3
+                }
                 _ => 1,
             })
             .sum::<usize>()
@@ -181,9 +186,7 @@ fn is_current_year(m: &DateMention) -> bool {
         return false;
     }
     let key = marsad_text::normalize_key(&m.text);
-    ["هذا العام", "هذه السنة", "هذا الع", "الجاري", "الحالي", "الحاليه", "الحالية"]
-        .iter()
-        .any(|w| key.contains(w))
+    ["هذا العام", "هذه السنة", "هذا الع", "الجاري", "الحالي", "الحاليه", "الحالية"].iter().any(|w| key.contains(w))
 }
 
 /// Finds the events of a document dated only by the dates in their own
@@ -217,9 +220,15 @@ fn is_denied(st: &SentenceTokens, trigger: &Trigger) -> bool {
     let k = trigger.tokens.start;
     let word = |i: usize| {
         let t = &st.tokens[i];
-        if t.kind == TokenKind::Word { t.base() } else { "" }
+        if t.kind == TokenKind::Word {
+            t.base()
+        } else {
+            ""
+        }
     };
-    if (k.saturating_sub(3)..k).any(|i| matches!(word(i), "لم" | "لن" | "لا" | "عدم" | "ليس" | "دون" | "بدون" | "لما" | "الغاء" | "تاجيل" | "تعليق")) {
+    if (k.saturating_sub(3)..k).any(|i| {
+        matches!(word(i), "لم" | "لن" | "لا" | "عدم" | "ليس" | "دون" | "بدون" | "لما" | "الغاء" | "تاجيل" | "تعليق")
+    }) {
         return true;
     }
     (k.saturating_sub(12)..k).any(|i| matches!(word(i), "نفى" | "نفت" | "ينفي" | "تنفي" | "نفي" | "نافيا" | "نافية"))
@@ -233,14 +242,32 @@ fn planning_cue(st: &SentenceTokens, trigger: &Trigger) -> bool {
     let cue_before = before.filter(|t| t.kind == TokenKind::Word).any(|t| {
         matches!(
             t.base(),
-            "مقرر" | "يعتزم" | "تعتزم" | "ينوي" | "تنوي" | "يستعد" | "تستعد" | "مزمع" | "سوف" | "يرتقب" | "مرتقب" | "متوقع" | "يتوقع" | "يتوقع ان" | "تعتزمان" | "يعتزمون" | "تخطط" | "يخطط"
+            "مقرر"
+                | "يعتزم"
+                | "تعتزم"
+                | "ينوي"
+                | "تنوي"
+                | "يستعد"
+                | "تستعد"
+                | "مزمع"
+                | "سوف"
+                | "يرتقب"
+                | "مرتقب"
+                | "متوقع"
+                | "يتوقع"
+                | "يتوقع ان"
+                | "تعتزمان"
+                | "يعتزمون"
+                | "تخطط"
+                | "يخطط"
         )
     });
     let lo = k.saturating_sub(12);
     let hi = (trigger.tokens.end + 12).min(st.tokens.len());
-    let time_word = st.tokens[lo..hi].iter().filter(|t| t.kind == TokenKind::Word).any(|t| {
-        matches!(t.base(), "غدا" | "مقبل" | "مقبلة" | "قادم" | "قادمة" | "المقبل" | "القادم" | "لاحقا")
-    });
+    let time_word = st.tokens[lo..hi]
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .any(|t| matches!(t.base(), "غدا" | "مقبل" | "مقبلة" | "قادم" | "قادمة" | "المقبل" | "القادم" | "لاحقا"));
     cue_before || time_word
 }
 
@@ -260,23 +287,50 @@ fn reports_news(st: &SentenceTokens, trigger: &Trigger, previous: Option<&Trigge
     let t = &st.tokens[k];
     let word = |i: usize| {
         let t = &st.tokens[i];
-        if t.kind == TokenKind::Word { t.base() } else { "" }
+        if t.kind == TokenKind::Word {
+            t.base()
+        } else {
+            ""
+        }
     };
     if t.segmentation.preposition.is_some() {
         return false;
     }
-    if k > 0 && matches!(word(k - 1), "في" | "علي" | "من" | "الي" | "عن" | "مع" | "حول" | "خلال" | "بعد" | "قبل" | "اثناء" | "عقب" | "بين" | "ضد") {
+    if k > 0
+        && matches!(
+            word(k - 1),
+            "في" | "علي"
+                | "من"
+                | "الي"
+                | "عن"
+                | "مع"
+                | "حول"
+                | "خلال"
+                | "بعد"
+                | "قبل"
+                | "اثناء"
+                | "عقب"
+                | "بين"
+                | "ضد"
+        )
+    {
         return false;
     }
     if (k.saturating_sub(4)..k).any(|i| matches!(word(i), "لو" | "اذا" | "لولا")) {
         return false;
     }
-    if st.tokens[..k].iter().filter(|t| t.kind == TokenKind::Word).count() + st.tokens[k..].iter().filter(|t| t.kind == TokenKind::Word).count() < 6 {
+    if st.tokens[..k].iter().filter(|t| t.kind == TokenKind::Word).count()
+        + st.tokens[k..].iter().filter(|t| t.kind == TokenKind::Word).count()
+        < 6
+    {
         // A tag line or a caption (سمات الأفلاج حادث وافد).
         return false;
     }
     if trigger.noun {
-        if t.segmentation.article || t.base().ends_with("ات") || matches!(t.base(), "حوادث" | "حرائق" | "زلازل" | "معارك") {
+        if t.segmentation.article
+            || t.base().ends_with("ات")
+            || matches!(t.base(), "حوادث" | "حرائق" | "زلازل" | "معارك")
+        {
             return false;
         }
         // A suffix pronoun (زيارته) points back at an occasion already told.
@@ -289,7 +343,8 @@ fn reports_news(st: &SentenceTokens, trigger: &Trigger, previous: Option<&Trigge
         return true;
     }
     if matches!(t.base(), "وصل" | "وصلت" | "وصلوا") {
-        return place_after && st.tokens[trigger.tokens.end..].iter().take(3).any(|n| n.kind == TokenKind::Word && n.base() == "الي");
+        return place_after
+            && st.tokens[trigger.tokens.end..].iter().take(3).any(|n| n.kind == TokenKind::Word && n.base() == "الي");
     }
     true
 }
@@ -324,7 +379,11 @@ pub fn extract_anchored(
     let anchor_day = anchor.and_then(|a| Day::parse_iso(&a.date));
     let today = article_day(dates, anchor_day);
     for (s, range) in sentences.iter().enumerate() {
-        if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) || range.start > range.end || range.end > text.len() {
+        if !text.is_char_boundary(range.start)
+            || !text.is_char_boundary(range.end)
+            || range.start > range.end
+            || range.end > text.len()
+        {
             continue;
         }
         let first = dates.partition_point(|m| m.sentence < s);
@@ -364,9 +423,7 @@ pub fn extract_anchored(
             }
         }
         // One event per family: the most specific date, then the nearest.
-        pairs.sort_by_key(|&(di, ti, dist)| {
-            (event_family(found[ti].0.event_type), dates[di].granularity, dist, di)
-        });
+        pairs.sort_by_key(|&(di, ti, dist)| (event_family(found[ti].0.event_type), dates[di].granularity, dist, di));
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         for (di, ti, _) in pairs {
             let (trigger, shift) = &found[ti];
@@ -386,7 +443,8 @@ pub fn extract_anchored(
             } else {
                 EventStatus::Happened
             };
-            let mut event = build_event(text, s, range, &st, trigger, entities, &by_sentence[s], date, m.granularity, &m.span);
+            let mut event =
+                build_event(text, s, range, &st, trigger, entities, &by_sentence[s], date, m.granularity, &m.span);
             event.date_mention = Some(di);
             event.status = status;
             // "An agreement in 2015", with nobody, nowhere and nothing but
@@ -411,7 +469,11 @@ pub fn extract_anchored(
             // day; an encounter noun (زيارة، قمة) without a date is as often
             // one announced as one held: only its verb is dated by the article.
             let encounter_noun = trigger.noun && event_family(trigger.event_type) == "encounter";
-            if *shift != 0 || trigger.event_type == "war" || encounter_noun || seen.contains(event_family(trigger.event_type)) {
+            if *shift != 0
+                || trigger.event_type == "war"
+                || encounter_noun
+                || seen.contains(event_family(trigger.event_type))
+            {
                 continue;
             }
             if trigger.future || trigger.tense == triggers::Tense::Imperfect || planning_cue(&st, trigger) {
@@ -429,7 +491,18 @@ pub fn extract_anchored(
             }
             seen.insert(event_family(trigger.event_type));
             let none = 0..0;
-            let mut event = build_event(text, s, range, &st, trigger, entities, &by_sentence[s], today.iso(), Granularity::Day, &none);
+            let mut event = build_event(
+                text,
+                s,
+                range,
+                &st,
+                trigger,
+                entities,
+                &by_sentence[s],
+                today.iso(),
+                Granularity::Day,
+                &none,
+            );
             event.date_source = DateSource::Article;
             events.push((trigger.tokens.start, event));
         }
@@ -627,12 +700,35 @@ fn title(
         let own = trigger.noun
             && trigger.tokens.len() == 1
             && type_rank(trigger.event_type) == 4
-            && !matches!(trigger.event_type, "agreement" | "sanctions" | "resolution" | "nuclear_test" | "missile_test" | "invasion" | "war" | "election" | "attack" | "recognition" | "exercise")
+            && !matches!(
+                trigger.event_type,
+                "agreement"
+                    | "sanctions"
+                    | "resolution"
+                    | "nuclear_test"
+                    | "missile_test"
+                    | "invasion"
+                    | "war"
+                    | "election"
+                    | "attack"
+                    | "recognition"
+                    | "exercise"
+            )
             && !triggers::has_pronoun_suffix(first.base());
         if own {
             let surface = crate::display_name(&text[first.span.clone()]);
             let seg = first.segmentation;
-            let skip = usize::from(seg.conjunction.is_some()) + usize::from(seg.preposition.is_some()) + if seg.article { if seg.preposition == Some('ل') { 1 } else { 2 } } else { 0 };
+            let skip = usize::from(seg.conjunction.is_some())
+                + usize::from(seg.preposition.is_some())
+                + if seg.article {
+                    if seg.preposition == Some('ل') {
+                        1
+                    } else {
+                        2
+                    }
+                } else {
+                    0
+                };
             out.extend(surface.chars().skip(skip));
         } else {
             out.push_str(label);
@@ -661,7 +757,11 @@ pub fn relations(
     let mut out: Vec<Relation> = Vec::new();
     let mut seen: FxHashSet<(usize, usize, &'static str, usize)> = FxHashSet::default();
     let mut push = |out: &mut Vec<Relation>, source: usize, target: usize, kind: &'static str, sentence: usize| {
-        if source != target && source < entities.len() && target < entities.len() && seen.insert((source, target, kind, sentence)) {
+        if source != target
+            && source < entities.len()
+            && target < entities.len()
+            && seen.insert((source, target, kind, sentence))
+        {
             out.push(Relation { source, target, kind: kind.to_owned(), sentence });
         }
     };
@@ -691,7 +791,8 @@ pub fn relations(
             continue;
         }
         let st = SentenceTokens::new(text, range);
-        let persons: Vec<&Mention> = ms.iter().copied().filter(|m| kind_of(m.entity) == Some(EntityType::Person)).collect();
+        let persons: Vec<&Mention> =
+            ms.iter().copied().filter(|m| kind_of(m.entity) == Some(EntityType::Person)).collect();
         for (t, _) in st.triggers(event_lex) {
             let span = st.tokens[t.tokens.start].span.start..st.tokens[t.tokens.end - 1].span.end;
             match t.event_type {
@@ -708,9 +809,13 @@ pub fn relations(
                 }
                 "visit" => {
                     let Some(place) = place_after(text, ms, entities, &span, Some(t.noun)) else { continue };
-                    let nearest = persons
-                        .iter()
-                        .min_by_key(|p| if p.span.start >= span.end { p.span.start - span.end } else { span.start.saturating_sub(p.span.end) + 1 });
+                    let nearest = persons.iter().min_by_key(|p| {
+                        if p.span.start >= span.end {
+                            p.span.start - span.end
+                        } else {
+                            span.start.saturating_sub(p.span.end) + 1
+                        }
+                    });
                     if let Some(p) = nearest {
                         push(&mut out, p.entity, place, "visited", s);
                     }
@@ -774,9 +879,7 @@ fn supply_parties(text: &str, ms: &[&Mention], trigger: &Range<usize>, noun: boo
         .copied()
         .filter(|m| m.span.start >= trigger.end && m.span.start - trigger.end <= if noun { 40 } else { 60 })
         .collect();
-    let clause_start = text[..trigger.start]
-        .rfind([',', '،', '؛', ';', ':', '.'])
-        .map_or(0, |i| i + 1);
+    let clause_start = text[..trigger.start].rfind([',', '،', '؛', ';', ':', '.']).map_or(0, |i| i + 1);
     let before_in_clause = ms.iter().rfind(|m| m.span.end <= trigger.start && m.span.start >= clause_start);
     let first_before = ms.iter().find(|m| m.span.end <= trigger.start);
     let supplier_before = before_in_clause.or(first_before).map(|m| m.entity);

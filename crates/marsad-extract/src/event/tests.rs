@@ -125,7 +125,14 @@ fn supplies_and_quotes() {
         .collect();
     let mention = |name: &str, e: usize| {
         let at = text.find(name).unwrap();
-        Mention { span: at..at + name.len(), name: name.into(), entity_type: entities[e].entity_type, role: None, sentence: 0, entity: e }
+        Mention {
+            span: at..at + name.len(),
+            name: name.into(),
+            entity_type: entities[e].entity_type,
+            role: None,
+            sentence: 0,
+            entity: e,
+        }
     };
     let mentions = vec![mention("بوتين", 0), mention("روسيا", 1), mention("كيم", 2)];
     let q0 = text.find("روسيا").unwrap();
@@ -183,7 +190,11 @@ fn planned_events_are_marked_and_undated_ones_left_out() {
     assert_eq!((events[0].event_type.as_str(), events[0].status), ("visit", EventStatus::Planned));
     assert!(events[0].date.as_str() > "2021-03-10", "{}", events[0].date);
     // من المقرر with no date: no day to put it on.
-    let events = analyze_anchored("ومن المقرر أن يفتتح الأمير المعرض الدولي للكتاب في الرياض خلال زيارته للمنطقة.", "2021-03-10", &[("الرياض", L)]);
+    let events = analyze_anchored(
+        "ومن المقرر أن يفتتح الأمير المعرض الدولي للكتاب في الرياض خلال زيارته للمنطقة.",
+        "2021-03-10",
+        &[("الرياض", L)],
+    );
     assert!(events.is_empty(), "{events:#?}");
 }
 

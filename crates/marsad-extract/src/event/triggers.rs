@@ -130,13 +130,18 @@ pub(crate) fn trigger_at(lex: &Lexicon, tokens: &[Token], k: usize) -> Option<Tr
     }
     // القرار 2397: a resolution by number.
     if t.base() == "قرار" && tokens.get(k + 1).is_some_and(|n| n.kind == TokenKind::Number) {
-        return Some(Trigger { tokens: k..k + 1, event_type: "resolution", noun: true, tense: Tense::Noun, future: false });
+        return Some(Trigger {
+            tokens: k..k + 1,
+            event_type: "resolution",
+            noun: true,
+            tense: Tense::Noun,
+            future: false,
+        });
     }
     let base = t.base();
     // سيزور, ستعقد: the future prefix on an imperfect verb.
-    let future_stem = base
-        .strip_prefix('س')
-        .filter(|rest| rest.chars().count() >= 3 && rest.starts_with(['ي', 'ت', 'ن']));
+    let future_stem =
+        base.strip_prefix('س').filter(|rest| rest.chars().count() >= 3 && rest.starts_with(['ي', 'ت', 'ن']));
     let (entries, future) = match lookup(lex, base) {
         Some(e) => (e, false),
         None => {
@@ -150,7 +155,8 @@ pub(crate) fn trigger_at(lex: &Lexicon, tokens: &[Token], k: usize) -> Option<Tr
         if future && e.tense != Tense::Imperfect {
             continue;
         }
-        let found = |len: usize| Trigger { tokens: k..k + len, event_type: e.event_type, noun: e.noun, tense: e.tense, future };
+        let found =
+            |len: usize| Trigger { tokens: k..k + len, event_type: e.event_type, noun: e.noun, tense: e.tense, future };
         match &e.second {
             Some(second) if next == Some(second.as_str()) => return Some(found(2)),
             Some(_) => {}
@@ -167,10 +173,7 @@ pub(crate) fn is_event_noun(base: &str) -> bool {
     if matches!(base, "قرار" | "قرارات" | "مرسوم") {
         return false;
     }
-    events()
-        .by_first
-        .get(base)
-        .is_some_and(|es| es.iter().any(|e| e.noun && e.second.is_none()))
+    events().by_first.get(base).is_some_and(|es| es.iter().any(|e| e.noun && e.second.is_none()))
 }
 
 /// Whether `base` is a listed event word with an object pronoun glued to it

@@ -88,10 +88,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        assert_eq!(
-            parse("a O\nb\n"),
-            Err(ConllError::MissingTag { line: 2, text: "b".into() })
-        );
+        assert_eq!(parse("a O\nb\n"), Err(ConllError::MissingTag { line: 2, text: "b".into() }));
         assert_eq!(parse("a O\n\nb B-PER\n"), Err(ConllError::BadTag { line: 3, tag: "B-PER".into() }));
         let msg = parse("x Q").unwrap_err().to_string();
         assert!(msg.starts_with("line 1:"), "{msg}");

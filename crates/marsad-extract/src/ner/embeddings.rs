@@ -209,7 +209,14 @@ impl WordVectors {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
-        for v in [VECTORS_FORMAT_VERSION, self.dim as u32, self.keys.len() as u32, self.buckets as u32, self.min_n as u32, self.max_n as u32] {
+        for v in [
+            VECTORS_FORMAT_VERSION,
+            self.dim as u32,
+            self.keys.len() as u32,
+            self.buckets as u32,
+            self.min_n as u32,
+            self.max_n as u32,
+        ] {
             out.extend_from_slice(&v.to_le_bytes());
         }
         for k in &self.keys {
@@ -264,7 +271,10 @@ impl WordVectors {
         let mut keys = Vec::with_capacity(vocab);
         let mut index = FxHashMap::with_capacity_and_hasher(vocab, Default::default());
         for i in 0..vocab {
-            let len = r.take(2).map(|b| u16::from_le_bytes([b[0], b[1]])).ok_or(NerError::Invalid("word vectors file truncated"))?;
+            let len = r
+                .take(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .ok_or(NerError::Invalid("word vectors file truncated"))?;
             let key = r
                 .take(len as usize)
                 .and_then(|b| std::str::from_utf8(b).ok())
@@ -449,7 +459,9 @@ pub fn train_embeddings(
         .filter(|&i| corpus.counts[i as usize] >= u64::from(options.min_count.max(1)))
         .collect();
     vocab.sort_by(|&a, &b| {
-        corpus.counts[b as usize].cmp(&corpus.counts[a as usize]).then_with(|| corpus.keys[a as usize].cmp(&corpus.keys[b as usize]))
+        corpus.counts[b as usize]
+            .cmp(&corpus.counts[a as usize])
+            .then_with(|| corpus.keys[a as usize].cmp(&corpus.keys[b as usize]))
     });
     let mut to_vocab = vec![u32::MAX; corpus.keys.len()];
     for (v, &id) in vocab.iter().enumerate() {
@@ -562,7 +574,8 @@ pub fn train_embeddings(
                         let out = &mut output[word * dim..][..dim];
                         let dot: f32 = out.iter().zip(&h).map(|(a, b)| a * b).sum();
                         let score = 1.0 / (1.0 + (-dot.clamp(-30.0, 30.0)).exp());
-                        loss -= f64::from(if label > 0.5 { score.max(1e-7).ln() } else { (1.0 - score).max(1e-7).ln() });
+                        loss -=
+                            f64::from(if label > 0.5 { score.max(1e-7).ln() } else { (1.0 - score).max(1e-7).ln() });
                         pairs += 1;
                         let alpha = lr * (label - score);
                         for ((g, o), x) in grad.iter_mut().zip(out.iter_mut()).zip(&h) {

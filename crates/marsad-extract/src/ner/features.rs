@@ -92,11 +92,7 @@ pub const FEATURE_SET_VERSION: u32 = 2;
 pub fn token_from_word(word: &str) -> Token {
     let normalized = marsad_text::normalize_key(word);
     let kind = word_kind(word);
-    let segmentation = if kind == TokenKind::Word {
-        marsad_text::segment(&normalized)
-    } else {
-        Default::default()
-    };
+    let segmentation = if kind == TokenKind::Word { marsad_text::segment(&normalized) } else { Default::default() };
     Token { span: 0..word.len(), kind, normalized, segmentation }
 }
 
@@ -203,7 +199,6 @@ const T_FREQ: u8 = 34;
 const T_ORG_HEAD_CHAIN: u8 = 35;
 const T_CHAIN_CLUSTER: u8 = 36;
 const T_CLUSTER_BIGRAM: u8 = 37;
-
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -516,7 +511,9 @@ pub fn extract(tokens: &[Token], first_pass: Option<&[FirstPass]>, out: &mut Sen
                     break;
                 }
                 let dist = (i - j) as u8;
-                if !head_found && (w.flags & (gazetteer::ORG_HEAD | (gazetteer::ORG_HEAD << gazetteer::START_SHIFT)) != 0) {
+                if !head_found
+                    && (w.flags & (gazetteer::ORG_HEAD | (gazetteer::ORG_HEAD << gazetteer::START_SHIFT)) != 0)
+                {
                     head_found = true;
                     push(FeatureHash::template(T_ORG_HEAD_CHAIN).byte(dist).byte(article));
                     push(FeatureHash::template(T_ORG_HEAD_CHAIN).byte(0).byte(article));
@@ -706,9 +703,8 @@ mod tests {
     #[test]
     fn second_pass_features_extend_the_local_ones() {
         let tokens = marsad_text::tokenize("قال الرئيس الروسي فلاديمير بوتين في موسكو .");
-        let fp: Vec<FirstPass> = (0..tokens.len())
-            .map(|i| FirstPass { tag: (i % 3) as u8, elsewhere: [i as u16, 0, 1, 0, 0] })
-            .collect();
+        let fp: Vec<FirstPass> =
+            (0..tokens.len()).map(|i| FirstPass { tag: (i % 3) as u8, elsewhere: [i as u16, 0, 1, 0, 0] }).collect();
         let mut direct = SentenceFeatures::default();
         extract(&tokens, Some(&fp), &mut direct);
         let mut local = SentenceFeatures::default();

@@ -151,8 +151,7 @@ use embeddings::WordVectors;
 use features::SentenceFeatures;
 
 /// The tags, in the order of the model's weight rows.
-pub const TAGS: [&str; NUM_TAGS] =
-    ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
+pub const TAGS: [&str; NUM_TAGS] = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
 
 const NUM_TAGS: usize = 9;
 /// Row of the bigram table used for the first token of a sentence.
@@ -367,7 +366,8 @@ impl Model {
             }
             transitions.push(t);
         }
-        let dense_dim = if format >= 2 { r.u32().ok_or(NerError::Invalid("model section truncated"))? as usize } else { 0 };
+        let dense_dim =
+            if format >= 2 { r.u32().ok_or(NerError::Invalid("model section truncated"))? as usize } else { 0 };
         if dense_dim > 1024 {
             return Err(NerError::Invalid("word vector dimensions out of range"));
         }
@@ -479,11 +479,7 @@ fn type_slot(tag: u8) -> usize {
 /// first-pass tag and the first-pass types of the other occurrences of its
 /// base within `window` sentences on each side (the whole document when
 /// `window` ≥ the number of sentences).
-fn first_pass_context<'t>(
-    sentences: &[&'t [Token]],
-    tags: &[Vec<u8>],
-    window: usize,
-) -> Vec<Vec<features::FirstPass>> {
+fn first_pass_context<'t>(sentences: &[&'t [Token]], tags: &[Vec<u8>], window: usize) -> Vec<Vec<features::FirstPass>> {
     fn add<'t>(counts: &mut FxHashMap<&'t str, [u16; 5]>, sentence: &'t [Token], tags: &[u8], sign: i32) {
         for (t, &tag) in sentence.iter().zip(tags) {
             if let Some(key) = features::document_key(t) {
@@ -512,10 +508,7 @@ fn first_pass_context<'t>(
             .iter()
             .zip(&tags[s])
             .map(|(t, &tag)| {
-                let mut elsewhere = features::document_key(t)
-                    .and_then(|k| counts.get(k))
-                    .copied()
-                    .unwrap_or_default();
+                let mut elsewhere = features::document_key(t).and_then(|k| counts.get(k)).copied().unwrap_or_default();
                 if features::document_key(t).is_some() {
                     let own = &mut elsewhere[type_slot(tag)];
                     *own = own.saturating_sub(1);
@@ -627,10 +620,8 @@ impl Tagger {
     /// document boundaries, so each sentence's document is the sentences
     /// within the model's window on each side (as in training).
     pub fn tag_conll(&self, sentences: &[Vec<&str>]) -> Vec<Vec<String>> {
-        let tokens: Vec<Vec<Token>> = sentences
-            .iter()
-            .map(|s| s.iter().map(|w| features::token_from_word(w)).collect())
-            .collect();
+        let tokens: Vec<Vec<Token>> =
+            sentences.iter().map(|s| s.iter().map(|w| features::token_from_word(w)).collect()).collect();
         let refs: Vec<&[Token]> = tokens.iter().map(Vec::as_slice).collect();
         self.tag_document(&refs, self.conll_window as usize)
             .into_iter()
@@ -682,10 +673,7 @@ impl Tagger {
         }
         let feature_set = r.u32().ok_or_else(short)?;
         if feature_set != features::FEATURE_SET_VERSION {
-            return Err(NerError::FeatureSetVersion {
-                found: feature_set,
-                expected: features::FEATURE_SET_VERSION,
-            });
+            return Err(NerError::FeatureSetVersion { found: feature_set, expected: features::FEATURE_SET_VERSION });
         }
         let tags = r.u32().ok_or_else(short)?;
         if tags != NUM_TAGS as u32 {
@@ -700,7 +688,12 @@ impl Tagger {
         let vectors = match (vectors_checksum, vectors) {
             (0, _) => None,
             (sum, Some(v)) if v.checksum() == sum => Some(v),
-            (sum, _) => return Err(NerError::VectorsMismatch { expected: sum, found: vectors.map_or(0, WordVectors::checksum) }),
+            (sum, _) => {
+                return Err(NerError::VectorsMismatch {
+                    expected: sum,
+                    found: vectors.map_or(0, WordVectors::checksum),
+                })
+            }
         };
         let body = bytes.len() - 8;
         let stored = u64::from_le_bytes(bytes[body..].try_into().map_err(|_| NerError::Checksum)?);
@@ -774,12 +767,7 @@ struct DecodeBuffers {
 /// The best tag sequence under `emissions` (per token) plus `transitions`
 /// (`(NUM_TAGS + 1) × NUM_TAGS`, last row the start), IOB2-invalid
 /// transitions excluded. Writes one tag index per token into `tags`.
-fn viterbi(
-    emissions: &[[f32; NUM_TAGS]],
-    transitions: &[f32],
-    back: &mut Vec<[u8; NUM_TAGS]>,
-    tags: &mut Vec<u8>,
-) {
+fn viterbi(emissions: &[[f32; NUM_TAGS]], transitions: &[f32], back: &mut Vec<[u8; NUM_TAGS]>, tags: &mut Vec<u8>) {
     tags.clear();
     back.clear();
     if emissions.is_empty() {
@@ -1371,9 +1359,8 @@ pub fn evaluate(tagger: &Tagger, sentences: &[ConllSentence]) -> EvalReport {
             }
         }
     }
-    let per_type: Vec<TypeScore> = (0..4)
-        .map(|i| TypeScore::new(LABELS[i].0, gold_n[i], pred_n[i], correct_n[i]))
-        .collect();
+    let per_type: Vec<TypeScore> =
+        (0..4).map(|i| TypeScore::new(LABELS[i].0, gold_n[i], pred_n[i], correct_n[i])).collect();
     let sum = |a: &[usize; 4], k: usize| a[..k].iter().sum::<usize>();
     EvalReport {
         sentences: sentences.len(),
@@ -1381,12 +1368,7 @@ pub fn evaluate(tagger: &Tagger, sentences: &[ConllSentence]) -> EvalReport {
         token_accuracy: if tokens == 0 { 0.0 } else { right_tokens as f64 / tokens as f64 },
         per_type,
         micro: TypeScore::new("micro", sum(&gold_n, 4), sum(&pred_n, 4), sum(&correct_n, 4)),
-        micro_pers_loc_org: TypeScore::new(
-            "micro PERS/LOC/ORG",
-            sum(&gold_n, 3),
-            sum(&pred_n, 3),
-            sum(&correct_n, 3),
-        ),
+        micro_pers_loc_org: TypeScore::new("micro PERS/LOC/ORG", sum(&gold_n, 3), sum(&pred_n, 3), sum(&correct_n, 3)),
         seconds,
         tokens_per_second: if seconds > 0.0 { tokens as f64 / seconds } else { 0.0 },
     }

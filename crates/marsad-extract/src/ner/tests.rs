@@ -82,10 +82,7 @@ fn from_bytes_rejects_garbage_with_typed_errors() {
     let bytes = tagger.to_bytes();
     assert_eq!(Tagger::from_bytes(b"").unwrap_err(), NerError::BadMagic);
     assert_eq!(Tagger::from_bytes(b"hello world").unwrap_err(), NerError::BadMagic);
-    assert!(matches!(
-        Tagger::from_bytes(&bytes[..bytes.len() - 1]),
-        Err(NerError::Length { .. } | NerError::Checksum)
-    ));
+    assert!(matches!(Tagger::from_bytes(&bytes[..bytes.len() - 1]), Err(NerError::Length { .. } | NerError::Checksum)));
     assert!(matches!(Tagger::from_bytes(&bytes[..12]), Err(NerError::Length { .. })));
     let mut flipped = bytes.clone();
     let last_weight = flipped.len() - 9;

@@ -52,7 +52,10 @@ pub fn seeds() -> Option<Vec<Doc>> {
     };
     let mut paths: Vec<_> = dir
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with('0')))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "txt")
+                && p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with('0'))
+        })
         .collect();
     paths.sort();
     Some(

@@ -64,16 +64,8 @@ fn parse_patterns(source: &str) -> Vec<Pattern> {
             other => panic!("boilerplate-ar.txt line {}: unknown kind {other:?}", n + 1),
         };
         let words = key_words(text);
-        assert!(
-            !words.is_empty(),
-            "boilerplate-ar.txt line {}: empty pattern",
-            n + 1
-        );
-        out.push(Pattern {
-            reason,
-            words,
-            mode,
-        });
+        assert!(!words.is_empty(), "boilerplate-ar.txt line {}: empty pattern", n + 1);
+        out.push(Pattern { reason, words, mode });
     }
     out
 }
@@ -85,10 +77,7 @@ fn same_words(words: &[&str], pattern: &[String]) -> bool {
 
 /// The paragraph without trailing numbers (`التعليقات (3)`).
 fn without_trailing_numbers<'a, 'w>(words: &'a [&'w str]) -> &'a [&'w str] {
-    let end = words
-        .iter()
-        .rposition(|w| !w.chars().all(|c| c.is_ascii_digit()))
-        .map_or(0, |i| i + 1);
+    let end = words.iter().rposition(|w| !w.chars().all(|c| c.is_ascii_digit())).map_or(0, |i| i + 1);
     &words[..end]
 }
 
@@ -116,17 +105,13 @@ fn match_paragraph(words: &[&str]) -> Option<(&'static Pattern, bool)> {
                     None
                 }
             }
-            Mode::Contains => {
-                (words.len() <= CONTAINS_MAX_WORDS && contains_run(words, p)).then_some(false)
-            }
+            Mode::Contains => (words.len() <= CONTAINS_MAX_WORDS && contains_run(words, p)).then_some(false),
         };
         if let Some(whole) = found {
             // Prefer a whole-paragraph match, then the longest pattern.
             let better = match best {
                 None => true,
-                Some((b, b_whole)) => {
-                    (whole && !b_whole) || (whole == b_whole && p.len() > b.words.len())
-                }
+                Some((b, b_whole)) => (whole && !b_whole) || (whole == b_whole && p.len() > b.words.len()),
             };
             if better {
                 best = Some((pattern, whole));
@@ -145,8 +130,7 @@ fn contains_run(words: &[&str], run: &[String]) -> bool {
 fn looks_like_link_list(text_words: &[&str], raw: &str) -> bool {
     let raw = raw.trim();
     let bullet = raw.starts_with(['•', '·', '-', '*', '►', '◄', '»', '▪', '■', '●', '◆', '–']);
-    let separators =
-        raw.matches(" | ").count() + raw.matches('•').count() + raw.matches(" · ").count();
+    let separators = raw.matches(" | ").count() + raw.matches('•').count() + raw.matches(" · ").count();
     (bullet && text_words.len() <= 25) || separators >= 2
 }
 
@@ -156,10 +140,7 @@ fn looks_like_link_list(text_words: &[&str], raw: &str) -> bool {
 pub(super) fn classify(words: &[Vec<&str>], texts: &[&str]) -> Vec<Option<RemovalReason>> {
     let n = words.len();
     let matches: Vec<Option<(&Pattern, bool)>> = words.iter().map(|w| match_paragraph(w)).collect();
-    let mut verdicts: Vec<Option<RemovalReason>> = matches
-        .iter()
-        .map(|m| m.map(|(p, _)| p.reason.clone()))
-        .collect();
+    let mut verdicts: Vec<Option<RemovalReason>> = matches.iter().map(|m| m.map(|(p, _)| p.reason.clone())).collect();
 
     // Read-more blocks: the heading takes the boilerplate or link-list lines
     // right after it.
@@ -182,13 +163,10 @@ pub(super) fn classify(words: &[Vec<&str>], texts: &[&str]) -> Vec<Option<Remova
 
     // A comment form near the end takes the short paragraphs after it, if
     // they run to the end of the document.
-    let first_form = (0..n)
-        .find(|&i| verdicts[i] == Some(RemovalReason::CommentForm) && i * 2 >= n.saturating_sub(1));
+    let first_form = (0..n).find(|&i| verdicts[i] == Some(RemovalReason::CommentForm) && i * 2 >= n.saturating_sub(1));
     if let Some(start) = first_form {
         let tail = start + 1..n;
-        let all_short = tail
-            .clone()
-            .all(|j| verdicts[j].is_some() || words[j].len() <= COMMENT_SECTION_MAX_WORDS);
+        let all_short = tail.clone().all(|j| verdicts[j].is_some() || words[j].len() <= COMMENT_SECTION_MAX_WORDS);
         if all_short {
             for j in tail {
                 if verdicts[j].is_none() {
@@ -207,11 +185,7 @@ mod tests {
     use crate::clean::tests::doc;
 
     fn reasons(body: &str) -> Vec<(String, RemovalReason)> {
-        clean(doc(body))
-            .removed
-            .into_iter()
-            .map(|r| (r.text, r.reason))
-            .collect()
+        clean(doc(body)).removed.into_iter().map(|r| (r.text, r.reason)).collect()
     }
 
     #[test]
@@ -257,9 +231,7 @@ mod tests {
         let removed = reasons(body);
         assert_eq!(removed.len(), 3);
         assert!(removed.iter().all(|(_, r)| *r == RemovalReason::ReadMore));
-        assert!(clean(doc(body))
-            .paragraphs
-            .contains(&"عنوان فرعي".to_string()));
+        assert!(clean(doc(body)).paragraphs.contains(&"عنوان فرعي".to_string()));
     }
 
     #[test]
@@ -270,9 +242,7 @@ mod tests {
         let body = format!("{article}\nأضف تعليقك\nيرجى الالتزام بآداب الحوار.\nيمنع نشر الروابط.");
         let removed = reasons(&body);
         assert_eq!(removed.len(), 3);
-        assert!(removed
-            .iter()
-            .all(|(_, r)| *r == RemovalReason::CommentForm));
+        assert!(removed.iter().all(|(_, r)| *r == RemovalReason::CommentForm));
         // A long paragraph after the form: the form was not the end; only the
         // form line itself goes.
         let long = "كلمة ".repeat(45);

@@ -16,27 +16,17 @@ const GRAM: usize = 4;
 /// `(index, of)` for every paragraph that repeats another: `index` is removed,
 /// `of` is the kept, fuller copy. Paragraphs that already have a verdict
 /// (boilerplate) take no part.
-pub(super) fn find_repeats(
-    words: &[Vec<&str>],
-    verdicts: &[Option<RemovalReason>],
-) -> Vec<(usize, usize)> {
+pub(super) fn find_repeats(words: &[Vec<&str>], verdicts: &[Option<RemovalReason>]) -> Vec<(usize, usize)> {
     // Words as 64-bit hashes, so comparisons are integer comparisons. Two
     // different words colliding would take 2^32 words of one article.
-    let ids: Vec<Vec<u64>> = words
-        .iter()
-        .map(|ws| ws.iter().map(|w| xxh3_64(w.as_bytes())).collect())
-        .collect();
+    let ids: Vec<Vec<u64>> = words.iter().map(|ws| ws.iter().map(|w| xxh3_64(w.as_bytes())).collect()).collect();
     let candidate = |i: usize| verdicts[i].is_none() && ids[i].len() >= MIN_EQUAL_WORDS;
 
     // Every 4-gram of every candidate paragraph, as (gram hash, paragraph,
     // position), sorted so the places of a gram are one binary search away.
     let mut grams: Vec<(u64, usize, usize)> = Vec::new();
     for (q, seq) in ids.iter().enumerate().filter(|&(q, _)| candidate(q)) {
-        grams.extend(
-            seq.windows(GRAM)
-                .enumerate()
-                .map(|(pos, g)| (gram_hash(g), q, pos)),
-        );
+        grams.extend(seq.windows(GRAM).enumerate().map(|(pos, g)| (gram_hash(g), q, pos)));
     }
     grams.sort_unstable();
 
@@ -71,9 +61,7 @@ pub(super) fn find_repeats(
 }
 
 fn gram_hash(gram: &[u64]) -> u64 {
-    gram.iter().fold(0u64, |h, &w| {
-        h.rotate_left(17).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ w
-    })
+    gram.iter().fold(0u64, |h, &w| h.rotate_left(17).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ w)
 }
 
 /// Whether paragraph `a` (of `a_len` words) is the copy to keep over `b`:

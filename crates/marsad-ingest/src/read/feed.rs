@@ -27,14 +27,10 @@ use crate::decode::looks_like_text;
 use crate::document::{Format, SourceDocument};
 use crate::error::ErrorReason;
 
-use super::{
-    content_id, html_fragment_to_text, looks_like_html, paragraph_lines, Sink, SourceName,
-};
+use super::{content_id, html_fragment_to_text, looks_like_html, paragraph_lines, Sink, SourceName};
 
 pub(crate) fn read_feed(source: &SourceName<'_>, bytes: &[u8], sink: Sink<'_>) {
-    let parser = feed_rs::parser::Builder::new()
-        .id_generator(|_, _, _| String::new())
-        .build();
+    let parser = feed_rs::parser::Builder::new().id_generator(|_, _, _| String::new()).build();
     let feed = match parser.parse(bytes) {
         Ok(feed) => feed,
         Err(e) => return sink(Err(source.error(ErrorReason::MalformedFeed(e.to_string())))),
@@ -44,9 +40,7 @@ pub(crate) fn read_feed(source: &SourceName<'_>, bytes: &[u8], sink: Sink<'_>) {
     let raw_items = item_slices(&document);
     let raw_items = (raw_items.len() == feed.entries.len()).then_some(raw_items);
     if feed.entries.is_empty() {
-        return sink(Err(source.error(ErrorReason::MalformedFeed(
-            "the feed has no entries".into(),
-        ))));
+        return sink(Err(source.error(ErrorReason::MalformedFeed("the feed has no entries".into()))));
     }
     for (i, entry) in feed.entries.iter().enumerate() {
         let item = i + 1;
@@ -68,21 +62,11 @@ fn entry_document(
         .as_ref()
         .and_then(|c| c.body.as_deref())
         .filter(|b| !b.trim().is_empty())
-        .or_else(|| {
-            entry
-                .summary
-                .as_ref()
-                .map(|s| s.content.as_str())
-                .filter(|s| !s.trim().is_empty())
-        });
+        .or_else(|| entry.summary.as_ref().map(|s| s.content.as_str()).filter(|s| !s.trim().is_empty()));
     let Some(html) = html else {
         return Err(ErrorReason::EmptyEntry);
     };
-    let body = if looks_like_html(html) {
-        html_fragment_to_text(html)
-    } else {
-        paragraph_lines(html)
-    };
+    let body = if looks_like_html(html) { html_fragment_to_text(html) } else { paragraph_lines(html) };
     if body.is_empty() {
         return Err(ErrorReason::EmptyEntry);
     }
@@ -94,24 +78,12 @@ fn entry_document(
         .or(entry.links.first())
         .map(|l| l.href.trim().to_string())
         .filter(|h| !h.is_empty());
-    let author = entry
-        .authors
-        .first()
-        .and_then(|p| p.name.as_deref())
-        .and_then(person_name);
-    let date = raw_item.and_then(written_date).or_else(|| {
-        entry
-            .published
-            .or(entry.updated)
-            .map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string())
-    });
-    let id = sanitize_id(&entry.id).unwrap_or_else(|| {
-        content_id(&[
-            url.as_deref().unwrap_or(""),
-            title.as_deref().unwrap_or(""),
-            &body,
-        ])
-    });
+    let author = entry.authors.first().and_then(|p| p.name.as_deref()).and_then(person_name);
+    let date = raw_item
+        .and_then(written_date)
+        .or_else(|| entry.published.or(entry.updated).map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()));
+    let id = sanitize_id(&entry.id)
+        .unwrap_or_else(|| content_id(&[url.as_deref().unwrap_or(""), title.as_deref().unwrap_or(""), &body]));
     let raw = match raw_item {
         Some(xml) => xml.to_string(),
         None => serde_json::to_string(entry).unwrap_or_default(),
@@ -134,11 +106,7 @@ fn entry_document(
 /// A feed text element as plain text (titles may be typed `html`).
 fn text_of(text: &Text) -> String {
     let content = text.content.trim();
-    let plain = if looks_like_html(content) {
-        html_fragment_to_text(content)
-    } else {
-        content.to_string()
-    };
+    let plain = if looks_like_html(content) { html_fragment_to_text(content) } else { content.to_string() };
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -158,18 +126,8 @@ fn person_name(name: &str) -> Option<String> {
 /// Entry ids are kept (they are the publisher's stable key) with whitespace
 /// and control characters replaced, and length capped.
 fn sanitize_id(id: &str) -> Option<String> {
-    let id: String = id
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(200)
-        .collect();
+    let id: String =
+        id.trim().chars().map(|c| if c.is_whitespace() || c.is_control() { '_' } else { c }).take(200).collect();
     (!id.is_empty()).then_some(id)
 }
 
@@ -233,10 +191,7 @@ fn written_date(item: &str) -> Option<String> {
         if let Some(start) = item.find(&open) {
             let rest = &item[start + open.len()..];
             if let Some(end) = rest.find(&close) {
-                let value = rest[..end]
-                    .trim()
-                    .trim_start_matches("<![CDATA[")
-                    .trim_end_matches("]]>");
+                let value = rest[..end].trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>");
                 if let Some(date) = normalize_date(value) {
                     return Some(date);
                 }
@@ -252,31 +207,20 @@ mod tests {
 
     #[test]
     fn ids_and_people() {
-        assert_eq!(
-            sanitize_id(" tag:x.org,2023:1 ").as_deref(),
-            Some("tag:x.org,2023:1")
-        );
+        assert_eq!(sanitize_id(" tag:x.org,2023:1 ").as_deref(), Some("tag:x.org,2023:1"));
         assert_eq!(sanitize_id("a b\tc").as_deref(), Some("a_b_c"));
         assert_eq!(sanitize_id("  "), None);
-        assert_eq!(
-            person_name("news@example.com (سارة أحمد)").as_deref(),
-            Some("سارة أحمد")
-        );
+        assert_eq!(person_name("news@example.com (سارة أحمد)").as_deref(), Some("سارة أحمد"));
         assert_eq!(person_name("سارة أحمد").as_deref(), Some("سارة أحمد"));
         assert_eq!(person_name("(سارة أحمد)").as_deref(), Some("سارة أحمد"));
     }
 
     #[test]
     fn item_scan() {
-        let xml =
-            "<rss><channel><item><title>a</title></item><items/><item >b</item></channel></rss>";
+        let xml = "<rss><channel><item><title>a</title></item><items/><item >b</item></channel></rss>";
+        assert_eq!(item_slices(xml), vec!["<item><title>a</title></item>", "<item >b</item>"]);
         assert_eq!(
-            item_slices(xml),
-            vec!["<item><title>a</title></item>", "<item >b</item>"]
-        );
-        assert_eq!(
-            written_date("<item><pubDate>Wed, 13 Sep 2023 23:30:00 +0300</pubDate></item>")
-                .as_deref(),
+            written_date("<item><pubDate>Wed, 13 Sep 2023 23:30:00 +0300</pubDate></item>").as_deref(),
             Some("2023-09-13T23:30:00")
         );
     }

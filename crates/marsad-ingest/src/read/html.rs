@@ -32,21 +32,13 @@ use crate::error::ErrorReason;
 
 use super::{content_id, paragraph_lines, SourceName};
 
-pub(crate) fn read_html(
-    source: &SourceName<'_>,
-    bytes: &[u8],
-) -> Result<SourceDocument, ErrorReason> {
+pub(crate) fn read_html(source: &SourceName<'_>, bytes: &[u8]) -> Result<SourceDocument, ErrorReason> {
     let decoded = decode_text(bytes, declared_html_charset(bytes))?;
     let raw = decoded.text;
     let page = PageMetadata::from_html(&raw);
-    let article = catch_unwind(AssertUnwindSafe(|| readable_article(&raw)))
-        .ok()
-        .flatten();
+    let article = catch_unwind(AssertUnwindSafe(|| readable_article(&raw))).ok().flatten();
 
-    let mut body = article
-        .as_ref()
-        .map(|a| paragraph_lines(&a.text))
-        .unwrap_or_default();
+    let mut body = article.as_ref().map(|a| paragraph_lines(&a.text)).unwrap_or_default();
     if body.is_empty() {
         body = catch_unwind(AssertUnwindSafe(|| visible_body_text(&raw))).unwrap_or_default();
     }
@@ -55,29 +47,13 @@ pub(crate) fn read_html(
     }
 
     let pick = |values: &[Option<&String>]| {
-        values
-            .iter()
-            .flatten()
-            .map(|s| s.trim())
-            .find(|s| !s.is_empty())
-            .map(str::to_string)
+        values.iter().flatten().map(|s| s.trim()).find(|s| !s.is_empty()).map(str::to_string)
     };
     let a = article.as_ref();
-    let title = pick(&[
-        a.map(|a| &a.title),
-        page.og_title.as_ref(),
-        page.title_element.as_ref(),
-    ]);
-    let url = pick(&[
-        page.og_url.as_ref(),
-        page.canonical.as_ref(),
-        a.and_then(|a| a.url.as_ref()),
-    ]);
-    let source_name = pick(&[
-        page.site_name.as_ref(),
-        a.and_then(|a| a.site_name.as_ref()),
-    ])
-    .or_else(|| url.as_deref().and_then(host_of));
+    let title = pick(&[a.map(|a| &a.title), page.og_title.as_ref(), page.title_element.as_ref()]);
+    let url = pick(&[page.og_url.as_ref(), page.canonical.as_ref(), a.and_then(|a| a.url.as_ref())]);
+    let source_name = pick(&[page.site_name.as_ref(), a.and_then(|a| a.site_name.as_ref())])
+        .or_else(|| url.as_deref().and_then(host_of));
     let author = pick(&[page.author.as_ref(), a.and_then(|a| a.byline.as_ref())]);
     let date = [
         page.published.as_ref(),
@@ -89,10 +65,7 @@ pub(crate) fn read_html(
     .flatten()
     .find_map(|d| normalize_date(d));
 
-    let id = source
-        .stem
-        .clone()
-        .unwrap_or_else(|| content_id(&[url.as_deref().unwrap_or(""), &body]));
+    let id = source.stem.clone().unwrap_or_else(|| content_id(&[url.as_deref().unwrap_or(""), &body]));
     Ok(SourceDocument {
         id,
         title,
@@ -119,10 +92,7 @@ struct ReadableArticle {
 }
 
 fn readable_article(html: &str) -> Option<ReadableArticle> {
-    let config = Config {
-        text_mode: TextMode::Formatted,
-        ..Config::default()
-    };
+    let config = Config { text_mode: TextMode::Formatted, ..Config::default() };
     let mut readability = Readability::new(html, None, Some(config)).ok()?;
     let article = readability.parse().ok()?;
     Some(ReadableArticle {
@@ -172,10 +142,7 @@ struct PageMetadata {
 
 impl PageMetadata {
     fn from_html(html: &str) -> PageMetadata {
-        catch_unwind(AssertUnwindSafe(|| {
-            PageMetadata::extract(&Document::from(html))
-        }))
-        .unwrap_or_default()
+        catch_unwind(AssertUnwindSafe(|| PageMetadata::extract(&Document::from(html)))).unwrap_or_default()
     }
 
     fn extract(doc: &Document) -> PageMetadata {
@@ -196,35 +163,21 @@ impl PageMetadata {
                 }
             }
         }
-        let meta = |keys: &[&str]| {
-            keys.iter().find_map(|k| {
-                metas
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.clone())
-            })
-        };
+        let meta =
+            |keys: &[&str]| keys.iter().find_map(|k| metas.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()));
         let text_of = |selector: &str| {
             let sel = doc.select(selector);
             let text = sel.first().text().trim().to_string();
             (!text.is_empty()).then_some(text)
         };
         let attr_of = |selector: &str, attr: &str| {
-            doc.select(selector).nodes().iter().find_map(|n| {
-                n.attr(attr)
-                    .map(|v| v.trim().to_string())
-                    .filter(|v| !v.is_empty())
-            })
+            doc.select(selector)
+                .nodes()
+                .iter()
+                .find_map(|n| n.attr(attr).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
         };
-        let author = meta(&[
-            "author",
-            "article:author",
-            "byl",
-            "dc.creator",
-            "sailthru.author",
-            "parsely-author",
-        ])
-        .filter(|a| !a.starts_with("http"));
+        let author = meta(&["author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author"])
+            .filter(|a| !a.starts_with("http"));
         PageMetadata {
             og_title: meta(&["og:title", "twitter:title"]),
             title_element: text_of("title"),
@@ -232,11 +185,7 @@ impl PageMetadata {
             og_url: meta(&["og:url"]),
             canonical: attr_of("link[rel=canonical]", "href"),
             author,
-            published: meta(&[
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-            ]),
+            published: meta(&["article:published_time", "og:published_time", "datepublished"]),
             time_element: attr_of("time[datetime]", "datetime"),
             meta_date: meta(&[
                 "date",
@@ -270,41 +219,27 @@ mod tests {
     use super::*;
 
     fn source() -> SourceName<'static> {
-        SourceName {
-            name: "page.html",
-            stem: Some("page".into()),
-            size: None,
-        }
+        SourceName { name: "page.html", stem: Some("page".into()), size: None }
     }
 
     #[test]
     fn hosts() {
-        assert_eq!(
-            host_of("https://www.example.com/a/b?c").as_deref(),
-            Some("example.com")
-        );
-        assert_eq!(
-            host_of("http://news.example.org:8080").as_deref(),
-            Some("news.example.org")
-        );
+        assert_eq!(host_of("https://www.example.com/a/b?c").as_deref(), Some("example.com"));
+        assert_eq!(host_of("http://news.example.org:8080").as_deref(), Some("news.example.org"));
         assert_eq!(host_of("/relative"), None);
     }
 
     #[test]
     fn fragments_keep_paragraphs_apart() {
-        let text = html_fragment_to_text(
-            "<p>الفقرة&nbsp;الأولى</p><p>الثانية<br>سطر &amp; آخر</p><script>x()</script>",
-        );
+        let text = html_fragment_to_text("<p>الفقرة&nbsp;الأولى</p><p>الثانية<br>سطر &amp; آخر</p><script>x()</script>");
         assert_eq!(text, "الفقرة الأولى\nالثانية\nسطر & آخر");
     }
 
     #[test]
     fn page_without_article_falls_back_to_body() {
-        let doc = read_html(
-            &source(),
-            "<html><body><div>سطر قصير</div><script>var a;</script></body></html>".as_bytes(),
-        )
-        .unwrap();
+        let doc =
+            read_html(&source(), "<html><body><div>سطر قصير</div><script>var a;</script></body></html>".as_bytes())
+                .unwrap();
         assert_eq!(doc.body, "سطر قصير");
         assert!(matches!(
             read_html(&source(), b"<html><body><script>x</script></body></html>"),

@@ -47,21 +47,15 @@ use crate::document::{Format, SourceDocument};
 use crate::error::ErrorReason;
 
 use super::{
-    content_id, html_fragment_to_text, looks_like_html, paragraph_lines, read_line_limited,
-    LineRead, Sink, SourceName, MAX_DOCUMENT_BYTES,
+    content_id, html_fragment_to_text, looks_like_html, paragraph_lines, read_line_limited, LineRead, Sink, SourceName,
+    MAX_DOCUMENT_BYTES,
 };
 
 const BODY_FIELDS: &[&str] = &["content", "text", "body"];
 const TITLE_FIELDS: &[&str] = &["title", "headline"];
 const SOURCE_FIELDS: &[&str] = &["source", "site", "outlet"];
 const URL_FIELDS: &[&str] = &["url", "link"];
-const DATE_FIELDS: &[&str] = &[
-    "date",
-    "published",
-    "published_at",
-    "date_extracted",
-    "pubdate",
-];
+const DATE_FIELDS: &[&str] = &["date", "published", "published_at", "date_extracted", "pubdate"];
 const AUTHOR_FIELDS: &[&str] = &["author", "byline"];
 const ID_FIELDS: &[&str] = &["id"];
 
@@ -78,9 +72,7 @@ pub(crate) fn read_json<R: BufRead>(source: &SourceName<'_>, mut reader: R, sink
         _ => {
             // Not JSON at all: let serde_json describe where and why.
             let err = serde_json::from_reader::<_, Value>(reader).err();
-            let reason = err.map_or(ErrorReason::NotAnObject { found: "a scalar" }, |e| {
-                malformed(&e, skipped_lines)
-            });
+            let reason = err.map_or(ErrorReason::NotAnObject { found: "a scalar" }, |e| malformed(&e, skipped_lines));
             sink(Err(source.error(reason)))
         }
     }
@@ -119,10 +111,7 @@ fn skip_to_content<R: BufRead>(reader: &mut R) -> std::io::Result<Option<(u8, us
                 let byte = buf[i];
                 // Consume whole lines only: up to the last newline before
                 // the content.
-                let consume = buf[..i]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |p| p + 1);
+                let consume = buf[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
                 reader.consume(consume);
                 return Ok(Some((byte, newlines)));
             }
@@ -159,11 +148,7 @@ fn read_lines<R: BufRead>(
                 item += 1;
             }
             Ok(LineRead::TooLong(size)) => {
-                let reason = ErrorReason::LineTooLong {
-                    line: line_no,
-                    size,
-                    limit: MAX_DOCUMENT_BYTES,
-                };
+                let reason = ErrorReason::LineTooLong { line: line_no, size, limit: MAX_DOCUMENT_BYTES };
                 sink(Err(source.item_error(item, reason)));
                 item += 1;
             }
@@ -179,19 +164,13 @@ fn line_item(
     line: &[u8],
 ) -> Result<SourceDocument, crate::IngestError> {
     let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-    let text = std::str::from_utf8(line)
-        .map_err(|_| source.item_error(item, ErrorReason::LineNotUtf8 { line: line_no }))?;
+    let text =
+        std::str::from_utf8(line).map_err(|_| source.item_error(item, ErrorReason::LineNotUtf8 { line: line_no }))?;
     article_from_json(text.trim(), source.origin(item), Format::JsonLines).map_err(|reason| {
         let reason = match reason {
-            ErrorReason::MalformedJson {
-                line,
-                column,
-                message,
-            } => ErrorReason::MalformedJson {
-                line: line + line_no - 1,
-                column,
-                message,
-            },
+            ErrorReason::MalformedJson { line, column, message } => {
+                ErrorReason::MalformedJson { line: line + line_no - 1, column, message }
+            }
             other => other,
         };
         source.item_error(item, reason)
@@ -200,22 +179,13 @@ fn line_item(
 
 /// A `.json` file starting with `{`: JSON Lines if the first line is a whole
 /// object, else one object (or several concatenated).
-fn read_object_or_lines<R: BufRead>(
-    source: &SourceName<'_>,
-    mut reader: R,
-    skipped_lines: usize,
-    sink: Sink<'_>,
-) {
+fn read_object_or_lines<R: BufRead>(source: &SourceName<'_>, mut reader: R, skipped_lines: usize, sink: Sink<'_>) {
     let mut first_line = Vec::new();
     match read_line_limited(&mut reader, &mut first_line, MAX_DOCUMENT_BYTES as usize) {
         Ok(LineRead::Line) => {}
         Ok(LineRead::Eof) => return sink(Err(source.error(ErrorReason::Empty))),
         Ok(LineRead::TooLong(size)) => {
-            let reason = ErrorReason::LineTooLong {
-                line: 1,
-                size,
-                limit: MAX_DOCUMENT_BYTES,
-            };
+            let reason = ErrorReason::LineTooLong { line: 1, size, limit: MAX_DOCUMENT_BYTES };
             return sink(Err(source.item_error(1, reason)));
         }
         Err(e) => return sink(Err(source.error(ErrorReason::Io(e)))),
@@ -241,21 +211,14 @@ fn read_object_or_lines<R: BufRead>(
     }
     if let Some(first) = pending {
         let doc = std::str::from_utf8(&first)
-            .map_err(|_| ErrorReason::LineNotUtf8 {
-                line: skipped_lines + 1,
-            })
+            .map_err(|_| ErrorReason::LineNotUtf8 { line: skipped_lines + 1 })
             .and_then(|text| article_from_json(text.trim(), source.name.to_string(), Format::Json));
         sink(doc.map_err(|reason| source.error(reason)));
     }
 }
 
 /// One object, or several concatenated (pretty-printed JSON Lines).
-fn read_concatenated_objects<R: Read>(
-    source: &SourceName<'_>,
-    reader: R,
-    skipped_lines: usize,
-    sink: Sink<'_>,
-) {
+fn read_concatenated_objects<R: Read>(source: &SourceName<'_>, reader: R, skipped_lines: usize, sink: Sink<'_>) {
     let stream = serde_json::Deserializer::from_reader(reader).into_iter::<Box<RawValue>>();
     // Held back one step: a file holding exactly one object is a one-document
     // file (origin = path), which is only known at the end.
@@ -288,23 +251,14 @@ fn read_concatenated_objects<R: Read>(
     }
 }
 
-fn numbered_item(
-    source: &SourceName<'_>,
-    item: usize,
-    raw: &str,
-) -> Result<SourceDocument, crate::IngestError> {
-    article_from_json(raw, source.origin(item), Format::Json)
-        .map_err(|reason| source.item_error(item, reason))
+fn numbered_item(source: &SourceName<'_>, item: usize, raw: &str) -> Result<SourceDocument, crate::IngestError> {
+    article_from_json(raw, source.origin(item), Format::Json).map_err(|reason| source.item_error(item, reason))
 }
 
 /// A JSON array, one element at a time.
 fn read_array<R: Read>(source: &SourceName<'_>, reader: R, skipped_lines: usize, sink: Sink<'_>) {
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut visitor = ArrayVisitor {
-        source,
-        sink: &mut *sink,
-        count: 0,
-    };
+    let mut visitor = ArrayVisitor { source, sink: &mut *sink, count: 0 };
     let result = (&mut de).deserialize_seq(&mut visitor);
     let count = visitor.count;
     let result = result.and_then(|()| de.end());
@@ -349,24 +303,14 @@ fn malformed(e: &serde_json::Error, line_offset: usize) -> ErrorReason {
         Some(i) => full[..i].to_string(),
         None => full,
     };
-    ErrorReason::MalformedJson {
-        line: e.line() + line_offset,
-        column: e.column(),
-        message,
-    }
+    ErrorReason::MalformedJson { line: e.line() + line_offset, column: e.column(), message }
 }
 
 /// Builds a document from one article object's JSON text.
-pub(crate) fn article_from_json(
-    raw: &str,
-    origin: String,
-    format: Format,
-) -> Result<SourceDocument, ErrorReason> {
+pub(crate) fn article_from_json(raw: &str, origin: String, format: Format) -> Result<SourceDocument, ErrorReason> {
     let value: Value = serde_json::from_str(raw).map_err(|e| malformed(&e, 0))?;
     let Value::Object(object) = value else {
-        return Err(ErrorReason::NotAnObject {
-            found: type_name(&value),
-        });
+        return Err(ErrorReason::NotAnObject { found: type_name(&value) });
     };
     let fields = Fields(&object);
 
@@ -402,18 +346,9 @@ pub(crate) fn article_from_json(
         Some((name, value)) => return Err(wrong_type(name, value, "a string or a number")),
         None => None,
     };
-    let id = id.unwrap_or_else(|| {
-        content_id(&[
-            url.as_deref().unwrap_or(""),
-            title.as_deref().unwrap_or(""),
-            &content,
-        ])
-    });
-    let body = if looks_like_html(&content) {
-        html_fragment_to_text(&content)
-    } else {
-        paragraph_lines(&content)
-    };
+    let id =
+        id.unwrap_or_else(|| content_id(&[url.as_deref().unwrap_or(""), title.as_deref().unwrap_or(""), &content]));
+    let body = if looks_like_html(&content) { html_fragment_to_text(&content) } else { paragraph_lines(&content) };
     Ok(SourceDocument {
         id,
         title,
@@ -467,9 +402,7 @@ fn joined_strings(name: &str, value: &Value, separator: &str) -> Result<String, 
             for item in items {
                 match item {
                     Value::String(s) => parts.push(s.as_str()),
-                    other => {
-                        return Err(wrong_type(name, other, "a string or an array of strings"))
-                    }
+                    other => return Err(wrong_type(name, other, "a string or an array of strings")),
                 }
             }
             Ok(parts.join(separator))
@@ -484,11 +417,7 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 fn wrong_type(name: &str, value: &Value, expected: &'static str) -> ErrorReason {
-    ErrorReason::WrongType {
-        field: name.to_string(),
-        found: type_name(value),
-        expected,
-    }
+    ErrorReason::WrongType { field: name.to_string(), found: type_name(value), expected }
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -509,9 +438,7 @@ mod tests {
 
     fn collect(format: Format, input: &str) -> Vec<Result<SourceDocument, IngestError>> {
         let mut out = Vec::new();
-        crate::read_reader("in.json", Some(format), input.as_bytes(), &mut |r| {
-            out.push(r)
-        });
+        crate::read_reader("in.json", Some(format), input.as_bytes(), &mut |r| out.push(r));
         out
     }
 
@@ -541,20 +468,14 @@ mod tests {
         let e = article_from_json(r#"{"title":"t"}"#, "o".into(), Format::Json).unwrap_err();
         assert!(matches!(e, ErrorReason::MissingText));
         let e = article_from_json(r#"{"content":5}"#, "o".into(), Format::Json).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "field \"content\" is a number, expected a string"
-        );
+        assert_eq!(e.to_string(), "field \"content\" is a number, expected a string");
         let e = article_from_json("[1]", "o".into(), Format::Json).unwrap_err();
         assert_eq!(e.to_string(), "expected a JSON object, found an array");
     }
 
     #[test]
     fn one_pretty_object_is_one_document() {
-        let out = collect(
-            Format::Json,
-            "{\n  \"title\": \"ع\",\n  \"content\": \"نص\"\n}\n",
-        );
+        let out = collect(Format::Json, "{\n  \"title\": \"ع\",\n  \"content\": \"نص\"\n}\n");
         assert_eq!(out.len(), 1);
         let doc = out[0].as_ref().unwrap();
         assert_eq!(doc.origin, "in.json");
@@ -563,21 +484,14 @@ mod tests {
 
     #[test]
     fn jsonl_inside_a_json_file() {
-        let out = collect(
-            Format::Json,
-            "{\"content\":\"أ\"}\n\n{\"content\":\"ب\"}\n{bad\n{\"content\":\"ج\"}\n",
-        );
+        let out = collect(Format::Json, "{\"content\":\"أ\"}\n\n{\"content\":\"ب\"}\n{bad\n{\"content\":\"ج\"}\n");
         assert_eq!(out.len(), 4);
         assert_eq!(out[0].as_ref().unwrap().origin, "in.json#1");
         assert_eq!(out[1].as_ref().unwrap().body, "ب");
         assert_eq!(out[1].as_ref().unwrap().format, Format::JsonLines);
         let err = out[2].as_ref().unwrap_err();
         assert_eq!(err.item, Some(3));
-        assert!(
-            err.to_string()
-                .starts_with("in.json#3: malformed JSON at line 4 column 2"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("in.json#3: malformed JSON at line 4 column 2"), "{err}");
         assert_eq!(out[3].as_ref().unwrap().origin, "in.json#4");
     }
 
@@ -589,14 +503,8 @@ mod tests {
         );
         assert_eq!(out.len(), 4);
         assert_eq!(out[0].as_ref().unwrap().origin, "in.json#1");
-        assert_eq!(
-            out[1].as_ref().unwrap_err().to_string(),
-            "in.json#2: expected a JSON object, found a number"
-        );
-        assert_eq!(
-            out[2].as_ref().unwrap_err().to_string(),
-            "in.json#3: missing \"content\"/\"text\" field"
-        );
+        assert_eq!(out[1].as_ref().unwrap_err().to_string(), "in.json#2: expected a JSON object, found a number");
+        assert_eq!(out[2].as_ref().unwrap_err().to_string(), "in.json#3: missing \"content\"/\"text\" field");
         assert_eq!(out[3].as_ref().unwrap().id, "x");
     }
 
@@ -605,29 +513,17 @@ mod tests {
         let out = collect(Format::Json, "[{\"content\":\"أ\"},\n {\"content\": ");
         assert_eq!(out.len(), 2);
         let err = out[1].as_ref().unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("in.json#2: malformed JSON at line 2"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("in.json#2: malformed JSON at line 2"), "{err}");
     }
 
     #[test]
     fn line_numbers_count_leading_blank_lines() {
         let out = collect(Format::JsonLines, "\n\n{\"content\":\"أ\"}\n{oops}\n");
         let err = out[1].as_ref().unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("in.json#2: malformed JSON at line 4 column 2"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("in.json#2: malformed JSON at line 4 column 2"), "{err}");
         let out = collect(Format::Json, "\n\n[{\"content\":\"أ\"},\n oops]");
         let err = out[1].as_ref().unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("in.json#2: malformed JSON at line 4 column 2"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("in.json#2: malformed JSON at line 4 column 2"), "{err}");
     }
 
     #[test]
@@ -635,21 +531,13 @@ mod tests {
         for format in [Format::Json, Format::JsonLines] {
             let out = collect(format, "  \n ");
             assert_eq!(out.len(), 1);
-            assert!(matches!(
-                out[0].as_ref().unwrap_err().reason,
-                ErrorReason::Empty
-            ));
+            assert!(matches!(out[0].as_ref().unwrap_err().reason, ErrorReason::Empty));
         }
     }
 
     #[test]
     fn html_content_is_converted() {
-        let doc = article_from_json(
-            r#"{"content":"<p>أولى</p><p>ثانية</p>"}"#,
-            "o".into(),
-            Format::Json,
-        )
-        .unwrap();
+        let doc = article_from_json(r#"{"content":"<p>أولى</p><p>ثانية</p>"}"#, "o".into(), Format::Json).unwrap();
         assert_eq!(doc.body, "أولى\nثانية");
     }
 }

@@ -78,10 +78,7 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Result<SourceDocument, Ingest
     let name = path.display().to_string();
     let Some(format) = format_for_path(path) else {
         let extension = path.extension().map(|e| e.to_string_lossy().into_owned());
-        sink(Err(IngestError::file(
-            name,
-            ErrorReason::UnknownFormat { extension },
-        )));
+        sink(Err(IngestError::file(name, ErrorReason::UnknownFormat { extension })));
         return;
     };
     let file = match File::open(path) {
@@ -90,17 +87,8 @@ pub fn read_file(path: &Path, sink: &mut dyn FnMut(Result<SourceDocument, Ingest
     };
     let size = file.metadata().ok().map(|m| m.len());
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let source = SourceName {
-        name: &name,
-        stem,
-        size,
-    };
-    read_format(
-        &source,
-        format,
-        BufReader::with_capacity(1 << 16, file),
-        sink,
-    );
+    let source = SourceName { name: &name, stem, size };
+    read_format(&source, format, BufReader::with_capacity(1 << 16, file), sink);
 }
 
 /// Reads a stream (standard input), calling `sink` once per document or
@@ -123,15 +111,9 @@ pub fn read_reader(
     let format = format.unwrap_or_else(|| sniff_format(&head));
     let stem = match name {
         "" | "-" | "stdin" | "<stdin>" => None,
-        _ => Path::new(name)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned()),
+        _ => Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned()),
     };
-    let source = SourceName {
-        name,
-        stem,
-        size: None,
-    };
+    let source = SourceName { name, stem, size: None };
     let chained = BufReader::with_capacity(1 << 16, Cursor::new(head).chain(reader));
     read_format(&source, format, chained, sink);
 }
@@ -139,28 +121,15 @@ pub fn read_reader(
 /// The format of content, from its first bytes.
 pub fn sniff_format(head: &[u8]) -> Format {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(head.len());
-    let lower: Vec<u8> = head[start..]
-        .iter()
-        .take(1024)
-        .map(u8::to_ascii_lowercase)
-        .collect();
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let lower: Vec<u8> = head[start..].iter().take(1024).map(u8::to_ascii_lowercase).collect();
     let contains = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
     match lower.first() {
         Some(b'{') | Some(b'[') => Format::Json,
         Some(b'<') => {
-            if lower.starts_with(b"<rss")
-                || lower.starts_with(b"<feed")
-                || lower.starts_with(b"<rdf")
-            {
+            if lower.starts_with(b"<rss") || lower.starts_with(b"<feed") || lower.starts_with(b"<rdf") {
                 Format::Feed
-            } else if lower.starts_with(b"<html")
-                || lower.starts_with(b"<!doctype")
-                || contains(b"<html")
-            {
+            } else if lower.starts_with(b"<html") || lower.starts_with(b"<!doctype") || contains(b"<html") {
                 Format::Html
             } else if lower.starts_with(b"<?xml") || contains(b"<rss") || contains(b"<feed") {
                 Format::Feed
@@ -243,21 +212,12 @@ pub(crate) fn date_from_stem(stem: &str) -> Option<String> {
 /// [`MAX_DOCUMENT_BYTES`] (checked before reading when the size is known).
 fn read_bounded<R: Read>(source: &SourceName<'_>, reader: R) -> Result<Vec<u8>, ErrorReason> {
     if let Some(size) = source.size.filter(|&s| s > MAX_DOCUMENT_BYTES) {
-        return Err(ErrorReason::TooLarge {
-            size,
-            limit: MAX_DOCUMENT_BYTES,
-        });
+        return Err(ErrorReason::TooLarge { size, limit: MAX_DOCUMENT_BYTES });
     }
     let mut bytes = Vec::with_capacity(source.size.unwrap_or(0) as usize);
-    reader
-        .take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ErrorReason::Io)?;
+    reader.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes).map_err(ErrorReason::Io)?;
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(ErrorReason::TooLarge {
-            size: bytes.len() as u64,
-            limit: MAX_DOCUMENT_BYTES,
-        });
+        return Err(ErrorReason::TooLarge { size: bytes.len() as u64, limit: MAX_DOCUMENT_BYTES });
     }
     if bytes.is_empty() {
         return Err(ErrorReason::Empty);
@@ -297,37 +257,17 @@ pub(crate) fn content_id(parts: &[&str]) -> String {
 /// field exported from a CMS, a feed summary).
 pub(crate) fn looks_like_html(text: &str) -> bool {
     let lower_has = |tag: &str| {
-        text.match_indices('<').any(|(i, _)| {
-            text[i + 1..]
-                .get(..tag.len())
-                .is_some_and(|t| t.eq_ignore_ascii_case(tag))
-        })
+        text.match_indices('<')
+            .any(|(i, _)| text[i + 1..].get(..tag.len()).is_some_and(|t| t.eq_ignore_ascii_case(tag)))
     };
-    [
-        "p>",
-        "p ",
-        "br",
-        "div",
-        "/p>",
-        "li>",
-        "h1",
-        "h2",
-        "h3",
-        "blockquote",
-        "span",
-        "a ",
-    ]
-    .iter()
-    .any(|tag| lower_has(tag))
+    ["p>", "p ", "br", "div", "/p>", "li>", "h1", "h2", "h3", "blockquote", "span", "a "]
+        .iter()
+        .any(|tag| lower_has(tag))
 }
 
 /// Reads one line (up to `\n`) into `buf` without its terminator, refusing to
 /// buffer more than `limit` bytes: a longer line is skipped to its end.
-pub(crate) fn read_line_limited<R: BufRead>(
-    reader: &mut R,
-    buf: &mut Vec<u8>,
-    limit: usize,
-) -> io::Result<LineRead> {
+pub(crate) fn read_line_limited<R: BufRead>(reader: &mut R, buf: &mut Vec<u8>, limit: usize) -> io::Result<LineRead> {
     buf.clear();
     let mut total = 0u64;
     let mut any = false;
@@ -394,10 +334,7 @@ mod tests {
     fn formats_by_extension() {
         assert_eq!(format_for_path(Path::new("a/b.TXT")), Some(Format::Text));
         assert_eq!(format_for_path(Path::new("a.htm")), Some(Format::Html));
-        assert_eq!(
-            format_for_path(Path::new("a.ndjson")),
-            Some(Format::JsonLines)
-        );
+        assert_eq!(format_for_path(Path::new("a.ndjson")), Some(Format::JsonLines));
         assert_eq!(format_for_path(Path::new("a.atom")), Some(Format::Feed));
         assert_eq!(format_for_path(Path::new("a.docx")), None);
         assert_eq!(format_for_path(Path::new("README")), None);
@@ -408,10 +345,7 @@ mod tests {
         assert_eq!(sniff_format(b"  [{\"a\":1}]"), Format::Json);
         assert_eq!(sniff_format(b"{\"a\":1}\n{\"a\":2}"), Format::Json);
         assert_eq!(sniff_format(b"<?xml version=\"1.0\"?><rss>"), Format::Feed);
-        assert_eq!(
-            sniff_format(b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
-            Format::Feed
-        );
+        assert_eq!(sniff_format(b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"), Format::Feed);
         assert_eq!(sniff_format(b"<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(sniff_format(b"<?xml version=\"1.0\"?><html>"), Format::Html);
         assert_eq!(sniff_format("نص عادي".as_bytes()), Format::Text);
@@ -427,23 +361,11 @@ mod tests {
     fn limited_lines() {
         let mut r = Cursor::new(b"abc\r\n0123456789\nxy".to_vec());
         let mut buf = Vec::new();
-        assert_eq!(
-            read_line_limited(&mut r, &mut buf, 5).unwrap(),
-            LineRead::Line
-        );
+        assert_eq!(read_line_limited(&mut r, &mut buf, 5).unwrap(), LineRead::Line);
         assert_eq!(buf, b"abc");
-        assert_eq!(
-            read_line_limited(&mut r, &mut buf, 5).unwrap(),
-            LineRead::TooLong(10)
-        );
-        assert_eq!(
-            read_line_limited(&mut r, &mut buf, 5).unwrap(),
-            LineRead::Line
-        );
+        assert_eq!(read_line_limited(&mut r, &mut buf, 5).unwrap(), LineRead::TooLong(10));
+        assert_eq!(read_line_limited(&mut r, &mut buf, 5).unwrap(), LineRead::Line);
         assert_eq!(buf, b"xy");
-        assert_eq!(
-            read_line_limited(&mut r, &mut buf, 5).unwrap(),
-            LineRead::Eof
-        );
+        assert_eq!(read_line_limited(&mut r, &mut buf, 5).unwrap(), LineRead::Eof);
     }
 }

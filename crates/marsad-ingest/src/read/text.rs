@@ -29,23 +29,15 @@ const DATELINE_MAX_WORDS: usize = 12;
 const DATELINE_MAX_CHARS: usize = 120;
 const AUTHOR_MAX_WORDS: usize = 6;
 
-pub(crate) fn read_text(
-    source: &SourceName<'_>,
-    bytes: &[u8],
-) -> Result<SourceDocument, ErrorReason> {
+pub(crate) fn read_text(source: &SourceName<'_>, bytes: &[u8]) -> Result<SourceDocument, ErrorReason> {
     let decoded = decode_text(bytes, None)?;
     let raw = decoded.text;
-    let lines: Vec<&str> = raw
-        .split(['\n', '\r', '\u{2028}', '\u{2029}'])
-        .map(str::trim)
-        .collect();
+    let lines: Vec<&str> = raw.split(['\n', '\r', '\u{2028}', '\u{2029}']).map(str::trim).collect();
     let layout = find_layout(&lines);
     let body_lines: Vec<&str> = lines
         .iter()
         .enumerate()
-        .filter(|&(i, line)| {
-            !line.is_empty() && Some(i) != layout.title && Some(i) != layout.dateline_line
-        })
+        .filter(|&(i, line)| !line.is_empty() && Some(i) != layout.title && Some(i) != layout.dateline_line)
         .map(|(_, line)| *line)
         .collect();
     let (title, body) = if body_lines.is_empty() {
@@ -55,10 +47,7 @@ pub(crate) fn read_text(
             None => return Err(ErrorReason::NoBody),
         }
     } else {
-        (
-            layout.title.map(|t| lines[t].to_string()),
-            body_lines.join("\n"),
-        )
+        (layout.title.map(|t| lines[t].to_string()), body_lines.join("\n"))
     };
     let (author, date) = match layout.dateline {
         Some(d) => (d.author, d.date),
@@ -106,20 +95,13 @@ fn find_layout(lines: &[&str]) -> Layout {
         if let Some(next) = next {
             let blank_follows = next > t + 1;
             let longer_follows = word_count(lines[next]) > word_count(lines[t]);
-            if is_title_like(lines[t])
-                && (blank_follows || longer_follows)
-                && parse_dateline(lines[t]).is_none()
-            {
+            if is_title_like(lines[t]) && (blank_follows || longer_follows) && parse_dateline(lines[t]).is_none() {
                 layout.title = Some(t);
             }
         }
     }
     if layout.dateline.is_none() {
-        let after = if layout.title.is_some() {
-            title_candidate + 1
-        } else {
-            title_candidate
-        };
+        let after = if layout.title.is_some() { title_candidate + 1 } else { title_candidate };
         for &i in non_empty.iter().skip(after).take(3) {
             if let Some(d) = parse_dateline(lines[i]) {
                 layout.dateline_line = Some(i);
@@ -153,19 +135,8 @@ pub(crate) struct Dateline {
 }
 
 /// Words that introduce an author in a byline.
-const AUTHOR_MARKERS: &[&str] = &[
-    "بقلم",
-    "كتب",
-    "كتبت",
-    "كتبه",
-    "إعداد",
-    "اعداد",
-    "بواسطة",
-    "تقرير",
-    "by",
-    "author",
-    "الكاتب",
-];
+const AUTHOR_MARKERS: &[&str] =
+    &["بقلم", "كتب", "كتبت", "كتبه", "إعداد", "اعداد", "بواسطة", "تقرير", "by", "author", "الكاتب"];
 
 /// Author markers that are also ordinary words (كتب "books", تقرير "a
 /// report"): without a date on the line they count only when followed by a
@@ -240,10 +211,7 @@ pub(crate) fn parse_dateline(line: &str) -> Option<Dateline> {
             }
             let words = if before.is_empty() { after } else { before };
             let author = (!words.is_empty()).then(|| words.join(" "));
-            Some(Dateline {
-                author,
-                date: Some(iso),
-            })
+            Some(Dateline { author, date: Some(iso) })
         }
         None => {
             // A byline without a date: it must start with an author marker.
@@ -252,8 +220,7 @@ pub(crate) fn parse_dateline(line: &str) -> Option<Dateline> {
             if !AUTHOR_MARKERS.contains(&first.as_str()) {
                 return None;
             }
-            let colon_follows =
-                first_word.ends_with(':') || line[first_word.len()..].trim_start().starts_with(':');
+            let colon_follows = first_word.ends_with(':') || line[first_word.len()..].trim_start().starts_with(':');
             if AMBIGUOUS_MARKERS.contains(&first.as_str()) && !colon_follows {
                 return None;
             }
@@ -261,10 +228,7 @@ pub(crate) fn parse_dateline(line: &str) -> Option<Dateline> {
             if words.is_empty() || words.len() > AUTHOR_MAX_WORDS - 1 {
                 return None;
             }
-            Some(Dateline {
-                author: Some(words.join(" ")),
-                date: None,
-            })
+            Some(Dateline { author: Some(words.join(" ")), date: None })
         }
     }
 }
@@ -273,9 +237,7 @@ pub(crate) fn parse_dateline(line: &str) -> Option<Dateline> {
 /// without separators, times, weekday names and filler words.
 fn meaningful_words(fragment: &str) -> Vec<&str> {
     fragment
-        .split(|c: char| {
-            c.is_whitespace() || matches!(c, '|' | '•' | '–' | '—' | '،' | ',' | '(' | ')' | '/')
-        })
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '•' | '–' | '—' | '،' | ',' | '(' | ')' | '/'))
         .map(strip_punctuation)
         .filter(|w| !w.is_empty())
         .filter(|w| w.chars().any(char::is_alphabetic))
@@ -295,11 +257,7 @@ mod tests {
     use super::*;
 
     fn source() -> SourceName<'static> {
-        SourceName {
-            name: "dir/004_story.txt",
-            stem: Some("004_story".into()),
-            size: None,
-        }
+        SourceName { name: "dir/004_story.txt", stem: Some("004_story".into()), size: None }
     }
 
     #[test]
@@ -319,13 +277,8 @@ mod tests {
         let d = parse_dateline("بقلم سارة أحمد").unwrap();
         assert_eq!((d.author.as_deref(), d.date), (Some("سارة أحمد"), None));
         // A sentence that mentions a date is not a dateline.
-        assert!(parse_dateline(
-            "وصل الوفد الروسي إلى العاصمة الكورية يوم 13 سبتمبر 2023 في زيارة رسمية"
-        )
-        .is_none());
-        assert!(
-            parse_dateline("كتب التاريخ فصلا جديدا في العلاقات بين البلدين هذا الأسبوع").is_none()
-        );
+        assert!(parse_dateline("وصل الوفد الروسي إلى العاصمة الكورية يوم 13 سبتمبر 2023 في زيارة رسمية").is_none());
+        assert!(parse_dateline("كتب التاريخ فصلا جديدا في العلاقات بين البلدين هذا الأسبوع").is_none());
         assert!(parse_dateline("كتب جديدة في معرض الكتاب").is_none());
         let d = parse_dateline("كتب: خالد يوسف").unwrap();
         assert_eq!(d.author.as_deref(), Some("خالد يوسف"));
@@ -338,10 +291,7 @@ mod tests {
         assert_eq!(doc.title.as_deref(), Some("القمة تنتهي ببيان مشترك"));
         assert_eq!(doc.author.as_deref(), Some("هدى سالم"));
         assert_eq!(doc.date.as_deref(), Some("2024-03-02"));
-        assert_eq!(
-            doc.body,
-            "اجتمع الزعيمان ساعتين وناقشا ملفات عدة.\nوقال مسؤول إن المحادثات كانت بناءة."
-        );
+        assert_eq!(doc.body, "اجتمع الزعيمان ساعتين وناقشا ملفات عدة.\nوقال مسؤول إن المحادثات كانت بناءة.");
         assert_eq!(doc.id, "004_story");
         assert_eq!(doc.origin, "dir/004_story.txt");
         assert_eq!(doc.raw, text);
@@ -364,11 +314,7 @@ mod tests {
         assert_eq!(doc.title, None);
         assert_eq!(doc.body, "سطر وحيد بلا نقطة");
         // Title followed directly (no blank) by a longer paragraph.
-        let doc = read_text(
-            &source(),
-            "عنوان قصير\nفقرة أطول من العنوان بكثير في عدد الكلمات.".as_bytes(),
-        )
-        .unwrap();
+        let doc = read_text(&source(), "عنوان قصير\nفقرة أطول من العنوان بكثير في عدد الكلمات.".as_bytes()).unwrap();
         assert_eq!(doc.title.as_deref(), Some("عنوان قصير"));
         // Followed directly by a shorter line: not a title (a list of lines).
         let doc = read_text(&source(), "سطر أول من ثلاث كلمات\nسطر ثان".as_bytes()).unwrap();
@@ -377,11 +323,7 @@ mod tests {
 
     #[test]
     fn stdin_gets_a_content_id() {
-        let src = SourceName {
-            name: "stdin",
-            stem: None,
-            size: None,
-        };
+        let src = SourceName { name: "stdin", stem: None, size: None };
         let a = read_text(&src, "نص أول".as_bytes()).unwrap();
         let b = read_text(&src, "نص ثان".as_bytes()).unwrap();
         assert_eq!(a.id.len(), 16);

@@ -17,9 +17,8 @@ pub struct Article {
 /// The corpus folder: the first argument, or `../shared/corpus/saudinewsnet`
 /// beside the repository.
 pub fn corpus_dir(arg: Option<String>) -> PathBuf {
-    arg.map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet"))
-    })
+    arg.map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet")))
 }
 
 /// Every article of every `*.json` file in `dir`, files in name order.
