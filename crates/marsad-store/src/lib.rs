@@ -19,8 +19,10 @@
 //! runs queries ([`query`] is the language), and [`Store::document`],
 //! [`Store::stats`] and [`Store::list_documents`] serve the rest.
 
+mod entity_view;
 pub mod error;
 pub mod facets;
+mod graph_view;
 pub mod index;
 pub mod migrations;
 pub mod pipeline;
@@ -31,6 +33,7 @@ pub mod reuse;
 pub mod search;
 pub mod store;
 pub mod stories;
+mod timeline_view;
 pub mod title;
 pub mod tokenizer;
 pub mod views;

@@ -135,7 +135,7 @@ pub const MIGRATIONS: &[Migration] = &[
                 kind    TEXT NOT NULL
             );
             CREATE INDEX doc_relations_doc ON doc_relations(doc_id);
-            -- Corpus views, rewritten whole by Store::refresh_views.
+            -- Corpus views (since migration 5, kept up to date incrementally).
             CREATE TABLE entities (
                 id        TEXT PRIMARY KEY NOT NULL,
                 rank      INTEGER NOT NULL,
@@ -248,6 +248,126 @@ pub const MIGRATIONS: &[Migration] = &[
                 story_id  TEXT NOT NULL
             );
             CREATE INDEX story_docs_story ON story_docs(story_id);
+        "#,
+    },
+    Migration {
+        description: "incremental corpus views: what each view has taken in, counted, so a batch costs what it adds",
+        sql: r#"
+            -- Documents whose analysis the views have not taken in yet.
+            CREATE TABLE view_pending (doc_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+            INSERT INTO view_pending (doc_id) SELECT doc_id FROM analyses;
+            DELETE FROM view_state;
+
+            -- Entities (entity_view.rs).
+            DROP TABLE entities;
+            CREATE TABLE entities (
+                id        TEXT PRIMARY KEY NOT NULL,
+                type      TEXT NOT NULL,
+                cluster   TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                variants  TEXT NOT NULL,
+                roles     TEXT NOT NULL,
+                docs      INTEGER NOT NULL,
+                mentions  INTEGER NOT NULL
+            );
+            CREATE INDEX entities_order ON entities(docs DESC, mentions DESC, id);
+            CREATE INDEX entities_type_order ON entities(type, docs DESC, mentions DESC, id);
+            DELETE FROM entity_names;
+            CREATE INDEX entity_names_entity ON entity_names(entity_id);
+            DELETE FROM entity_docs;
+            CREATE TABLE entity_locals (
+                doc_id    TEXT NOT NULL,
+                local     INTEGER NOT NULL,
+                type      TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                key       TEXT NOT NULL,
+                words     INTEGER NOT NULL,
+                family    TEXT,
+                variants  TEXT NOT NULL,
+                roles     TEXT NOT NULL,
+                mentions  INTEGER NOT NULL,
+                cluster   TEXT NOT NULL,
+                PRIMARY KEY (doc_id, local)
+            );
+            CREATE INDEX entity_locals_key ON entity_locals(type, key, words, cluster);
+            CREATE TABLE entity_keys (
+                type TEXT NOT NULL, key TEXT NOT NULL, docs INTEGER NOT NULL, mentions INTEGER NOT NULL,
+                PRIMARY KEY (type, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE entity_key_docs (
+                type TEXT NOT NULL, key TEXT NOT NULL, doc_id TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (type, key, doc_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE entity_families (
+                family TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (family, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX entity_families_key ON entity_families(key);
+            CREATE TABLE entity_clusters (
+                type TEXT NOT NULL, cluster TEXT NOT NULL, id TEXT NOT NULL,
+                docs INTEGER NOT NULL, mentions INTEGER NOT NULL, locals INTEGER NOT NULL,
+                PRIMARY KEY (type, cluster)
+            ) WITHOUT ROWID;
+            CREATE TABLE entity_cluster_docs (
+                type TEXT NOT NULL, cluster TEXT NOT NULL, doc_id TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (type, cluster, doc_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE entity_cluster_names (
+                type TEXT NOT NULL, cluster TEXT NOT NULL, name TEXT NOT NULL,
+                n INTEGER NOT NULL, mentions INTEGER NOT NULL, words INTEGER NOT NULL,
+                PRIMARY KEY (type, cluster, name)
+            ) WITHOUT ROWID;
+            CREATE TABLE entity_cluster_variants (
+                type TEXT NOT NULL, cluster TEXT NOT NULL, variant TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (type, cluster, variant)
+            ) WITHOUT ROWID;
+            CREATE TABLE entity_cluster_roles (
+                type TEXT NOT NULL, cluster TEXT NOT NULL, role TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (type, cluster, role)
+            ) WITHOUT ROWID;
+
+            -- Timeline (timeline_view.rs): entries by bucket, in the order
+            -- the timeline lists them.
+            DROP TABLE timeline;
+            CREATE TABLE timeline (
+                seq          INTEGER PRIMARY KEY NOT NULL,
+                bucket       TEXT NOT NULL,
+                date         TEXT NOT NULL,
+                granularity  INTEGER NOT NULL,
+                type         TEXT NOT NULL,
+                title        TEXT NOT NULL,
+                docs_key     TEXT NOT NULL,
+                json         TEXT NOT NULL
+            );
+            CREATE INDEX timeline_bucket ON timeline(bucket);
+            CREATE INDEX timeline_order ON timeline(date, granularity, type, title, docs_key, seq);
+            DELETE FROM timeline_actors;
+            CREATE INDEX timeline_actors_seq ON timeline_actors(seq);
+            CREATE TABLE timeline_docs (
+                bucket  TEXT NOT NULL,
+                doc_id  TEXT NOT NULL,
+                PRIMARY KEY (bucket, doc_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX timeline_docs_doc ON timeline_docs(doc_id);
+
+            -- Graph (graph_view.rs): each document's edges, to take back.
+            DROP TABLE graph_edges;
+            CREATE TABLE graph_edges (
+                source  TEXT NOT NULL,
+                target  TEXT NOT NULL,
+                weight  INTEGER NOT NULL,
+                kinds   TEXT NOT NULL,
+                PRIMARY KEY (source, target)
+            ) WITHOUT ROWID;
+            CREATE INDEX graph_edges_target ON graph_edges(target);
+            CREATE TABLE graph_edge_kinds (
+                source TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (source, target, kind)
+            ) WITHOUT ROWID;
+            CREATE TABLE graph_docs (
+                doc_id  TEXT PRIMARY KEY NOT NULL,
+                edges   TEXT NOT NULL
+            ) WITHOUT ROWID;
         "#,
     },
 ];

@@ -102,6 +102,9 @@ impl Store {
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.busy_timeout(std::time::Duration::from_secs(10))?;
+        // The views refresh cycles through some sixty statements; the
+        // default cache of sixteen would prepare most of them again each time.
+        db.set_prepared_statement_cache_capacity(256);
         let found = migrations::migrate(&mut db)?;
         if found < migrations::DISPLAY_TITLE_VERSION {
             backfill_display_titles(&mut db)?;

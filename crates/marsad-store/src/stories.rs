@@ -51,13 +51,13 @@ pub const SUMMARY_MAX_DOCS: usize = 400;
 
 /// Places the newly indexed documents into stories and rewrites the story
 /// list. `entities_of` gives a document's corpus entities, heaviest first;
-/// `names` maps corpus ids to display names for labels.
+/// `names` gives a corpus id's display name, for labels.
 pub(crate) fn update(
     db: &Connection,
     added: &[NewlyIndexed],
     rebuilt: bool,
     entities_of: &dyn Fn(&str) -> Vec<String>,
-    names: &HashMap<String, EntityRef>,
+    names: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), StoreError> {
     let saved: Option<String> = if rebuilt {
         None
@@ -100,7 +100,7 @@ pub(crate) fn update(
 fn rebuild_all(
     db: &Connection,
     entities_of: &dyn Fn(&str) -> Vec<String>,
-    names: &HashMap<String, EntityRef>,
+    names: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), StoreError> {
     let mut clusterer = StoryClusterer::new(StoryConfig::default());
     let mut stmt = db.prepare(
@@ -213,11 +213,11 @@ fn save(db: &Connection, clusterer: &StoryClusterer) -> Result<(), StoreError> {
 fn write_stories(
     db: &Connection,
     clusterer: &StoryClusterer,
-    names: &HashMap<String, EntityRef>,
+    names: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), StoreError> {
     db.execute("DELETE FROM stories", [])?;
     db.execute("DELETE FROM story_docs", [])?;
-    let stories = clusterer.stories_named(|id| names.get(id).map(|e| e.name.clone()));
+    let stories = clusterer.stories_named(names);
     let mut add_story = db.prepare_cached("INSERT INTO stories (id, rank, size, json) VALUES (?1, ?2, ?3, ?4)")?;
     let mut add_doc = db.prepare_cached("INSERT OR REPLACE INTO story_docs (doc_id, story_id) VALUES (?1, ?2)")?;
     for (rank, story) in stories.iter().enumerate() {

@@ -698,7 +698,7 @@ mod views {
     use crate::{EntityFilter, EntityLookup, QuoteFilter, TimelineFilter};
     use marsad_extract::EntityType;
 
-    fn agency() -> CleanDocument {
+    pub(super) fn agency() -> CleanDocument {
         doc(
             "agency",
             None,
@@ -710,7 +710,7 @@ mod views {
         )
     }
 
-    fn paper() -> CleanDocument {
+    pub(super) fn paper() -> CleanDocument {
         doc(
             "paper",
             None,
@@ -1079,4 +1079,295 @@ fn excluded_phrases_do_not_trip_the_phrase_scorer() {
         }
     }
     assert_eq!(sorted(ids(&store, "تقرير -\"3 1\"")), strings(&["d1", "d3", "d5"]));
+}
+
+mod incremental {
+    //! The incremental views against the whole-corpus functions of
+    //! `marsad_extract::corpus` and against a rebuild from scratch: after
+    //! batches, replacements and reanalysis, all three agree exactly.
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use marsad_extract::corpus::{self, DocEntities, DocEvents, DocGraphInput, EntityRef, GlobalEntity, TimelineEntry};
+    use marsad_extract::{EntityType, Event, LocalEntity, Relation};
+
+    use super::*;
+    use crate::views::{decode, parse_type};
+    use crate::{EntityFilter, TimelineFilter};
+
+    /// What the views hold: entities in list order, the local → entity
+    /// table, the timeline in order, the edges.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Views {
+        entities: Vec<GlobalEntity>,
+        locals: BTreeSet<(String, String, i64, i64)>,
+        timeline: Vec<TimelineEntry>,
+        edges: BTreeSet<(String, String, usize, Vec<String>)>,
+    }
+
+    fn stored(store: &Store) -> Views {
+        let entities =
+            store.entities(&EntityFilter::default()).unwrap().entities.into_iter().map(|e| e.entity).collect();
+        let locals = store
+            .db
+            .prepare("SELECT entity_id, doc_id, local, mentions FROM entity_docs")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let timeline = store.timeline(&TimelineFilter { sports: true, ..Default::default() }).unwrap();
+        let edges = store
+            .db
+            .prepare("SELECT source, target, weight, kinds FROM graph_edges")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as usize, r.get::<_, String>(3)?)))
+            .unwrap()
+            .map(|r| {
+                let (s, t, w, k) = r.unwrap();
+                (s, t, w, decode::<Vec<String>>(&k, "kinds").unwrap())
+            })
+            .collect();
+        Views { entities, locals, timeline, edges }
+    }
+
+    /// The views as the whole-corpus functions compute them from the
+    /// per-document tables.
+    fn reference(store: &Store) -> Views {
+        let db = &store.db;
+        let mut docs: BTreeMap<String, (Vec<LocalEntity>, Vec<Vec<usize>>)> = BTreeMap::new();
+        let mut stmt = db
+            .prepare(
+                "SELECT doc_id, local, type, name, variants, roles, mentions, sentences FROM doc_entities
+                 ORDER BY doc_id, local",
+            )
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let entry = docs.entry(r.get(0).unwrap()).or_default();
+            assert_eq!(entry.0.len() as i64, r.get::<_, i64>(1).unwrap());
+            entry.0.push(LocalEntity {
+                name: r.get(3).unwrap(),
+                entity_type: parse_type(&r.get::<_, String>(2).unwrap()).unwrap(),
+                variants: decode(&r.get::<_, String>(4).unwrap(), "v").unwrap(),
+                roles: decode(&r.get::<_, String>(5).unwrap(), "r").unwrap(),
+                mentions: r.get::<_, i64>(6).unwrap() as usize,
+            });
+            entry.1.push(decode(&r.get::<_, String>(7).unwrap(), "s").unwrap());
+        }
+        let inputs: Vec<DocEntities<'_>> =
+            docs.iter().map(|(doc, (entities, _))| DocEntities { doc, entities }).collect();
+        let resolution = corpus::resolve_entities(&inputs);
+        let mut refs: BTreeMap<&str, Vec<EntityRef>> = BTreeMap::new();
+        let mut locals = BTreeSet::new();
+        for ((doc, (entities, _)), assigned) in docs.iter().zip(&resolution.assignment) {
+            let mut row = Vec::new();
+            for (local, &g) in assigned.iter().enumerate() {
+                let e = &resolution.entities[g];
+                row.push(EntityRef { id: e.id.clone(), name: e.name.clone(), entity_type: e.entity_type });
+                locals.insert((e.id.clone(), doc.clone(), local as i64, entities[local].mentions as i64));
+            }
+            refs.insert(doc, row);
+        }
+        let mut events: BTreeMap<String, (Option<String>, Vec<Event>)> = BTreeMap::new();
+        let mut stmt = db
+            .prepare("SELECT e.doc_id, d.date, e.json FROM doc_events e JOIN documents d ON d.id = e.doc_id ORDER BY e.doc_id, e.seq")
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let entry = events.entry(r.get(0).unwrap()).or_insert_with(|| (r.get(1).unwrap(), Vec::new()));
+            entry.1.push(decode(&r.get::<_, String>(2).unwrap(), "e").unwrap());
+        }
+        let none: Vec<EntityRef> = Vec::new();
+        let event_inputs: Vec<DocEvents<'_>> = events
+            .iter()
+            .map(|(doc, (date, evs))| DocEvents {
+                doc,
+                doc_date: date.as_deref(),
+                events: evs,
+                entities: refs.get(doc.as_str()).unwrap_or(&none),
+            })
+            .collect();
+        let timeline = corpus::build_timeline(&event_inputs);
+        let mut relations: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
+        let mut stmt = db.prepare("SELECT doc_id, source, target, kind FROM doc_relations").unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            relations.entry(r.get(0).unwrap()).or_default().push(Relation {
+                source: r.get::<_, i64>(1).unwrap() as usize,
+                target: r.get::<_, i64>(2).unwrap() as usize,
+                kind: r.get(3).unwrap(),
+                sentence: 0,
+            });
+        }
+        let no_relations = Vec::new();
+        let graph_inputs: Vec<DocGraphInput<'_>> = docs
+            .iter()
+            .map(|(doc, (_, sentences))| DocGraphInput {
+                entity_sentences: sentences,
+                entities: &refs[doc.as_str()],
+                relations: relations.get(doc).unwrap_or(&no_relations),
+            })
+            .collect();
+        let edges = corpus::build_graph(&graph_inputs)
+            .edges
+            .into_iter()
+            .map(|e| (e.source, e.target, e.weight, e.kinds))
+            .collect();
+        Views { entities: resolution.entities, locals, timeline, edges }
+    }
+
+    /// Incremental == whole-corpus reference == rebuilt from scratch.
+    fn check(store: &mut Store, what: &str) {
+        let incremental = stored(store);
+        let reference = reference(store);
+        assert_eq!(incremental.entities.len(), reference.entities.len(), "{what}: entity count");
+        for (a, b) in incremental.entities.iter().zip(&reference.entities) {
+            assert_eq!(a, b, "{what}: entities differ");
+        }
+        assert!(incremental.locals == reference.locals, "{what}: entity_docs differ");
+        assert_eq!(incremental.timeline.len(), reference.timeline.len(), "{what}: timeline length");
+        for (a, b) in incremental.timeline.iter().zip(&reference.timeline) {
+            assert_eq!(a, b, "{what}: timeline differs");
+        }
+        assert!(incremental.edges == reference.edges, "{what}: graph differs");
+        eprintln!(
+            "{what}: {} entities, {} entity rows, {} timeline entries, {} edges agree",
+            incremental.entities.len(),
+            incremental.locals.len(),
+            incremental.timeline.len(),
+            incremental.edges.len()
+        );
+        store.rebuild_views().unwrap();
+        assert!(stored(store) == incremental, "{what}: a rebuild from scratch differs");
+    }
+
+    fn sample(n: usize) -> Option<Vec<CleanDocument>> {
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/saudinewsnet"));
+        let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.map(|e| e.unwrap().path()).collect();
+        files.sort();
+        let mut docs = Vec::new();
+        for file in files {
+            marsad_ingest::read_file(&file, &mut |r| {
+                if let Ok(doc) = r {
+                    docs.push(marsad_ingest::clean(doc));
+                }
+            });
+            if docs.len() >= n {
+                break;
+            }
+        }
+        // Every 3rd document of the first files: several days, all outlets.
+        Some(docs.into_iter().step_by(3).take(n / 3).collect())
+    }
+
+    #[test]
+    fn batches_replacements_and_reanalysis_agree_with_a_full_rebuild() {
+        // Needs ../shared/corpus/saudinewsnet (real news, several outlets).
+        let Some(mut docs) = sample(6000) else {
+            eprintln!("SKIPPED batches_replacements_and_reanalysis_agree_with_a_full_rebuild: shared corpus absent");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        // Our two documents first, then the real ones in uneven batches.
+        store.ingest_batch(vec![super::views::agency(), super::views::paper()]).unwrap();
+        store.refresh_views().unwrap();
+        check(&mut store, "two documents");
+        let rest = docs.split_off(docs.len() / 2);
+        for (i, batch) in docs.chunks(docs.len().div_ceil(3)).enumerate() {
+            store.ingest_batch(batch.to_vec()).unwrap();
+            store.refresh_views().unwrap();
+            if i == 0 {
+                check(&mut store, "first batch");
+            }
+        }
+        // Replace a tenth of the stored documents by others' texts, and add
+        // the rest in small batches.
+        let stored_ids: Vec<String> = docs.iter().map(|d| d.source.id.clone()).collect();
+        let mut replaced = Vec::new();
+        for (k, id) in stored_ids.iter().step_by(10).enumerate() {
+            let mut other = rest[k].clone();
+            other.source.id = id.clone();
+            replaced.push(other);
+        }
+        let n = replaced.len();
+        store.ingest_batch(replaced).unwrap();
+        store.refresh_views().unwrap();
+        for batch in rest[n..].chunks(97).take(6) {
+            store.ingest_batch(batch.to_vec()).unwrap();
+            store.refresh_views().unwrap();
+        }
+        check(&mut store, "after replacements and small batches");
+        let entities = store.entities(&EntityFilter::default()).unwrap();
+        assert!(entities.total > 3000, "{}", entities.total);
+        assert!(store.timeline_total(&TimelineFilter { sports: true, ..Default::default() }).unwrap() > 100);
+    }
+
+    #[test]
+    fn our_documents_agree_after_every_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.ingest_batch(vec![super::views::agency()]).unwrap();
+        store.refresh_views().unwrap();
+        check(&mut store, "one document");
+        store.ingest_batch(vec![super::views::paper()]).unwrap();
+        store.refresh_views().unwrap();
+        check(&mut store, "two documents");
+        let mut changed = super::views::paper();
+        changed.text = "وصل المستشار الألماني أولاف شولتس إلى روما.".into();
+        changed.content_hash = "changed".into();
+        store.ingest_batch(vec![changed]).unwrap();
+        store.refresh_views().unwrap();
+        check(&mut store, "replaced");
+        assert!(store.entities(&EntityFilter::default()).unwrap().entities.iter().all(|e| !e.docs.is_empty()));
+    }
+
+    /// A lone family name joins the one full name, leaves it when a second
+    /// full name shares it, and a short nasab joins its full chain: rows
+    /// move between clusters and the views follow.
+    #[test]
+    fn names_move_between_clusters_as_the_corpus_grows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let steps = [
+            ("a", "قال ترامب للصحفيين في واشنطن إن المحادثات كانت مثمرة."),
+            ("b", "التقى الرئيس الأمريكي دونالد ترامب نظيره الفرنسي إيمانويل ماكرون في باريس."),
+            ("c", "وصل رجل الأعمال إريك ترامب إلى دبي أمس في زيارة تستمر يومين."),
+            ("d", "استقبل ولي العهد الأمير محمد بن سلمان وزير الخارجية الأمريكي في الرياض."),
+            ("e", "أصدر الأمير محمد بن سلمان بن عبدالعزيز أمرا بتعيين وزير جديد."),
+        ];
+        let mut lone_joined = false;
+        for (i, (id, text)) in steps.iter().enumerate() {
+            let date = format!("2024-05-0{}", i + 1);
+            store.ingest_batch(vec![doc(id, None, Some("agency"), Some(&date), text)]).unwrap();
+            store.refresh_views().unwrap();
+            check(&mut store, &format!("step {id}"));
+            let all = store.entities(&EntityFilter::default()).unwrap();
+            if *id == "b" {
+                lone_joined = all.entities.iter().any(|e| e.docs == ["a", "b"]);
+            }
+        }
+        assert!(lone_joined, "the lone ترامب joined دونالد ترامب");
+    }
+
+    #[test]
+    fn seeds_agree_one_by_one() {
+        let Some(seeds) = seeds_dir() else {
+            eprintln!("SKIPPED seeds_agree_one_by_one: shared corpus not present");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let mut files: Vec<_> = std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("00"))
+            .collect();
+        files.sort();
+        for file in &files {
+            crate::ingest_paths(&mut store, std::slice::from_ref(file), Default::default(), &mut |_| {}).unwrap();
+        }
+        check(&mut store, "seeds one by one");
+        let _ = EntityType::Person;
+    }
 }

@@ -10,36 +10,41 @@
 //! analysis. They hold document-local indexes (local entity 3 of document
 //! X), never corpus ids, so writing them needs nothing but the document.
 //!
-//! *Corpus views* (`entities`, `entity_names`, `entity_docs`, `timeline`,
-//! `timeline_actors`, `graph_edges`) depend on every document: that ترمب in
-//! one article is دونالد ترامب in another, that three articles tell one
-//! summit. [`Store::refresh_views`] rebuilds them whole from the
-//! per-document tables with the pure functions of
-//! [`marsad_extract::corpus`], in one transaction, and records the batch
-//! generation it saw in `view_state`. It runs at the end of every ingest
-//! run; a reader that finds the views older than the newest batch (an
-//! ingest killed before its end) refreshes them first if it can take the
-//! writer lock, and otherwise answers from the previous views. Rebuilding
-//! rather than patching keeps the views a function of the documents —
-//! the same corpus always gives the same ids — at a cost linear in the
-//! number of entity mentions (about a second for 26k articles).
+//! *Corpus views* (entities, timeline, graph) depend on every document:
+//! that ترمب in one article is دونالد ترامب in another, that three articles
+//! tell one summit. Writing an analysis marks its document in
+//! `view_pending`; [`Store::refresh_views`] then takes the pending
+//! documents in, in one transaction, and records the batch generation it
+//! saw in `view_state`. Each view is kept by its own module and writes only
+//! its own tables: `entity_view` (what each document gave, counted, so a
+//! document's contribution can be taken back and only the name decisions
+//! it feeds are asked again), `timeline_view` (rebuilt per family-and-year
+//! bucket that changed) and `graph_view` (per-document edges added to and
+//! taken from the totals). Entities are resolved first; the documents whose
+//! local entities now resolve otherwise are handed to the other two. The
+//! cost of a refresh follows the batch and the names, buckets and edges it
+//! touches, not the corpus; and the result is the one the whole-corpus
+//! functions of [`marsad_extract::corpus`] give, which the tests check
+//! after batches, replacements and reanalysis (and [`Store::rebuild_views`]
+//! rebuilds from scratch). A refresh runs at the end of every ingest run; a
+//! reader that finds the views older than the newest batch (an ingest
+//! killed before its end) refreshes them first if it can take the writer
+//! lock, and otherwise answers from the previous views.
 //!
 //! Queries ([`Store::entities`], [`Store::entity`], [`Store::quotes`],
 //! [`Store::timeline`], [`Store::graph`]) then read small indexed tables.
 
-use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use marsad_extract::corpus::{
-    self, DocEntities, DocEvents, DocGraphInput, EntityRef, Graph, GraphEdge, GraphNode, TimelineEntry,
-};
-use marsad_extract::{DocumentAnalysis, DocumentInput, EntityType, Event, LocalEntity, Relation, SpeakerKind};
+use marsad_extract::corpus::{self, Graph, GraphEdge, GraphNode, TimelineEntry};
+use marsad_extract::{DocumentAnalysis, DocumentInput, EntityType, SpeakerKind};
 use marsad_ingest::CleanDocument;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StoreError;
 use crate::store::Store;
+use crate::timeline_view::{TIMELINE_ORDER, TIMELINE_ORDER_DESC};
 
 /// Version of the analysis written with each document. Bump when the
 /// extractors change what they produce; `marsad reanalyze` brings older
@@ -81,6 +86,8 @@ pub(crate) fn write_analysis(
     for table in ["analyses", "doc_entities", "doc_quotes", "doc_events", "doc_relations"] {
         db.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
     }
+    // The views take it in at their next refresh.
+    db.prepare_cached("INSERT OR IGNORE INTO view_pending (doc_id) VALUES (?1)")?.execute([id])?;
     // Sentences are recomputed on load (cheap, and a third of the JSON).
     let stored = DocumentAnalysis { sentences: Vec::new(), ..analysis.clone() };
     let json = encode(&stored)?;
@@ -158,11 +165,11 @@ pub(crate) fn write_analysis(
     Ok(())
 }
 
-fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("cannot encode: {e}")))
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, StoreError> {
+pub(crate) fn decode<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
@@ -399,19 +406,35 @@ impl Default for GraphOptions {
     }
 }
 
-const ENTITY_COLUMNS: &str = "id, name, type, variants, roles, doc_ids, mentions";
+const ENTITY_COLUMNS: &str = "id, name, type, variants, roles, cluster, mentions";
+
+/// The order entities are listed in: most documents, then most mentions.
+const ENTITY_ORDER: &str = "docs DESC, mentions DESC, id";
 
 fn entity_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 6]> {
     Ok([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?])
 }
 
-fn entity_record(cols: [String; 6], mentions: i64) -> Result<EntityRecord, StoreError> {
-    let [id, name, t, variants, roles, docs] = cols;
+/// An entity record from its row, with the first `docs` of its documents
+/// (`None`: all).
+fn entity_record(
+    db: &Connection,
+    cols: [String; 6],
+    mentions: i64,
+    docs: Option<usize>,
+) -> Result<EntityRecord, StoreError> {
+    let [id, name, t, variants, roles, cluster] = cols;
+    let doc_ids: Vec<String> = db
+        .prepare_cached(
+            "SELECT doc_id FROM entity_cluster_docs WHERE type = ?1 AND cluster = ?2 ORDER BY doc_id LIMIT ?3",
+        )?
+        .query_map(params![t, cluster, crate::reuse::sql_limit(docs)], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(EntityRecord {
         entity_type: parse_type(&t)?,
         variants: decode(&variants, "entity variants")?,
         roles: decode(&roles, "entity roles")?,
-        docs: decode(&docs, "entity documents")?,
+        docs: doc_ids,
         id,
         name,
         mentions: mentions.max(0) as usize,
@@ -447,149 +470,70 @@ impl Store {
         }
     }
 
-    /// Rebuilds the corpus views from the per-document analyses (see the
-    /// module docs).
+    /// Brings the corpus views up to the per-document analyses (see the
+    /// module docs): only what the documents analyzed since the last
+    /// refresh touch.
     pub fn refresh_views(&mut self) -> Result<ViewSummary, StoreError> {
         self.lock_writer()?;
         let (_, generation) = self.view_generations()?;
-        let docs = load_doc_entities(&self.db)?;
-        let inputs: Vec<DocEntities<'_>> =
-            docs.iter().map(|d| DocEntities { doc: &d.doc, entities: &d.entities }).collect();
-        let resolution = corpus::resolve_entities(&inputs);
-        let refs: Vec<EntityRef> = resolution
-            .entities
-            .iter()
-            .map(|e| EntityRef { id: e.id.clone(), name: e.name.clone(), entity_type: e.entity_type })
-            .collect();
-        // Per document: local entity → corpus entity.
-        let local_refs: HashMap<&str, Vec<EntityRef>> = docs
-            .iter()
-            .zip(&resolution.assignment)
-            .map(|(d, assigned)| {
-                let refs = assigned.iter().map(|&g| refs.get(g).cloned().unwrap_or_else(unresolved_ref)).collect();
-                (d.doc.as_str(), refs)
-            })
-            .collect();
-
-        // Timeline.
-        let events = load_doc_events(&self.db)?;
-        let empty: Vec<EntityRef> = Vec::new();
-        let event_inputs: Vec<DocEvents<'_>> = events
-            .iter()
-            .map(|(doc, date, evs)| DocEvents {
-                doc,
-                doc_date: date.as_deref(),
-                events: evs,
-                entities: local_refs.get(doc.as_str()).unwrap_or(&empty),
-            })
-            .collect();
-        let timeline = corpus::build_timeline(&event_inputs);
-
-        // Graph.
-        let relations = load_doc_relations(&self.db)?;
-        let no_relations: Vec<Relation> = Vec::new();
-        let graph_inputs: Vec<DocGraphInput<'_>> = docs
-            .iter()
-            .map(|d| DocGraphInput {
-                entity_sentences: &d.sentences,
-                entities: local_refs.get(d.doc.as_str()).unwrap_or(&empty),
-                relations: relations.get(d.doc.as_str()).unwrap_or(&no_relations),
-            })
-            .collect();
-        let graph = corpus::build_graph(&graph_inputs);
-
         let tx = self.db.transaction()?;
-        for table in ["entities", "entity_names", "entity_docs", "timeline", "timeline_actors", "graph_edges"] {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
-        }
         {
-            let mut add_entity = tx.prepare(
-                "INSERT OR REPLACE INTO entities (id, rank, type, name, variants, roles, docs, doc_ids, mentions)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            let mut add_name = tx.prepare("INSERT INTO entity_names (key, entity_id) VALUES (?1, ?2)")?;
-            for (rank, e) in resolution.entities.iter().enumerate() {
-                add_entity.execute(params![
-                    e.id,
-                    rank as i64,
-                    e.entity_type.as_str(),
-                    e.name,
-                    encode(&e.variants)?,
-                    encode(&e.roles)?,
-                    e.docs.len() as i64,
-                    encode(&e.docs)?,
-                    e.mentions as i64,
-                ])?;
-                let mut keys: Vec<String> = e
-                    .variants
-                    .iter()
-                    .chain(std::iter::once(&e.name))
-                    .map(|v| corpus::name_key(v))
-                    .filter(|k| !k.is_empty())
-                    .collect();
-                keys.sort();
-                keys.dedup();
-                for k in keys {
-                    add_name.execute(params![k, e.id])?;
-                }
+            let pending: Vec<String> = tx
+                .prepare("SELECT doc_id FROM view_pending ORDER BY doc_id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut clock = StageClock::new();
+            // In slices, so that a whole corpus pending (a first ingest,
+            // a migration) is taken in with a batch's working set.
+            let mut changed = std::collections::BTreeSet::new();
+            for slice in pending.chunks(ENTITY_SLICE) {
+                changed.append(&mut crate::entity_view::update(&tx, slice)?);
             }
-            let mut add_doc = tx.prepare(
-                "INSERT OR REPLACE INTO entity_docs (entity_id, doc_id, local, mentions) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (d, assigned) in docs.iter().zip(&resolution.assignment) {
-                for (local, &g) in assigned.iter().enumerate() {
-                    if let Some(e) = resolution.entities.get(g) {
-                        let mentions = d.entities.get(local).map_or(0, |l| l.mentions);
-                        add_doc.execute(params![e.id, d.doc, local as i64, mentions as i64])?;
-                    }
-                }
-            }
-            let mut add_entry = tx.prepare("INSERT INTO timeline (seq, date, json) VALUES (?1, ?2, ?3)")?;
-            let mut add_actor = tx.prepare("INSERT INTO timeline_actors (seq, entity_id) VALUES (?1, ?2)")?;
-            for (seq, entry) in timeline.iter().enumerate() {
-                add_entry.execute(params![seq as i64, entry.date, encode(entry)?])?;
-                for a in entry.actors.iter().chain(entry.place.iter()) {
-                    add_actor.execute(params![seq as i64, a.id])?;
-                }
-            }
-            let mut add_edge =
-                tx.prepare("INSERT INTO graph_edges (source, target, weight, kinds) VALUES (?1, ?2, ?3, ?4)")?;
-            for e in &graph.edges {
-                add_edge.execute(params![e.source, e.target, e.weight as i64, encode(&e.kinds)?])?;
-            }
+            clock.lap("entities");
+            crate::timeline_view::update(&tx, &changed)?;
+            clock.lap("timeline");
+            crate::graph_view::update(&tx, &changed)?;
+            clock.lap("graph");
+            tx.execute("DELETE FROM view_pending", [])?;
             // Reuse and stories: incremental, see reuse.rs and stories.rs.
             let reuse = crate::reuse::update(&tx)?;
-            let mentions: HashMap<&str, &DocEntityRows> = docs.iter().map(|d| (d.doc.as_str(), d)).collect();
-            let entities_of = |doc: &str| -> Vec<String> {
-                let (Some(refs), Some(rows)) = (local_refs.get(doc), mentions.get(doc)) else {
-                    return Vec::new();
-                };
-                let mut weighted: Vec<(usize, &str)> = refs
-                    .iter()
-                    .zip(&rows.entities)
-                    .filter(|(r, _)| !r.id.is_empty())
-                    .map(|(r, l)| (l.mentions, r.id.as_str()))
-                    .collect();
-                weighted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-                let mut ids: Vec<String> = Vec::new();
-                for (_, id) in weighted {
-                    if !ids.iter().any(|x| x == id) {
-                        ids.push(id.to_string());
-                    }
-                }
-                ids
+            clock.lap("reuse");
+            let entities_of = |doc: &str| -> Vec<String> { heaviest_entities(&tx, doc).unwrap_or_default() };
+            let name_of = |id: &str| -> Option<String> {
+                tx.prepare_cached("SELECT name FROM entities WHERE id = ?1")
+                    .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+                    .ok()
+                    .flatten()
             };
-            let names: HashMap<String, EntityRef> = refs.iter().map(|r| (r.id.clone(), r.clone())).collect();
-            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of, &names)?;
+            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of, &name_of)?;
+            clock.lap("stories");
             tx.execute("INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)", [generation])?;
         }
         tx.commit()?;
+        let count = |sql: &str| -> Result<usize, StoreError> {
+            Ok(self.db.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as usize)
+        };
         Ok(ViewSummary {
-            documents: docs.len(),
-            entities: resolution.entities.len(),
-            timeline: timeline.len(),
-            edges: graph.edges.len(),
+            documents: count("SELECT COUNT(*) FROM analyses")?,
+            entities: count("SELECT COUNT(*) FROM entities")?,
+            timeline: count("SELECT COUNT(*) FROM timeline")?,
+            edges: count("SELECT COUNT(*) FROM graph_edges")?,
         })
+    }
+
+    /// Clears the corpus views and builds them again from every analysis,
+    /// as one batch: what the incremental refresh must always agree with.
+    pub fn rebuild_views(&mut self) -> Result<ViewSummary, StoreError> {
+        self.lock_writer()?;
+        {
+            let tx = self.db.transaction()?;
+            for table in VIEW_TABLES {
+                tx.execute(&format!("DELETE FROM {table}"), [])?;
+            }
+            tx.execute("INSERT OR IGNORE INTO view_pending (doc_id) SELECT doc_id FROM analyses", [])?;
+            tx.commit()?;
+        }
+        self.refresh_views()
     }
 
     /// Corpus entities, most documents first.
@@ -618,22 +562,18 @@ impl Store {
         )?;
         let limit = filter.limit.map_or(-1, |l| l as i64);
         let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM entities {filter_sql} ORDER BY rank LIMIT {limit} OFFSET {}",
+            "SELECT {ENTITY_COLUMNS}, docs FROM entities {filter_sql} ORDER BY {ENTITY_ORDER} LIMIT {limit} OFFSET {}",
             filter.offset
         );
         let mut stmt = self.db.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |row| {
-            Ok((entity_from_row(row)?, row.get::<_, i64>(6)?))
+            Ok((entity_from_row(row)?, row.get::<_, i64>(6)?, row.get::<_, i64>(7)?))
         })?;
         let mut entities = Vec::new();
         for row in rows {
-            let (cols, mentions) = row?;
-            let mut entity = entity_record(cols, mentions)?;
-            let doc_count = entity.docs.len();
-            if let Some(cap) = filter.doc_ids {
-                entity.docs.truncate(cap);
-            }
-            entities.push(ListedEntity { entity, doc_count });
+            let (cols, mentions, docs) = row?;
+            let entity = entity_record(&self.db, cols, mentions, filter.doc_ids)?;
+            entities.push(ListedEntity { entity, doc_count: docs.max(0) as usize });
         }
         Ok(EntityList { total: total as usize, entities })
     }
@@ -649,7 +589,7 @@ impl Store {
             })
             .optional()?;
         if let Some((cols, mentions)) = by_id {
-            return Ok(vec![entity_record(cols, mentions)?]);
+            return Ok(vec![entity_record(&self.db, cols, mentions, None)?]);
         }
         let key = corpus::name_key(query);
         if key.is_empty() {
@@ -665,19 +605,25 @@ impl Store {
                 continue;
             }
             let mut found = Vec::new();
-            let mut stmt = self.db.prepare(&format!("SELECT {ENTITY_COLUMNS}, rank FROM entities WHERE id = ?1"))?;
+            let mut stmt = self.db.prepare(&format!("SELECT {ENTITY_COLUMNS}, docs FROM entities WHERE id = ?1"))?;
             let mut ranked = Vec::new();
             for id in ids {
-                if let Some((cols, mentions, rank)) = stmt
+                if let Some((cols, mentions, docs)) = stmt
                     .query_row([&id], |row| Ok((entity_from_row(row)?, row.get::<_, i64>(6)?, row.get::<_, i64>(7)?)))
                     .optional()?
                 {
-                    ranked.push((rank, cols, mentions));
+                    ranked.push((
+                        std::cmp::Reverse(docs),
+                        std::cmp::Reverse(mentions),
+                        cols[0].clone(),
+                        cols,
+                        mentions,
+                    ));
                 }
             }
-            ranked.sort_by_key(|r| r.0);
-            for (_, cols, mentions) in ranked {
-                found.push(entity_record(cols, mentions)?);
+            ranked.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+            for (.., cols, mentions) in ranked {
+                found.push(entity_record(&self.db, cols, mentions, None)?);
             }
             return Ok(found);
         }
@@ -753,7 +699,7 @@ impl Store {
                 "SELECT e.id, e.name, e.type, g.weight, g.kinds FROM graph_edges g
                  JOIN entities e ON e.id = CASE WHEN g.source = ?1 THEN g.target ELSE g.source END
                  WHERE g.source = ?1 OR g.target = ?1
-                 ORDER BY g.weight DESC, e.rank LIMIT 50",
+                 ORDER BY g.weight DESC, e.docs DESC, e.mentions DESC, e.id LIMIT 50",
             )?;
             let rows = stmt.query_map([&entity.id], |r| {
                 Ok((
@@ -869,11 +815,11 @@ impl Store {
         let (limit, offset) = (crate::reuse::sql_limit(filter.limit), filter.offset);
         let sql = if filter.latest {
             format!(
-                "SELECT json FROM (SELECT seq, json FROM timeline {filter_sql} ORDER BY seq DESC LIMIT {limit} OFFSET {offset})
-                 ORDER BY seq"
+                "SELECT json FROM (SELECT * FROM timeline {filter_sql} ORDER BY {TIMELINE_ORDER_DESC} LIMIT {limit} OFFSET {offset})
+                 ORDER BY {TIMELINE_ORDER}"
             )
         } else {
-            format!("SELECT json FROM timeline {filter_sql} ORDER BY seq LIMIT {limit} OFFSET {offset}")
+            format!("SELECT json FROM timeline {filter_sql} ORDER BY {TIMELINE_ORDER} LIMIT {limit} OFFSET {offset}")
         };
         let mut stmt = self.db.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))?;
@@ -951,7 +897,9 @@ impl Store {
     pub fn graph(&self, options: &GraphOptions) -> Result<Graph, StoreError> {
         let mut nodes = Vec::new();
         {
-            let mut stmt = self.db.prepare("SELECT id, name, type, mentions FROM entities ORDER BY rank LIMIT ?1")?;
+            let mut stmt = self.db.prepare(
+                "SELECT id, name, type, mentions FROM entities ORDER BY docs DESC, mentions DESC, id LIMIT ?1",
+            )?;
             let rows = stmt.query_map([options.max_nodes as i64], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
             })?;
@@ -1112,88 +1060,62 @@ fn analyze_parallel(docs: &[(String, String, Option<String>, Option<String>)]) -
     })
 }
 
-fn unresolved_ref() -> EntityRef {
-    EntityRef { id: String::new(), name: String::new(), entity_type: EntityType::Misc }
-}
+/// Pending documents the entities view takes in at a time.
+const ENTITY_SLICE: usize = 20_000;
 
-struct DocEntityRows {
-    doc: String,
-    entities: Vec<LocalEntity>,
-    sentences: Vec<Vec<usize>>,
-}
+/// Stage timings of a refresh on stderr, when `MARSAD_TIMINGS` is set: how
+/// a slow increment is taken apart.
+struct StageClock(Option<std::time::Instant>);
 
-fn load_doc_entities(db: &Connection) -> Result<Vec<DocEntityRows>, StoreError> {
-    let mut stmt = db.prepare(
-        "SELECT doc_id, local, type, name, variants, roles, mentions, sentences
-         FROM doc_entities ORDER BY doc_id, local",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut out: Vec<DocEntityRows> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let doc: String = r.get(0)?;
-        let local: i64 = r.get(1)?;
-        let t: String = r.get(2)?;
-        let entity = LocalEntity {
-            name: r.get(3)?,
-            entity_type: parse_type(&t)?,
-            variants: decode(&r.get::<_, String>(4)?, "variants")?,
-            roles: decode(&r.get::<_, String>(5)?, "roles")?,
-            mentions: r.get::<_, i64>(6)?.max(0) as usize,
-        };
-        let sentences: Vec<usize> = decode(&r.get::<_, String>(7)?, "sentences")?;
-        if out.last().map(|d| d.doc != doc).unwrap_or(true) {
-            out.push(DocEntityRows { doc: doc.clone(), entities: Vec::new(), sentences: Vec::new() });
-        }
-        let d = out.last_mut().expect("pushed");
-        // Locals are dense from 0; keep positions aligned even if not.
-        while d.entities.len() < local as usize {
-            d.entities.push(LocalEntity {
-                name: String::new(),
-                entity_type: EntityType::Misc,
-                variants: Vec::new(),
-                roles: Vec::new(),
-                mentions: 0,
-            });
-            d.sentences.push(Vec::new());
-        }
-        d.entities.push(entity);
-        d.sentences.push(sentences);
+impl StageClock {
+    fn new() -> StageClock {
+        StageClock(std::env::var_os("MARSAD_TIMINGS").map(|_| std::time::Instant::now()))
     }
-    Ok(out)
-}
 
-type DocEventRows = (String, Option<String>, Vec<Event>);
-
-fn load_doc_events(db: &Connection) -> Result<Vec<DocEventRows>, StoreError> {
-    let mut stmt = db.prepare(
-        "SELECT e.doc_id, d.date, e.json FROM doc_events e JOIN documents d ON d.id = e.doc_id
-         ORDER BY e.doc_id, e.seq",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut out: Vec<DocEventRows> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let doc: String = r.get(0)?;
-        let date: Option<String> = r.get(1)?;
-        let event: Event = decode(&r.get::<_, String>(2)?, "event")?;
-        match out.last_mut() {
-            Some(last) if last.0 == doc => last.2.push(event),
-            _ => out.push((doc, date, vec![event])),
+    fn lap(&mut self, stage: &str) {
+        if let Some(start) = self.0.as_mut() {
+            eprintln!("refresh: {stage} {:.3} s", start.elapsed().as_secs_f64());
+            *start = std::time::Instant::now();
         }
     }
-    Ok(out)
 }
 
-fn load_doc_relations(db: &Connection) -> Result<BTreeMap<String, Vec<Relation>>, StoreError> {
-    let mut stmt = db.prepare("SELECT doc_id, source, target, kind FROM doc_relations")?;
-    let mut rows = stmt.query([])?;
-    let mut out: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
-    while let Some(r) = rows.next()? {
-        out.entry(r.get(0)?).or_default().push(Relation {
-            source: r.get::<_, i64>(1)?.max(0) as usize,
-            target: r.get::<_, i64>(2)?.max(0) as usize,
-            kind: r.get(3)?,
-            sentence: 0,
-        });
+/// The tables the incremental views keep (reuse and stories aside).
+const VIEW_TABLES: [&str; 20] = [
+    "entities",
+    "entity_names",
+    "entity_docs",
+    "entity_locals",
+    "entity_keys",
+    "entity_key_docs",
+    "entity_families",
+    "entity_clusters",
+    "entity_cluster_docs",
+    "entity_cluster_names",
+    "entity_cluster_variants",
+    "entity_cluster_roles",
+    "timeline",
+    "timeline_actors",
+    "timeline_docs",
+    "graph_edges",
+    "graph_edge_kinds",
+    "graph_docs",
+    "view_state",
+    "view_pending",
+];
+
+/// A document's corpus entities, most mentioned first.
+fn heaviest_entities(db: &Connection, doc: &str) -> Result<Vec<String>, StoreError> {
+    let mut weighted: Vec<(i64, String)> = db
+        .prepare_cached("SELECT mentions, entity_id FROM entity_docs WHERE doc_id = ?1")?
+        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    weighted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut ids: Vec<String> = Vec::new();
+    for (_, id) in weighted {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
     }
-    Ok(out)
+    Ok(ids)
 }

@@ -167,47 +167,109 @@ fn listed_aliases() -> &'static FxHashMap<String, String> {
 /// Links inside an Arabic nasab, as skeleton words: بن, بنت, ابن, آل.
 const NASAB: &[&str] = &["بن", "بنت", "ابن", "ال"];
 
-/// Aliases among person keys with a nasab: a shorter chain that begins a
-/// longer one names the same man (محمد بن سلمان = محمد بن سلمان بن
-/// عبدالعزيز = … آل سعود) when every longer chain it begins is one line
-/// (each a prefix of the longest). Two different lines (محمد بن سلمان بن
-/// عبدالعزيز and محمد بن سلمان بن خالد) leave it alone.
+/// The shorter chains a person key is a longer chain of, for
+/// [`nasab_full`]: محمد بن سلمان for محمد بن سلمان بن عبدالعزيز. Empty for a
+/// key without a nasab.
+pub fn nasab_prefixes(key: &str) -> Vec<String> {
+    let words: Vec<&str> = key.split(' ').collect();
+    if words.len() < 3 || !words.iter().any(|w| NASAB.contains(w)) || !NASAB.contains(&words[1]) {
+        return Vec::new();
+    }
+    (3..words.len()).filter(|&k| !NASAB.contains(&words[k - 1])).map(|k| words[..k].join(" ")).collect()
+}
+
+/// The full chain a shorter one stands for, given every longer chain it
+/// begins (see [`nasab_prefixes`]) with its weight (documents): a shorter
+/// chain that begins a longer one names the same man (محمد بن سلمان =
+/// محمد بن سلمان بن عبدالعزيز = … آل سعود) when the longer chains are one
+/// line (each a prefix of the longest). Two different lines (محمد بن سلمان
+/// بن عبدالعزيز and محمد بن سلمان بن خالد) leave it alone. Any order.
+pub fn nasab_full<'a>(longer: &[(&'a str, usize)]) -> Option<&'a str> {
+    let mut longer: Vec<(&'a str, usize)> = longer.to_vec();
+    longer.sort_unstable();
+    longer.dedup_by(|a, b| a.0 == b.0);
+    // The line is the most attested longer chain; chains along it (its
+    // prefixes) agree, others disagree. A stray reading (سلمان بن عبدالعزيز
+    // شبل, one document) must not veto the line a thousand documents
+    // follow, so the line needs nine tenths of the weight.
+    let line = longer.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(a.0)))?.0;
+    let along = |k: &str| line == k || line.starts_with(&format!("{k} ")) || k.starts_with(&format!("{line} "));
+    let total: usize = longer.iter().map(|k| k.1).sum();
+    let agreeing: usize = longer.iter().filter(|k| along(k.0)).map(|k| k.1).sum();
+    // The longest chain along the line names him fully.
+    (agreeing * 10 >= total * 9)
+        .then(|| longer.iter().filter(|k| along(k.0)).max_by_key(|k| k.0.len()).map_or(line, |k| k.0))
+}
+
+/// Aliases among person keys with a nasab (see [`nasab_full`]).
 fn nasab_aliases<'a>(keys: impl Iterator<Item = &'a str>, weight: impl Fn(&str) -> usize) -> FxHashMap<String, String> {
     let mut supers: FxHashMap<String, Vec<&'a str>> = FxHashMap::default();
     for key in keys {
-        let words: Vec<&str> = key.split(' ').collect();
-        if words.len() < 3 || !words.iter().any(|w| NASAB.contains(w)) {
-            continue;
-        }
-        for k in 3..words.len() {
-            if NASAB.contains(&words[k - 1]) || !NASAB.contains(&words[1]) {
-                continue;
-            }
-            supers.entry(words[..k].join(" ")).or_default().push(key);
+        for prefix in nasab_prefixes(key) {
+            supers.entry(prefix).or_default().push(key);
         }
     }
     let mut alias = FxHashMap::default();
-    for (prefix, mut longer) in supers {
-        longer.sort_unstable();
-        longer.dedup();
-        // The line is the most attested longer chain; chains along it
-        // (its prefixes) agree, others disagree. A stray reading (سلمان بن
-        // عبدالعزيز شبل, one document) must not veto the line a thousand
-        // documents follow, so the line needs nine tenths of the weight.
-        let line = *longer
-            .iter()
-            .max_by(|a, b| weight(a).cmp(&weight(b)).then(b.len().cmp(&a.len())).then(b.cmp(a)))
-            .expect("non-empty");
-        let along = |k: &str| line == k || line.starts_with(&format!("{k} ")) || k.starts_with(&format!("{line} "));
-        let total: usize = longer.iter().map(|k| weight(k)).sum();
-        let agreeing: usize = longer.iter().filter(|k| along(k)).map(|k| weight(k)).sum();
-        if agreeing * 10 >= total * 9 {
-            // The longest chain along the line names him fully.
-            let full = longer.iter().filter(|k| along(k)).max_by_key(|k| k.len()).copied().unwrap_or(line);
+    for (prefix, longer) in supers {
+        let weighted: Vec<(&str, usize)> = longer.iter().map(|k| (*k, weight(k))).collect();
+        if let Some(full) = nasab_full(&weighted) {
             alias.insert(prefix, full.to_owned());
         }
     }
     alias
+}
+
+/// The usual name's key of a place or organisation listed with others in
+/// `data/gazetteer/aliases-ar.txt`, by any of its keys.
+pub fn listed_alias(key: &str) -> Option<&'static str> {
+    listed_aliases().get(key).map(String::as_str)
+}
+
+/// The full name a person known only by a family name stands for, among
+/// the corpus full names with that family name, each with its documents
+/// and mentions: the only one, or a clearly dominant one (at least twice
+/// the documents and twice the mentions of the next); else none, since a
+/// wrong merge between two people is worse than a missed one. Any order.
+pub fn lone_name_target<'a>(fulls: &[(&'a str, usize, usize)]) -> Option<&'a str> {
+    match fulls {
+        [] => None,
+        [only] => Some(only.0),
+        _ => {
+            let mut ranked: Vec<(usize, usize, &'a str)> = fulls.iter().map(|&(k, d, m)| (d, m, k)).collect();
+            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+            let (d0, m0, k0) = ranked[0];
+            let (d1, m1, _) = ranked[1];
+            (d0 >= 2 * d1.max(1) && m0 >= 2 * m1.max(1)).then_some(k0)
+        }
+    }
+}
+
+/// The cluster a name joins: its key, or for a lone family name the full
+/// name it stands for ([`lone_name_target`]), then the full chain of a
+/// shorter nasab ([`nasab_full`]) or a listed alias's usual name
+/// ([`listed_alias`]). The two corpus questions are asked through the
+/// closures, so the same rule serves a whole-corpus pass and a store that
+/// answers from its indexes.
+pub fn cluster_key(
+    entity_type: EntityType,
+    info: &NameInfo,
+    lone_target: impl FnOnce(&str) -> Option<String>,
+    nasab_alias: impl FnOnce(&str) -> Option<String>,
+) -> String {
+    let mut key = info.key.clone();
+    if entity_type == EntityType::Person && info.words == 1 {
+        if let Some(t) = lone_target(&key) {
+            key = t;
+        }
+    }
+    if entity_type == EntityType::Person {
+        if let Some(full) = nasab_alias(&key) {
+            key = full;
+        }
+    } else if let Some(usual) = listed_alias(&key) {
+        key = usual.to_owned();
+    }
+    key
 }
 
 /// Stable id of an entity: a type letter and a hash of its canonical name's
@@ -229,16 +291,20 @@ pub fn entity_id(entity_type: EntityType, canonical: &str) -> String {
     format!("{letter}-{:08x}", (h >> 32) as u32 ^ h as u32)
 }
 
-/// Per distinct (type, name): its key and family-name key.
-struct NameInfo {
-    key: String,
+/// What resolution reads of one (type, name), computed once per distinct
+/// name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameInfo {
+    /// The matching key ([`name_key`]).
+    pub key: String,
     /// Number of words in the key.
-    words: usize,
+    pub words: usize,
     /// Skeleton of the family name (persons with two words or more).
-    family: Option<String>,
+    pub family: Option<String>,
 }
 
-fn name_info(ty: EntityType, name: &str) -> NameInfo {
+/// The [`NameInfo`] of a name of a type.
+pub fn name_info(ty: EntityType, name: &str) -> NameInfo {
     let words = key_words(name);
     let refs: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut key = String::new();
@@ -268,7 +334,63 @@ struct Cluster<'a> {
     roles: FxHashMap<&'a str, usize>,
     docs: Vec<&'a str>,
     mentions: usize,
-    words: usize,
+}
+
+/// What a cluster of local entities adds up to, from which its corpus
+/// entity's names are drawn ([`cluster_names`]).
+#[derive(Clone, Debug)]
+pub struct ClusterTotals<'a> {
+    /// The cluster's type.
+    pub entity_type: EntityType,
+    /// Each distinct name: (name, local entities, mentions, key words).
+    pub names: Vec<(&'a str, usize, usize, usize)>,
+    /// Each variant the local entities list: (variant, local entities).
+    pub variants: Vec<(&'a str, usize)>,
+    /// Each role: (role, local entities).
+    pub roles: Vec<(&'a str, usize)>,
+}
+
+/// The canonical name, the variants (canonical first, then the most
+/// frequent) and the roles (most frequent first) of a cluster. A person
+/// is named by the fullest name the press gives; a place or organisation
+/// by the form most documents use (السعودية, not المملكة العربية السعودية;
+/// بريطانيا, not a typo's البريطانيا), with the article on a tie. Variants
+/// that differ only by the article are one name: organisations and places
+/// keep the form with it. Any order of the input.
+pub fn cluster_names(totals: &ClusterTotals<'_>) -> (String, Vec<String>, Vec<String>) {
+    let ty = totals.entity_type;
+    let mut variants: FxHashMap<&str, usize> = totals.variants.iter().copied().collect();
+    for (n, ..) in &totals.names {
+        variants.entry(n).or_default();
+    }
+    if ty != EntityType::Person {
+        for (n, ..) in totals.names.iter().filter(|(n, ..)| n.starts_with("ال")) {
+            variants.remove(&n[n.char_indices().nth(2).map_or(0, |(i, _)| i)..]);
+        }
+    }
+    let article = |n: &str| n.starts_with("ال");
+    let canonical = totals
+        .names
+        .iter()
+        .max_by(|&&(a, al, am, aw), &&(b, bl, bm, bw)| {
+            if ty == EntityType::Person {
+                (aw, al, am, std::cmp::Reverse(a)).cmp(&(bw, bl, bm, std::cmp::Reverse(b)))
+            } else {
+                (al, am, article(a), aw, std::cmp::Reverse(a)).cmp(&(bl, bm, article(b), bw, std::cmp::Reverse(b)))
+            }
+        })
+        .map(|n| n.0)
+        .unwrap_or_default();
+    let mut variants: Vec<(&str, usize)> = variants.into_iter().collect();
+    variants
+        .sort_unstable_by(|a, b| (a.0 != canonical).cmp(&(b.0 != canonical)).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
+    let mut roles: Vec<(&str, usize)> = totals.roles.to_vec();
+    roles.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    (
+        canonical.to_owned(),
+        variants.into_iter().map(|(v, _)| v.to_owned()).collect(),
+        roles.into_iter().map(|(r, _)| r.to_owned()).collect(),
+    )
 }
 
 /// Merges the documents' entities into corpus entities.
@@ -308,49 +430,35 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
         }
     }
     // A lone family name's target: the unique, or clearly dominant, full name.
-    let target_of_single = |key: &str| -> Option<&str> {
-        let fulls = by_family.get(key)?;
-        if fulls.len() == 1 {
-            return Some(fulls[0]);
-        }
-        let mut ranked: Vec<(usize, usize, &str)> = fulls
+    let target_of_single = |key: &str| -> Option<String> {
+        let fulls: Vec<(&str, usize, usize)> = by_family
+            .get(key)?
             .iter()
             .map(|k| {
                 let (d, m) = &key_docs[&(EntityType::Person, *k)];
-                (d.len(), *m, *k)
+                (*k, d.len(), *m)
             })
             .collect();
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
-        let (d0, m0, k0) = ranked[0];
-        let (d1, m1, _) = ranked[1];
-        (d0 >= 2 * d1.max(1) && m0 >= 2 * m1.max(1)).then_some(k0)
+        lone_name_target(&fulls).map(str::to_owned)
     };
-    let listed = listed_aliases();
     let aliases = nasab_aliases(
         infos.iter().filter(|((ty, _), _)| *ty == EntityType::Person).map(|(_, info)| info.key.as_str()),
         |k| key_docs.get(&(EntityType::Person, k)).map_or(0, |(d, _)| d.len()),
     );
-    // Cluster key of every local entity.
+    // Cluster key of every distinct (type, name), then of every local entity.
+    let cluster_keys: FxHashMap<(EntityType, &str), String> = infos
+        .iter()
+        .map(|(&(ty, name), info)| {
+            ((ty, name), cluster_key(ty, info, |k| target_of_single(k), |k| aliases.get(k).cloned()))
+        })
+        .collect();
     let mut clusters: FxHashMap<(EntityType, &str), Cluster<'_>> = FxHashMap::default();
     let mut assignment_keys: Vec<Vec<(EntityType, &str)>> = Vec::with_capacity(docs.len());
     for d in docs {
         let mut row = Vec::with_capacity(d.entities.len());
         for e in d.entities {
             let info = &infos[&(e.entity_type, e.name.as_str())];
-            let mut key = info.key.as_str();
-            if e.entity_type == EntityType::Person && info.words == 1 {
-                if let Some(t) = target_of_single(key) {
-                    key = t;
-                }
-            }
-            if e.entity_type == EntityType::Person {
-                if let Some(full) = aliases.get(key) {
-                    key = full.as_str();
-                }
-            } else if let Some(usual) = listed.get(key) {
-                key = usual.as_str();
-            }
-            let ck = (e.entity_type, key);
+            let ck = (e.entity_type, cluster_keys[&(e.entity_type, e.name.as_str())].as_str());
             let c = clusters.entry(ck).or_default();
             c.ty = Some(e.entity_type);
             let n = c.names.entry(e.name.as_str()).or_insert((0, 0, info.words));
@@ -359,13 +467,11 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
             for v in &e.variants {
                 *c.variants.entry(v.as_str()).or_default() += 1;
             }
-            *c.variants.entry(e.name.as_str()).or_default() += 0;
             for r in &e.roles {
                 *c.roles.entry(r.as_str()).or_default() += 1;
             }
             c.docs.push(d.doc);
             c.mentions += e.mentions;
-            c.words = c.words.max(info.words);
             row.push(ck);
         }
         assignment_keys.push(row);
@@ -374,58 +480,23 @@ pub fn resolve_entities(docs: &[DocEntities<'_>]) -> Resolution {
     let mut built: Vec<((EntityType, &str), GlobalEntity)> = Vec::with_capacity(clusters.len());
     for (ck, mut c) in clusters {
         let ty = c.ty.unwrap_or(EntityType::Misc);
-        // Variants that differ only by the article are one name: keep the
-        // form with it for organisations and places.
-        if ty != EntityType::Person {
-            let with_article: Vec<&str> = c.names.keys().filter(|n| n.starts_with("ال")).copied().collect();
-            for n in with_article {
-                c.variants.remove(&n[n.char_indices().nth(2).map_or(0, |(i, _)| i)..]);
-            }
-        }
-        let canonical = c
-            .names
-            .iter()
-            .max_by(|a, b| {
-                if ty == EntityType::Person {
-                    // A person by the fullest name the press gives.
-                    (a.1 .2, a.1 .0, a.1 .1, std::cmp::Reverse(*a.0)).cmp(&(
-                        b.1 .2,
-                        b.1 .0,
-                        b.1 .1,
-                        std::cmp::Reverse(*b.0),
-                    ))
-                } else {
-                    // A place or organisation by the form most documents
-                    // use (السعودية, not المملكة العربية السعودية; بريطانيا,
-                    // not a typo's البريطانيا); with the article on a tie.
-                    let article = |n: &str| n.starts_with("ال");
-                    (a.1 .0, a.1 .1, article(a.0), a.1 .2, std::cmp::Reverse(*a.0)).cmp(&(
-                        b.1 .0,
-                        b.1 .1,
-                        article(b.0),
-                        b.1 .2,
-                        std::cmp::Reverse(*b.0),
-                    ))
-                }
-            })
-            .map(|(n, _)| *n)
-            .unwrap_or_default();
-        let mut variants: Vec<(&str, usize)> = c.variants.iter().map(|(v, n)| (*v, *n)).collect();
-        variants.sort_unstable_by(|a, b| {
-            (a.0 != canonical).cmp(&(b.0 != canonical)).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0))
-        });
-        let mut roles: Vec<(&str, usize)> = c.roles.iter().map(|(v, n)| (*v, *n)).collect();
-        roles.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let totals = ClusterTotals {
+            entity_type: ty,
+            names: c.names.iter().map(|(n, &(l, m, w))| (*n, l, m, w)).collect(),
+            variants: c.variants.iter().map(|(v, n)| (*v, *n)).collect(),
+            roles: c.roles.iter().map(|(r, n)| (*r, *n)).collect(),
+        };
+        let (canonical, variants, roles) = cluster_names(&totals);
         c.docs.sort_unstable();
         c.docs.dedup();
         built.push((
             ck,
             GlobalEntity {
-                id: entity_id(ty, canonical),
-                name: canonical.to_owned(),
+                id: entity_id(ty, &canonical),
+                name: canonical,
                 entity_type: ty,
-                variants: variants.into_iter().map(|(v, _)| v.to_owned()).collect(),
-                roles: roles.into_iter().map(|(r, _)| r.to_owned()).collect(),
+                variants,
+                roles,
                 docs: c.docs.iter().map(|d| (*d).to_owned()).collect(),
                 mentions: c.mentions,
             },

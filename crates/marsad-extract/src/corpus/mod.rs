@@ -16,9 +16,12 @@ mod entities;
 mod graph;
 mod timeline;
 
-pub use entities::{entity_id, name_key, resolve_entities, DocEntities, GlobalEntity, Resolution};
+pub use entities::{
+    cluster_key, cluster_names, entity_id, listed_alias, lone_name_target, name_info, name_key, nasab_full,
+    nasab_prefixes, resolve_entities, ClusterTotals, DocEntities, GlobalEntity, NameInfo, Resolution,
+};
 pub use graph::{build_graph, DocGraphInput, Graph, GraphEdge, GraphNode};
-pub use timeline::{build_timeline, DocEvents, TimelineEntry};
+pub use timeline::{build_timeline, timeline_bucket, DocEvents, TimelineEntry};
 
 /// A reference to a corpus entity, as shown in quotes, events and graphs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

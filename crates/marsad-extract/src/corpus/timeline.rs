@@ -180,6 +180,16 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
     n
 }
 
+/// The part of the timeline an event can share an entry with: its type's
+/// family and the year of its date (`encounter/2023`). Both passes only
+/// join events of one family within one period, so the timeline of a
+/// corpus is the timelines of its buckets side by side, and a store
+/// rebuilds only the buckets new events fall in.
+pub fn timeline_bucket(event: &Event) -> String {
+    let year = event.date.split('-').next().unwrap_or("");
+    format!("{}/{year}", event_family(&event.event_type))
+}
+
 /// How many comparisons one event makes per shared actor in pass 1.
 const MAX_COMPARISONS: usize = 64;
 
