@@ -556,11 +556,11 @@ pub fn train_embeddings(
                 let b = 1 + (rng.next() % options.window.max(1) as u64) as usize;
                 let lo = i.saturating_sub(b);
                 let hi = (i + b).min(buf.len() - 1);
-                for j in lo..=hi {
+                for (j, &target) in buf.iter().enumerate().take(hi + 1).skip(lo) {
                     if j == i {
                         continue;
                     }
-                    let target = buf[j] as usize;
+                    let target = target as usize;
                     for n in 0..=options.negatives {
                         let (word, label) = if n == 0 {
                             (target, 1.0f32)

@@ -174,7 +174,7 @@ fn tag_type(tag: usize) -> Option<EntityType> {
 }
 
 fn is_inside(tag: usize) -> bool {
-    tag != 0 && tag % 2 == 0
+    tag != 0 && tag.is_multiple_of(2)
 }
 
 /// Whether IOB2 allows `tag` after `prev` (`START` for the first token).
@@ -472,7 +472,7 @@ fn drop_lowercase_latin(tokens: &[Token], tags: &mut [u8]) {
 /// Type slot of a tag for [`features::FirstPass::elsewhere`]: 0 for `O`,
 /// 1–4 for PERS, LOC, ORG, MISC.
 fn type_slot(tag: u8) -> usize {
-    (usize::from(tag) + 1) / 2
+    usize::from(tag).div_ceil(2)
 }
 
 /// The second pass's view of the first pass: for every token, its own
@@ -828,8 +828,7 @@ struct Chunk {
 fn chunks(tags: impl Iterator<Item = usize>) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::new();
     let mut open: Option<Chunk> = None;
-    let mut i = 0;
-    for tag in tags {
+    for (i, tag) in tags.enumerate() {
         let ty = tag_type(tag);
         let continues = is_inside(tag) && open.as_ref().is_some_and(|c| Some(c.entity_type) == ty);
         if continues {
@@ -842,7 +841,6 @@ fn chunks(tags: impl Iterator<Item = usize>) -> Vec<Chunk> {
                 open = Some(Chunk { start: i, end: i + 1, entity_type });
             }
         }
-        i += 1;
     }
     out.extend(open);
     out
@@ -1154,8 +1152,8 @@ fn train_model(
             if predicted != sentence.gold {
                 let mut prev_gold = START;
                 let mut prev_pred = START;
-                for i in 0..sentence.gold.len() {
-                    let (g, p) = (sentence.gold[i] as usize, predicted[i] as usize);
+                for (i, (&g, &p)) in sentence.gold.iter().zip(&predicted).enumerate() {
+                    let (g, p) = (g as usize, p as usize);
                     if g != p {
                         token_errors += 1;
                         for &row in &sentence.rows[sentence.offsets[i]..sentence.offsets[i + 1]] {
