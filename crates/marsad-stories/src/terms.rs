@@ -1,10 +1,11 @@
 //! Weighted stemmed terms with a display form per stem.
 //!
 //! Both clustering and summarizing compare bags of stems produced by
-//! [`marsad_text::analyze`]. A stem (مكتب for مكتبات) is the right key for
-//! matching but not for a reader, so each stem also carries the surface form
-//! it most often had, with its diacritics and its conjunction or preposition
-//! (و ف ب ل ك) removed but the article kept: والصين is shown as الصين.
+//! [`marsad_text::analyze`](fn@marsad_text::analyze). A stem (مكتب for
+//! مكتبات) is the right key for matching but not for a reader, so each stem
+//! also carries the surface form it most often had, with its diacritics and
+//! its conjunction or preposition (و ف ب ل ك) removed but the article kept:
+//! والصين is shown as الصين.
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
