@@ -29,6 +29,7 @@
 //! Offsets are byte ranges into the text handed to [`analyze_document`]
 //! (the cleaned document text), always on character boundaries.
 
+#![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
 use std::ops::Range;
