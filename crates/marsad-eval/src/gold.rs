@@ -32,11 +32,14 @@ use crate::EvalError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
+    /// The half rules and thresholds may be tuned on.
     Dev,
+    /// The held-out half the reported figures come from.
     Test,
 }
 
 impl Split {
+    /// The name used in the TSV files and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Split::Dev => "dev",
@@ -59,11 +62,14 @@ impl FromStr for Split {
 /// Which part of the gold set to score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SplitChoice {
+    /// One half only.
     Only(Split),
+    /// Both halves together.
     All,
 }
 
 impl SplitChoice {
+    /// Whether an article of `split` is scored under this choice.
     pub fn admits(self, split: Split) -> bool {
         match self {
             SplitChoice::Only(s) => s == split,
@@ -71,6 +77,7 @@ impl SplitChoice {
         }
     }
 
+    /// The command-line spelling (`dev`, `test`, `all`), as in reports.
     pub fn as_str(self) -> &'static str {
         match self {
             SplitChoice::Only(s) => s.as_str(),
@@ -99,24 +106,31 @@ pub struct ArticleRef {
     pub file: String,
     /// 0-based position in that file's array.
     pub index: usize,
+    /// The outlet, as SaudiNewsNet's `source` field names it.
     pub source: String,
+    /// Which half of the gold set the article is in.
     pub split: Split,
 }
 
 /// The three entity types the gold set marks (MISC is not annotated).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum MentionType {
+    /// A person (`PERS`).
     #[serde(rename = "PERS")]
     Person,
+    /// An organisation, company, party or team (`ORG`).
     #[serde(rename = "ORG")]
     Organization,
+    /// A place: country, city, region (`LOC`).
     #[serde(rename = "LOC")]
     Place,
 }
 
 impl MentionType {
+    /// Every type, in the order reports list them.
     pub const ALL: [MentionType; 3] = [MentionType::Person, MentionType::Organization, MentionType::Place];
 
+    /// The label used in the annotation files (`PERS`, `ORG`, `LOC`).
     pub fn as_str(self) -> &'static str {
         match self {
             MentionType::Person => "PERS",
@@ -133,6 +147,7 @@ pub struct EntityMark {
     pub span: [usize; 2],
     /// The name as written at `span`.
     pub text: String,
+    /// The entity type of the mention.
     #[serde(rename = "type")]
     pub mention_type: MentionType,
     /// What it refers to: the canonical name (gold), or the corpus entity id
@@ -150,10 +165,12 @@ pub use marsad_extract::SpeakerKind as SpeakerClass;
 pub struct QuoteMark {
     /// Byte range of the quoted words in the body.
     pub span: [usize; 2],
+    /// Quoted verbatim (in quotation marks) rather than reported speech.
     pub direct: bool,
     /// The speaker's entity (canonical name, or Marsad's corpus id) for a
     /// person or organisation; the describing words otherwise.
     pub speaker: String,
+    /// What kind of speaker `speaker` is.
     pub speaker_kind: SpeakerClass,
     /// Whether the article names the speaker somewhere (gold only).
     #[serde(default)]
@@ -174,25 +191,45 @@ fn is_zero(n: &usize) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventClass {
+    /// Meetings, talks, summits, receptions.
     Meeting,
+    /// A visit by a person or delegation.
     Visit,
+    /// Signing a deal, treaty, memorandum or contract.
     Agreement,
+    /// An attack, bombing, air strike, shelling, armed clash or killing.
     Attack,
+    /// A military operation, deployment, exercise, missile test or interception.
     Military,
+    /// An arrest, detention, seizure or raid by security forces.
     Arrest,
+    /// A trial, verdict, sentence or lawsuit.
     Legal,
+    /// A traffic accident, fire, collapse or drowning.
     Accident,
+    /// A flood, earthquake, storm or other natural disaster.
     Disaster,
+    /// An outbreak, or cases or deaths from disease.
     Health,
+    /// A demonstration, strike or sit-in.
     Protest,
+    /// A vote, voter registration or results.
     Election,
+    /// An appointment, dismissal, resignation or promotion.
     Appointment,
+    /// A government decision, decree, law, ban, resolution, sanctions or approval.
     Decision,
+    /// The inauguration, opening or launch of a project, product, service or campaign.
     Launch,
+    /// A conference, forum, exhibition, ceremony, graduation or festival.
     Conference,
+    /// An acquisition, contract award, listing or financial results.
     Business,
+    /// A match, tournament round, or transfer or signing of a player or coach.
     Sports,
+    /// A death not by attack or accident.
     Death,
+    /// Any other event.
     Other,
 }
 
@@ -200,8 +237,12 @@ pub enum EventClass {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventStatus {
+    /// Past or ongoing.
     Happened,
+    /// Planned, announced or expected (سيزور، من المقرر).
     Planned,
+    /// Reported as not happening (لن، نفى أن); gold only, so that a system
+    /// reporting it as an event is counted wrong.
     Denied,
 }
 
@@ -210,17 +251,24 @@ pub enum EventStatus {
 pub struct EventMark {
     /// Byte range of the trigger (gold) or of the evidence sentence (Marsad).
     pub span: [usize; 2],
+    /// The trigger word (verb or noun) as written.
     #[serde(default)]
     pub trigger: String,
+    /// The event's type.
     #[serde(rename = "type")]
     pub event_type: EventClass,
+    /// Whether it happened, is planned, or is denied.
     pub status: EventStatus,
     /// ISO date at its granularity, `None` when the article does not say.
     pub date: Option<String>,
+    /// How precise `date` is (`day`, `month`, `year`, …), when known.
     #[serde(default)]
     pub granularity: Option<String>,
+    /// Who did it: canonical entity names (gold) or corpus entity ids
+    /// (Marsad).
     #[serde(default)]
     pub actors: Vec<String>,
+    /// Where it happened, in the same terms as `actors`.
     #[serde(default)]
     pub place: Option<String>,
 }
@@ -228,10 +276,13 @@ pub struct EventMark {
 /// Everything marked in one article.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotations {
+    /// Entity mentions, in no required order.
     #[serde(default)]
     pub entities: Vec<EntityMark>,
+    /// Quotations and reported statements.
     #[serde(default)]
     pub quotes: Vec<QuoteMark>,
+    /// Events, one per occurrence per sentence.
     #[serde(default)]
     pub events: Vec<EventMark>,
 }
@@ -239,11 +290,17 @@ pub struct Annotations {
 /// One annotation file: the article's reference and its marks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleAnnotations {
+    /// Gold id, as in [`ArticleRef::id`]; must match the file name.
     pub id: String,
+    /// SaudiNewsNet day file, as in [`ArticleRef::file`].
     pub file: String,
+    /// Position in that file, as in [`ArticleRef::index`].
     pub index: usize,
+    /// The outlet, as in [`ArticleRef::source`].
     pub source: String,
+    /// The half of the gold set, as in [`ArticleRef::split`].
     pub split: Split,
+    /// The marks, stored at the top level of the JSON object.
     #[serde(flatten)]
     pub marks: Annotations,
 }
@@ -251,6 +308,7 @@ pub struct ArticleAnnotations {
 /// A gold directory, loaded.
 #[derive(Clone, Debug, Default)]
 pub struct GoldSet {
+    /// The directory it was loaded from.
     pub dir: PathBuf,
     /// Every article of `articles.tsv`, annotated or not.
     pub articles: Vec<ArticleRef>,

@@ -17,6 +17,9 @@
 //! measurement apart keeps the product's crates free of gold-set types, and
 //! keeps the measurement honest: it can only call what a user can.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -30,18 +33,39 @@ pub use score::Report;
 /// What an evaluation can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
+    /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
+    /// A gold file (TSV row or annotation JSON) does not parse.
     #[error("{path}:{line}: {reason}")]
-    Malformed { path: PathBuf, line: usize, reason: String },
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The SaudiNewsNet corpus is not as expected (a missing day file or
+    /// article), ingesting a gold article failed, or JSON could not be
+    /// written.
     #[error("corpus: {0}")]
     Corpus(String),
+    /// A gold article cannot be used as given.
     #[error("gold article {id}: {reason}")]
-    Gold { id: String, reason: String },
+    Gold {
+        /// Gold id.
+        id: String,
+        /// What does not agree.
+        reason: String,
+    },
+    /// The evaluation store failed.
     #[error(transparent)]
     Store(#[from] marsad_store::StoreError),
 }
@@ -55,9 +79,11 @@ impl EvalError {
 /// What to evaluate.
 #[derive(Clone, Debug)]
 pub struct EvalOptions<'a> {
+    /// The gold set to score against.
     pub gold: &'a GoldSet,
     /// The SaudiNewsNet folder (`../shared/corpus/saudinewsnet`).
     pub corpus: &'a Path,
+    /// Which articles of the gold set to score.
     pub split: SplitChoice,
     /// Score stories too (ingests the story sample: a few seconds more).
     pub stories: bool,

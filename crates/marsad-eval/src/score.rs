@@ -35,16 +35,24 @@ use crate::gold::{Annotations, EventStatus, MentionType, SpeakerClass};
 pub struct Prf {
     /// System items that are right.
     pub system_right: usize,
+    /// System items in all.
     pub system: usize,
     /// Gold items that were found.
     pub gold_found: usize,
+    /// Gold items in all.
     pub gold: usize,
+    /// `system_right / system` (0 when the system found nothing).
     pub precision: f64,
+    /// `gold_found / gold` (0 when there is no gold).
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
 }
 
 impl Prf {
+    /// The scores from the four counts. The right-counts are separate
+    /// because a match need not be one-to-one (one system item can cover
+    /// two gold items).
     pub fn new(system_right: usize, system: usize, gold_found: usize, gold: usize) -> Prf {
         let precision = ratio(system_right, system);
         let recall = ratio(gold_found, gold);
@@ -56,12 +64,16 @@ impl Prf {
 /// A share: `right` of `total`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Share {
+    /// Items that are right.
     pub right: usize,
+    /// Items considered.
     pub total: usize,
+    /// `right / total`, 0 when there are none.
     pub value: f64,
 }
 
 impl Share {
+    /// The share of `right` in `total`.
     pub fn new(right: usize, total: usize) -> Share {
         Share { right, total, value: ratio(right, total) }
     }
@@ -78,8 +90,11 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// One article's two sides.
 #[derive(Clone, Copy, Debug)]
 pub struct ArticlePair<'a> {
+    /// Gold id of the article.
     pub id: &'a str,
+    /// The reference marks (gold, or the first annotator).
     pub gold: &'a Annotations,
+    /// The marks being scored (Marsad, or the second annotator).
     pub system: &'a Annotations,
 }
 
@@ -135,8 +150,11 @@ pub struct EventScores {
 /// Story membership.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct StoryScores {
+    /// Articles in the story sample.
     pub articles: usize,
+    /// Distinct stories the gold puts them in.
     pub gold_stories: usize,
+    /// Distinct stories Marsad puts them in.
     pub system_stories: usize,
     /// Pairwise: system pairs in one gold story / gold pairs in one system
     /// story.
@@ -146,11 +164,17 @@ pub struct StoryScores {
 /// All layers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Report {
+    /// The split scored (`dev`, `test`, `all`).
     pub split: String,
+    /// Annotated articles scored.
     pub articles: usize,
+    /// Entity mentions, types and clusters.
     pub entities: EntityScores,
+    /// Quotes and their speakers.
     pub quotes: QuoteScores,
+    /// Events, their dates, statuses and types.
     pub events: EventScores,
+    /// Story membership, when asked for.
     pub stories: Option<StoryScores>,
 }
 

@@ -67,13 +67,19 @@ fn gold_objects(corpus: &Path, articles: &[&ArticleRef]) -> Result<Vec<Value>, E
     Ok(articles.iter().filter_map(|a| out.remove(a.id.as_str())).collect())
 }
 
+/// A fresh store of gold articles, as [`ingest`] left it.
+struct Ingested {
+    /// The temporary directory holding the store; dropping it deletes it.
+    _dir: tempfile::TempDir,
+    store: Store,
+    /// The exact duplicates `(id, original)` ingest set aside.
+    duplicates: Vec<(String, String)>,
+}
+
 /// Ingests the articles into a fresh store in a temporary directory, as
 /// `marsad ingest` would, and returns the store (kept alive with its
 /// directory) and the exact duplicates `(id, original)`.
-fn ingest(
-    corpus: &Path,
-    articles: &[&ArticleRef],
-) -> Result<(tempfile::TempDir, Store, Vec<(String, String)>), EvalError> {
+fn ingest(corpus: &Path, articles: &[&ArticleRef]) -> Result<Ingested, EvalError> {
     let objects = gold_objects(corpus, articles)?;
     let dir = tempfile::tempdir().map_err(|e| EvalError::io(Path::new("temporary directory"), e))?;
     let input = dir.path().join("gold-articles.jsonl");
@@ -90,7 +96,7 @@ fn ingest(
     if let Some(failure) = summary.failures.first() {
         return Err(EvalError::Corpus(format!("{}: {}", failure.origin, failure.reason)));
     }
-    Ok((dir, store, summary.duplicates))
+    Ok(Ingested { _dir: dir, store, duplicates: summary.duplicates })
 }
 
 /// Maps byte offsets in a document's cleaned `text` to offsets in its `body`:
@@ -174,7 +180,7 @@ fn mention_type(t: EntityType) -> Option<MentionType> {
 
 /// Ingests the articles and converts what Marsad found in each.
 pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemRun, EvalError> {
-    let (_dir, store, _duplicates) = ingest(corpus, articles)?;
+    let Ingested { _dir, store, .. } = ingest(corpus, articles)?;
     let names =
         store.entities(&EntityFilter::default())?.entities.into_iter().map(|e| (e.entity.id, e.entity.name)).collect();
     let mut annotations = BTreeMap::new();
@@ -242,7 +248,7 @@ pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemR
 /// into stories in date order) and returns each one's story id. An exact
 /// duplicate gets its original's story.
 pub fn run_stories(corpus: &Path, articles: &[&ArticleRef]) -> Result<Vec<String>, EvalError> {
-    let (_dir, store, duplicates) = ingest(corpus, articles)?;
+    let Ingested { _dir, store, duplicates } = ingest(corpus, articles)?;
     let original: HashMap<String, String> = duplicates.into_iter().collect();
     articles
         .iter()

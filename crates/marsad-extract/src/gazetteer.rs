@@ -276,6 +276,7 @@ impl Gazetteer {
         self.phrases.len()
     }
 
+    /// Whether no phrase is listed.
     pub fn is_empty(&self) -> bool {
         self.phrases.is_empty()
     }

@@ -29,6 +29,9 @@
 //! Offsets are byte ranges into the text handed to [`analyze_document`]
 //! (the cleaned document text), always on character boundaries.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -47,13 +50,18 @@ pub mod quote;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityType {
+    /// A person (CoNLL `PERS`).
     Person,
+    /// An organisation: government body, company, party, team (`ORG`).
     Organization,
+    /// A place: country, city, region, site (`LOC`).
     Place,
+    /// Any other name the tagger marks: events, nationalities, works (`MISC`).
     Misc,
 }
 
 impl EntityType {
+    /// Every type, in display order.
     pub const ALL: [EntityType; 4] =
         [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Misc];
 
@@ -111,6 +119,7 @@ pub struct Mention {
     /// The name as written at `span`, diacritics and tatweel removed
     /// (فلاديمير بوتين).
     pub name: String,
+    /// The type of the entity the mention belongs to.
     pub entity_type: EntityType,
     /// The title or role written with this mention, if any (الرئيس الروسي;
     /// المتحدث باسم الرئاسة الروسية), diacritics removed.
@@ -127,6 +136,7 @@ pub struct Mention {
 pub struct LocalEntity {
     /// The fullest name the document gives (كيم جونغ أون), diacritics removed.
     pub name: String,
+    /// The entity's type (one per entity, decided over its mentions).
     pub entity_type: EntityType,
     /// Every distinct name form used in the document (including `name`).
     pub variants: Vec<String>,
@@ -161,10 +171,12 @@ pub struct Quote {
     pub span: Range<usize>,
     /// Exactly the text at `span`.
     pub text: String,
+    /// Between quotation marks (verbatim) rather than reported speech.
     pub direct: bool,
     /// The speaker as the text refers to it, diacritics removed (ديمتري
     /// بيسكوف; المتحدث باسم البيت الأبيض; محللون). Empty if unknown.
     pub speaker_text: String,
+    /// What kind of speaker `speaker_text` is.
     pub speaker_kind: SpeakerKind,
     /// The document-level entity the speaker resolves to, if any.
     pub speaker: Option<usize>,
@@ -181,13 +193,18 @@ pub struct Quote {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Granularity {
+    /// A calendar day (`2023-09-13`).
     Day,
+    /// A month (`2023-09`).
     Month,
+    /// A year (`2023`).
     Year,
+    /// A decade, written as its first year (`1980` for الثمانينيات).
     Decade,
 }
 
 impl Granularity {
+    /// The lowercase English name, as serialized (`day`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Granularity::Day => "day",
@@ -209,6 +226,7 @@ pub struct DateMention {
     /// first year of a decade `1980` with granularity `decade`. `None` when a
     /// relative expression could not be resolved (no anchor).
     pub value: Option<String>,
+    /// How precise `value` (and `end`) is.
     pub granularity: Granularity,
     /// Whether the expression is relative (أمس, الشهر الماضي, قبل أسبوعين).
     pub relative: bool,
@@ -235,6 +253,7 @@ pub enum AnchorSource {
 pub struct Anchor {
     /// ISO `YYYY-MM-DD`.
     pub date: String,
+    /// Where `date` came from.
     pub source: AnchorSource,
 }
 
@@ -250,6 +269,7 @@ pub enum EventStatus {
 }
 
 impl EventStatus {
+    /// The lowercase English name, as serialized (`happened`, `planned`).
     pub fn as_str(self) -> &'static str {
         match self {
             EventStatus::Happened => "happened",
@@ -283,6 +303,7 @@ pub struct Event {
     pub event_type: String,
     /// ISO date at `granularity`.
     pub date: String,
+    /// How precise `date` is.
     pub granularity: Granularity,
     /// The trigger word as written (قمة).
     pub trigger: String,
@@ -313,11 +334,15 @@ pub struct Event {
 /// says how they relate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relation {
-    /// Document-level entity indexes.
+    /// The entity that acts (the visitor, the supplier, the speaker), an
+    /// index into [`DocumentAnalysis::entities`].
     pub source: usize,
+    /// The entity acted on or with (who was met or visited, supplied, or
+    /// spoken about), an index into [`DocumentAnalysis::entities`].
     pub target: usize,
     /// `met`, `visited`, `quoted_about`, `supplies`.
     pub kind: String,
+    /// Index of the sentence that says so.
     pub sentence: usize,
 }
 
@@ -326,12 +351,20 @@ pub struct Relation {
 pub struct DocumentAnalysis {
     /// Byte ranges of the sentences of the text.
     pub sentences: Vec<Range<usize>>,
+    /// The document's entities; [`Mention::entity`] and the other entity
+    /// indexes point here.
     pub entities: Vec<LocalEntity>,
+    /// Every entity mention.
     pub mentions: Vec<Mention>,
+    /// Quotations, direct and reported.
     pub quotes: Vec<Quote>,
+    /// Date expressions.
     pub dates: Vec<DateMention>,
+    /// The date relative expressions were resolved against, if one was found.
     pub anchor: Option<Anchor>,
+    /// Dated events.
     pub events: Vec<Event>,
+    /// Typed relations between entities.
     pub relations: Vec<Relation>,
 }
 

@@ -913,16 +913,11 @@ fn reported_quotes(
             continue;
         }
         let sent = cx.sent_of[v];
-        let mut p = None;
-        for k in v + 1..(v + 30).min(cx.len()) {
-            if cx.sent_of[k] != sent || in_direct[k] || (k > v + 1 && cx.is_verb(k)) {
-                break;
-            }
-            if cx.is_that(k) {
-                p = Some(k);
-                break;
-            }
-        }
+        // The particle: within 30 tokens, in the same sentence, outside
+        // direct quotes, before any other verb.
+        let p = (v + 1..(v + 30).min(cx.len()))
+            .take_while(|&k| cx.sent_of[k] == sent && !in_direct[k] && !(k > v + 1 && cx.is_verb(k)))
+            .find(|&k| cx.is_that(k));
         let Some(p) = p else {
             v += 1;
             continue;

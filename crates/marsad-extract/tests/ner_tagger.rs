@@ -39,9 +39,8 @@ proptest! {
 
 #[test]
 fn lowercase_latin_is_not_an_entity() {
-    for (text, _) in tag("Five real Arabic news articles about the Russia summit, read more") {
-        panic!("found {text}");
-    }
+    let found = tag("Five real Arabic news articles about the Russia summit, read more");
+    assert!(found.is_empty(), "found {found:?}");
 }
 
 #[test]

@@ -74,10 +74,14 @@ pub struct SourceDocument {
     /// Stable id: the file stem for a one-document file, the `id` field of a
     /// JSON article or feed item when present, else a content hash.
     pub id: String,
+    /// The headline, from the format's title field or a title line of a
+    /// text file.
     pub title: Option<String>,
     /// The outlet (JSON `source`, feed title, or the site of the URL).
     pub source: Option<String>,
+    /// The article's address on the web, when the input gives one.
     pub url: Option<String>,
+    /// The byline, when the input gives one.
     pub author: Option<String>,
     /// Publication date, normalized to ISO 8601: `YYYY-MM-DD`, or
     /// `YYYY-MM-DDTHH:MM:SS` when a time is known.
@@ -91,6 +95,7 @@ pub struct SourceDocument {
     /// Where it came from: a path, `path#N` for item N of a multi-document
     /// file, or `stdin`.
     pub origin: String,
+    /// The format it was read as.
     pub format: Format,
     /// Set when the input was not UTF-8 and was decoded from another encoding,
     /// e.g. `decoded from windows-1256`.
@@ -114,7 +119,10 @@ pub enum RemovalReason {
     /// A paragraph that repeats an earlier paragraph of the same article
     /// (a pull-quote), compared on normalized text; `of` is the index, in
     /// [`CleanDocument::paragraphs`] terms of the body's lines, of the kept copy.
-    RepeatedParagraph { of: usize },
+    RepeatedParagraph {
+        /// Index of the kept copy among the body's lines.
+        of: usize,
+    },
 }
 
 impl RemovalReason {
@@ -136,6 +144,7 @@ impl RemovalReason {
 /// One removal: what was taken out of the analysed text, where, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Removal {
+    /// Why it was removed.
     pub reason: RemovalReason,
     /// The removed text, exactly as it stood in the body.
     pub text: String,
@@ -147,12 +156,14 @@ pub struct Removal {
 /// was removed. The original is kept in `source.raw` and `source.body`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CleanDocument {
+    /// The document as read, unchanged.
     pub source: SourceDocument,
     /// The kept paragraphs, in order, each trimmed.
     pub paragraphs: Vec<String>,
     /// The kept paragraphs joined with `\n`: the text that is analysed and
     /// indexed.
     pub text: String,
+    /// What cleaning took out, in body order.
     pub removed: Vec<Removal>,
     /// Hex xxh3-128 of the normalized cleaned text (and title): two documents
     /// with equal hashes are exact duplicates.

@@ -78,14 +78,25 @@ pub enum ErrorReason {
         megabytes(*.size),
         megabytes(*.limit)
     )]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The one-document limit in bytes.
+        limit: u64,
+    },
     /// A file named explicitly whose extension is not a supported format.
     #[error("unknown format {}", extension_label(.extension))]
-    UnknownFormat { extension: Option<String> },
+    UnknownFormat {
+        /// The extension without the dot; `None` when the name has none.
+        extension: Option<String>,
+    },
     /// A file found inside a folder whose extension is not supported; it is
     /// skipped, not read.
     #[error("skipped: unsupported file type {}", extension_label(.extension))]
-    UnsupportedInFolder { extension: Option<String> },
+    UnsupportedInFolder {
+        /// The extension without the dot; `None` when the name has none.
+        extension: Option<String>,
+    },
     /// A file found inside a folder that describes the collection rather than
     /// being an article (README, SOURCE, LICENSE …): skipped, not read. Named
     /// explicitly on the command line, it is read like any other file.
@@ -93,22 +104,49 @@ pub enum ErrorReason {
     DatasetNoteInFolder,
     /// JSON that does not parse. Line and column are 1-based, in the file.
     #[error("malformed JSON at line {line} column {column}: {message}")]
-    MalformedJson { line: usize, column: usize, message: String },
+    MalformedJson {
+        /// Line in the file.
+        line: usize,
+        /// Column in that line.
+        column: usize,
+        /// serde_json's description of the problem.
+        message: String,
+    },
     /// A JSON item that is not an object.
     #[error("expected a JSON object, found {found}")]
-    NotAnObject { found: &'static str },
+    NotAnObject {
+        /// The JSON type found instead (`an array`, `a string`, …).
+        found: &'static str,
+    },
     /// A JSON article without any of the text fields.
     #[error("missing \"content\"/\"text\" field")]
     MissingText,
     /// A JSON field of the wrong type.
     #[error("field \"{field}\" is {found}, expected {expected}")]
-    WrongType { field: String, found: &'static str, expected: &'static str },
+    WrongType {
+        /// The field's name.
+        field: String,
+        /// The JSON type found.
+        found: &'static str,
+        /// The type that field must have.
+        expected: &'static str,
+    },
     /// A JSON Lines line longer than the one-document limit.
     #[error("line {line} too long for one document ({} > {} limit)", megabytes(*.size), megabytes(*.limit))]
-    LineTooLong { line: usize, size: u64, limit: u64 },
+    LineTooLong {
+        /// 1-based line number in the file.
+        line: usize,
+        /// The line's length in bytes.
+        size: u64,
+        /// The one-document limit in bytes.
+        limit: u64,
+    },
     /// A JSON Lines line that is not UTF-8.
     #[error("line {line} is not valid UTF-8")]
-    LineNotUtf8 { line: usize },
+    LineNotUtf8 {
+        /// 1-based line number in the file.
+        line: usize,
+    },
     /// A feed that feed-rs could not parse.
     #[error("malformed feed: {0}")]
     MalformedFeed(String),

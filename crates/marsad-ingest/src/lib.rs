@@ -37,6 +37,9 @@
 //! }
 //! ```
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod clean;
 mod date;
 mod decode;

@@ -95,6 +95,9 @@
 //! apart into tables and rebuild with [`ReuseIndex::from_rows`]; adding
 //! documents to a rebuilt index continues exactly where it stopped.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 mod align;
 mod minhash;
 mod words;
@@ -301,7 +304,9 @@ pub struct PassageRow {
 /// Two documents that are near-duplicates (indexes in insertion order).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateRow {
+    /// The earlier-added document.
     pub a: u32,
+    /// The later-added document, which was found to duplicate `a`.
     pub b: u32,
     /// Jaccard estimate of their word-bigram sets.
     pub similarity: f32,
@@ -312,9 +317,13 @@ pub struct DuplicateRow {
 /// Everything a [`ReuseIndex`] needs to be rebuilt.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReuseRows {
+    /// The thresholds the index was built with.
     pub config: ReuseConfig,
+    /// Every document, in insertion order (the indexes the other rows use).
     pub documents: Vec<DocumentRow>,
+    /// Every shared or repeated passage found.
     pub passages: Vec<PassageRow>,
+    /// Every near-duplicate pair found.
     pub duplicates: Vec<DuplicateRow>,
 }
 
@@ -329,8 +338,11 @@ struct ReuseRowsRef<'a> {
 /// A span of a document's text; `text == document_text[start..end]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
+    /// Byte offset of the start in the document text.
     pub start: usize,
+    /// Byte offset of the end (exclusive).
     pub end: usize,
+    /// The text between them.
     pub text: String,
 }
 
@@ -339,6 +351,8 @@ pub struct Span {
 pub struct SharedPassage {
     /// The other document's id; the new document's own id for a repeat.
     pub other: String,
+    /// Alignment similarity: matched words over the longer span's words,
+    /// 1.0 for a verbatim copy.
     pub similarity: f32,
     /// The passage in the new document.
     pub here: Span,
@@ -349,6 +363,7 @@ pub struct SharedPassage {
 /// An earlier document the new one nearly duplicates.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateOf {
+    /// The earlier document's id.
     pub other: String,
     /// Jaccard estimate of the word-bigram sets.
     pub similarity: f32,
@@ -359,7 +374,9 @@ pub struct DuplicateOf {
 /// What [`ReuseIndex::add_document`] found for the new document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocumentReuse {
+    /// Passages shared with earlier documents, or repeated within this one.
     pub passages: Vec<SharedPassage>,
+    /// Earlier documents this one nearly duplicates.
     pub duplicates: Vec<DuplicateOf>,
 }
 
@@ -368,7 +385,9 @@ pub struct DocumentReuse {
 pub struct Occurrence {
     /// Document id.
     pub doc: String,
+    /// Byte offset of the start in the document text (see `removed`).
     pub start: usize,
+    /// Byte offset of the end (exclusive).
     pub end: usize,
     /// `document_text[start..end]`.
     pub text: String,

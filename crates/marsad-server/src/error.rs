@@ -22,14 +22,18 @@ pub enum ServerError {
     /// The data directory could not be opened (or its views refreshed).
     #[error("cannot open the data directory {dir}: {source}")]
     Store {
+        /// The data directory.
         dir: std::path::PathBuf,
+        /// What the store reported.
         #[source]
         source: StoreError,
     },
     /// The address could not be bound (in use, or not allowed).
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// What the operating system reported.
         #[source]
         source: std::io::Error,
     },
@@ -44,25 +48,31 @@ pub enum ServerError {
 /// An error answer: a status and a message, rendered as JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// The HTTP status of the answer.
     pub status: StatusCode,
+    /// What went wrong, in words for the person behind the client.
     pub message: String,
     /// Extra fields merged into the top-level object (e.g. `candidates`).
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl ApiError {
+    /// An error with any status.
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError { status, message: message.into(), extra: None }
     }
 
+    /// 400: the request itself is wrong (a malformed query or parameter).
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message)
     }
 
+    /// 404: the thing asked for does not exist.
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, message)
     }
 
+    /// 500: the server failed (disk, database); the message says what.
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }

@@ -44,6 +44,9 @@
 //! any input; should one panic anyway, the panic is caught and answered as a
 //! 500, and the server goes on.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 mod assets;
 mod error;
 mod extract;

@@ -32,6 +32,9 @@
 //! * **Spans are exact.** Every [`SummarySentence`] satisfies
 //!   `doc_text[start..end] == text`, on character boundaries.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod stories;
 pub mod summary;
 pub mod terms;

@@ -10,8 +10,8 @@
 //! compared with the centroids of the stories it could belong to:
 //!
 //! * **Terms**: cosine between the article's TF-IDF vector (stems from
-//!   [`marsad_text::analyze`], IDF as known when it arrives, smoothed while
-//!   the corpus is small: see below) and the
+//!   [`marsad_text::analyze`](fn@marsad_text::analyze), IDF as known when
+//!   it arrives, smoothed while the corpus is small: see below) and the
 //!   centroid. Only the article's `doc_terms` heaviest terms and each
 //!   centroid's `centroid_terms` heaviest terms are kept, which bounds every
 //!   comparison and keeps a growing story from drifting into a bag of
@@ -123,6 +123,7 @@ pub type StoryId = String;
 /// One document as the clusterer sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoryDoc {
+    /// The document's id; a story's id is its first document's.
     pub id: String,
     /// Publication date, ISO `YYYY-MM-DD` (a longer timestamp is fine: only
     /// the first ten characters are read).
@@ -236,8 +237,9 @@ pub struct Story {
     pub entities: Vec<String>,
     /// Key terms as written (surface forms, not stems).
     pub terms: Vec<String>,
-    /// Earliest and latest document date, ISO.
+    /// Earliest document date, ISO.
     pub from: Option<String>,
+    /// Latest document date, ISO.
     pub to: Option<String>,
     /// Every document, in the order added (near-duplicates included).
     pub docs: Vec<String>,
@@ -298,10 +300,12 @@ const SURFACES_PER_TERM: usize = 4;
 const DOC_ENTITIES: usize = 10;
 
 impl StoryClusterer {
+    /// An empty clusterer with these settings.
     pub fn new(config: StoryConfig) -> StoryClusterer {
         StoryClusterer { config, ..StoryClusterer::default() }
     }
 
+    /// The settings it clusters with.
     pub fn config(&self) -> &StoryConfig {
         &self.config
     }
@@ -311,6 +315,7 @@ impl StoryClusterer {
         self.stories.len()
     }
 
+    /// Whether no story has been started yet.
     pub fn is_empty(&self) -> bool {
         self.stories.is_empty()
     }

@@ -21,7 +21,7 @@
 //!    sentence informative to an analyst — entities that recur across the
 //!    documents, resolved dates and events, quotations, reuse, and lead
 //!    position — and discounted for very short, very long and unterminated
-//!    (headline-like) sentences. Weights are in [`salience`].
+//!    (headline-like) sentences. Weights are in `salience`.
 //! 4. **Selection** is greedy maximal marginal relevance: the next sentence
 //!    maximises salience minus its similarity to what is already chosen,
 //!    and a sentence too close to a chosen one (Jaccard ≥ [`REDUNDANT_JACCARD`],
@@ -69,12 +69,14 @@ pub const DEFAULT_SENTENCES: usize = 5;
 /// One document to summarize, with its analysis.
 #[derive(Clone, Copy, Debug)]
 pub struct SummaryInput<'a> {
+    /// The document's id, copied into [`SummarySentence::doc`].
     pub id: &'a str,
     /// Publication date, ISO; when `None`, the analysis's anchor date is
     /// used.
     pub date: Option<&'a str>,
     /// The text the analysis was made on.
     pub text: &'a str,
+    /// The extraction result for `text`: sentences, entities, dates.
     pub analysis: &'a DocumentAnalysis,
     /// For each local entity of `analysis`, its corpus entity id.
     pub entity_ids: &'a [String],
@@ -97,10 +99,15 @@ pub struct SummaryOptions {
 /// One sentence of a summary; `text == doc_text[start..end]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummarySentence {
+    /// The sentence as written.
     pub text: String,
+    /// Id of the document it comes from.
     pub doc: String,
+    /// That document's date, ISO, if known.
     pub date: Option<String>,
+    /// Byte offset of the sentence in the document text.
     pub start: usize,
+    /// Byte offset of its end (exclusive).
     pub end: usize,
 }
 

@@ -1,10 +1,11 @@
 //! Weighted stemmed terms with a display form per stem.
 //!
 //! Both clustering and summarizing compare bags of stems produced by
-//! [`marsad_text::analyze`]. A stem (مكتب for مكتبات) is the right key for
-//! matching but not for a reader, so each stem also carries the surface form
-//! it most often had, with its diacritics and its conjunction or preposition
-//! (و ف ب ل ك) removed but the article kept: والصين is shown as الصين.
+//! [`marsad_text::analyze`](fn@marsad_text::analyze). A stem (مكتب for
+//! مكتبات) is the right key for matching but not for a reader, so each stem
+//! also carries the surface form it most often had, with its diacritics and
+//! its conjunction or preposition (و ف ب ل ك) removed but the article kept:
+//! والصين is shown as الصين.
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,24 @@ pub(crate) fn best_surface(surfaces: &FxHashMap<String, u32>) -> Option<String> 
         .map(|(s, _)| s.clone())
 }
 
+/// Dot product of two sparse vectors sorted by id (the cosine when both
+/// are unit vectors), by merge.
+pub(crate) fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,22 +142,4 @@ mod tests {
         assert!(w("معرض") > w("متحف"), "{} vs {}", w("معرض"), w("متحف"));
         assert_eq!(w("متحف"), 1.0);
     }
-}
-
-/// Dot product of two sparse vectors sorted by id (the cosine when both
-/// are unit vectors), by merge.
-pub(crate) fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    sum
 }

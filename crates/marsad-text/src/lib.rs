@@ -59,6 +59,9 @@
 //!   function, [`analyze::analyze`]; matching is only as good as that
 //!   agreement.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod analyze;
 pub mod calendar;
 mod lexicon;

@@ -47,7 +47,9 @@ use crate::{EntityType, LocalEntity};
 /// One document's entities, as input to [`resolve_entities`].
 #[derive(Clone, Copy, Debug)]
 pub struct DocEntities<'a> {
+    /// The document's id.
     pub doc: &'a str,
+    /// Its entities, from [`crate::DocumentAnalysis::entities`].
     pub entities: &'a [LocalEntity],
 }
 
@@ -58,6 +60,7 @@ pub struct GlobalEntity {
     pub id: String,
     /// Canonical name: the fullest, most frequent form.
     pub name: String,
+    /// The entity's type.
     #[serde(rename = "type")]
     pub entity_type: EntityType,
     /// All name forms seen, canonical first.

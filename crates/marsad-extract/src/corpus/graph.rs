@@ -40,8 +40,11 @@ pub struct DocGraphInput<'a> {
 /// A node: a corpus entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GraphNode {
+    /// The corpus entity id.
     pub id: String,
+    /// Its canonical name.
     pub name: String,
+    /// Its type.
     #[serde(rename = "type")]
     pub entity_type: EntityType,
     /// Sentences of the corpus the entity is mentioned in.
@@ -51,7 +54,9 @@ pub struct GraphNode {
 /// An edge between two nodes (`source` < `target` by id).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GraphEdge {
+    /// Id of one node, the smaller.
     pub source: String,
+    /// Id of the other node.
     pub target: String,
     /// Sentences naming both.
     pub weight: usize,
@@ -63,7 +68,9 @@ pub struct GraphEdge {
 /// The actor graph.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Graph {
+    /// The entities.
     pub nodes: Vec<GraphNode>,
+    /// Pairs of entities named in one sentence.
     pub edges: Vec<GraphEdge>,
 }
 

@@ -26,8 +26,11 @@ pub use timeline::{build_timeline, timeline_bucket, DocEvents, TimelineEntry};
 /// A reference to a corpus entity, as shown in quotes, events and graphs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EntityRef {
+    /// The corpus entity id.
     pub id: String,
+    /// Its canonical name.
     pub name: String,
+    /// Its type.
     #[serde(rename = "type")]
     pub entity_type: EntityType,
 }

@@ -45,9 +45,11 @@ use crate::{EntityType, Event, EventStatus, Granularity};
 /// One document's events, with its local entities already resolved.
 #[derive(Clone, Copy, Debug)]
 pub struct DocEvents<'a> {
+    /// The document's id.
     pub doc: &'a str,
     /// The document's publication date (ISO), if known.
     pub doc_date: Option<&'a str>,
+    /// Its events, from [`crate::DocumentAnalysis::events`].
     pub events: &'a [Event],
     /// `entities[l]` is the corpus entity of local entity `l`.
     pub entities: &'a [EntityRef],
@@ -56,12 +58,18 @@ pub struct DocEvents<'a> {
 /// One entry of the timeline: an event as told by one or more documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
+    /// ISO date at `granularity`.
     pub date: String,
+    /// How precise `date` is.
     pub granularity: Granularity,
+    /// Event type key, as in [`Event::event_type`].
     #[serde(rename = "type")]
     pub event_type: String,
+    /// Short Arabic title, from the most informative member event.
     pub title: String,
+    /// Who took part, as corpus entities.
     pub actors: Vec<EntityRef>,
+    /// Where it happened, if a source says.
     pub place: Option<EntityRef>,
     /// Source documents, sorted.
     pub docs: Vec<String>,

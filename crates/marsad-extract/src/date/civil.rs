@@ -7,8 +7,11 @@
 /// A calendar day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Day {
+    /// Year, astronomical numbering (year 0 exists; negative is BCE).
     pub year: i32,
+    /// Month, 1–12.
     pub month: u32,
+    /// Day of the month, from 1.
     pub day: u32,
 }
 
@@ -56,6 +59,7 @@ impl Day {
         Day { year, month, day }
     }
 
+    /// The day `days` later (earlier when negative).
     pub fn add_days(self, days: i64) -> Day {
         Day::from_number(self.number() + days)
     }
@@ -66,6 +70,7 @@ impl Day {
         ((self.number() + 3).rem_euclid(7) + 1) as u32
     }
 
+    /// The day as an ISO 8601 date, `YYYY-MM-DD`.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }

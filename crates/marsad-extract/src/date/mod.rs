@@ -22,7 +22,7 @@
 //! costs one hash lookup and there is nothing to compile. The words
 //! themselves live in `data/lexicon/relative-dates-ar.txt`.
 //!
-//! Each expression is first parsed into a [`Form`] that says what it needs
+//! Each expression is first parsed into a `Form` that says what it needs
 //! (a full date needs nothing; `سبتمبر الماضي` needs the anchor's year;
 //! `أمس` needs the anchor's day); the anchor is chosen; then every form is
 //! resolved, or left with `value: None` when it needs an anchor there is not.

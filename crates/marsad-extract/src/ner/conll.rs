@@ -16,17 +16,31 @@ use thiserror::Error;
 /// One sentence: its words and their IOB2 tags, same length.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConllSentence {
+    /// The words, as written in the file.
     pub words: Vec<String>,
+    /// One IOB2 tag per word (`O`, `B-PERS`, `I-LOC`, …), already checked.
     pub tags: Vec<String>,
 }
 
 /// Why a CoNLL file could not be read; `line` is 1-based.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ConllError {
+    /// A non-blank line with a single field: a word without a tag.
     #[error("line {line}: expected `word TAG`, found one field: {text:?}")]
-    MissingTag { line: usize, text: String },
+    MissingTag {
+        /// Where.
+        line: usize,
+        /// The line as found.
+        text: String,
+    },
+    /// A tag that is not `O`, `B-X` or `I-X` with a known type `X`.
     #[error("line {line}: unknown tag {tag:?} (expected O, B-X or I-X with X one of PERS, LOC, ORG, MISC)")]
-    BadTag { line: usize, tag: String },
+    BadTag {
+        /// Where.
+        line: usize,
+        /// The tag as found.
+        tag: String,
+    },
 }
 
 /// The entity types a tag may carry.

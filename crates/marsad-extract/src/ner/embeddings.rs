@@ -323,6 +323,7 @@ pub struct EmbeddingOptions {
     pub min_count: u32,
     /// Shortest and longest character n-grams of `<key>`.
     pub min_n: usize,
+    /// See `min_n`.
     pub max_n: usize,
     /// Hash buckets shared by all n-grams.
     pub buckets: usize,
@@ -434,6 +435,7 @@ impl EmbeddingCorpus {
 pub struct EmbeddingProgress {
     /// 1-based.
     pub epoch: usize,
+    /// Epochs planned in all.
     pub epochs: usize,
     /// Vocabulary size.
     pub vocabulary: usize,
@@ -441,6 +443,7 @@ pub struct EmbeddingProgress {
     pub trained_tokens: u64,
     /// Mean logistic loss over this epoch's positive and negative pairs.
     pub loss: f64,
+    /// Wall-clock time since training started.
     pub elapsed_seconds: f64,
 }
 
@@ -556,11 +559,11 @@ pub fn train_embeddings(
                 let b = 1 + (rng.next() % options.window.max(1) as u64) as usize;
                 let lo = i.saturating_sub(b);
                 let hi = (i + b).min(buf.len() - 1);
-                for j in lo..=hi {
+                for (j, &target) in buf.iter().enumerate().take(hi + 1).skip(lo) {
                     if j == i {
                         continue;
                     }
-                    let target = buf[j] as usize;
+                    let target = target as usize;
                     for n in 0..=options.negatives {
                         let (word, label) = if n == 0 {
                             (target, 1.0f32)

@@ -19,10 +19,10 @@
 //!
 //! * **The word, its base and its light stem.** The normalized word
 //!   (وبموسكو), its base without proclitics (موسكو) and the base's stem
-//!   ([`marsad_text::stem`]). The base is what makes ANERcorp's 125k words
-//!   go far: وموسكو, بموسكو and لموسكو are one feature. The clitic prefix
-//!   itself (`وب`, `ال`) is a feature too: names rarely take the article,
-//!   organisations' heads often do.
+//!   ([`marsad_text::stem`](fn@marsad_text::stem)). The base is what makes
+//!   ANERcorp's 125k words go far: وموسكو, بموسكو and لموسكو are one
+//!   feature. The clitic prefix itself (`وب`, `ال`) is a feature too: names
+//!   rarely take the article, organisations' heads often do.
 //! * **Prefixes and suffixes of the base, 1–3 letters.** Unknown words are
 //!   the norm in news; a foreign name ending in ـوف/ـسكي, a nisba adjective in
 //!   ـية, a verb starting with ي or ت are visible in the letters.
@@ -142,19 +142,25 @@ pub fn document_key(token: &Token) -> Option<&str> {
 /// `ids[offsets[i]..offsets[i + 1]]`.
 #[derive(Clone, Debug, Default)]
 pub struct SentenceFeatures {
+    /// Hashed feature ids of all tokens, token after token.
     pub ids: Vec<u64>,
+    /// Where each token's features start in `ids`, plus the end: one more
+    /// entry than there are tokens.
     pub offsets: Vec<usize>,
 }
 
 impl SentenceFeatures {
+    /// The feature ids of token `i`. Panics if `i >= self.len()`.
     pub fn token(&self, i: usize) -> &[u64] {
         &self.ids[self.offsets[i]..self.offsets[i + 1]]
     }
 
+    /// Number of tokens.
     pub fn len(&self) -> usize {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// Whether the sentence has no tokens.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -174,7 +174,7 @@ fn tag_type(tag: usize) -> Option<EntityType> {
 }
 
 fn is_inside(tag: usize) -> bool {
-    tag != 0 && tag % 2 == 0
+    tag != 0 && tag.is_multiple_of(2)
 }
 
 /// Whether IOB2 allows `tag` after `prev` (`START` for the first token).
@@ -193,28 +193,64 @@ pub struct NerSpan {
     pub tokens: Range<usize>,
     /// Byte range in the text, from the first token's start to the last's end.
     pub span: Range<usize>,
+    /// The type of the entity's tags.
     pub entity_type: EntityType,
 }
 
 /// Why a model could not be loaded.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum NerError {
+    /// The file does not start with the model's magic bytes.
     #[error("not a Marsad NER model (bad magic header)")]
     BadMagic,
+    /// The file layout is of another version than this build reads.
     #[error("model file format version {found}; this build reads version {expected}")]
-    FormatVersion { found: u32, expected: u32 },
+    FormatVersion {
+        /// Version in the file.
+        found: u32,
+        /// Version this build reads.
+        expected: u32,
+    },
+    /// The model's weights are for other features than this build
+    /// computes: loading it would tag with meaningless scores.
     #[error("model trained with feature set {found}; this build computes feature set {expected} (retrain the model)")]
-    FeatureSetVersion { found: u32, expected: u32 },
+    FeatureSetVersion {
+        /// Feature set the model was trained with.
+        found: u32,
+        /// Feature set this build computes.
+        expected: u32,
+    },
+    /// The model has another tag set than this build's.
     #[error("model has {found} tags; expected {expected}")]
-    TagCount { found: u32, expected: u32 },
+    TagCount {
+        /// Tags in the file.
+        found: u32,
+        /// Tags this build uses.
+        expected: u32,
+    },
+    /// The file size is not what its header implies (truncated or padded).
     #[error("model file has {found} bytes; its header implies {expected}")]
-    Length { found: usize, expected: usize },
+    Length {
+        /// Bytes in the file.
+        found: usize,
+        /// Bytes the header implies.
+        expected: usize,
+    },
+    /// The trailing checksum does not match the contents.
     #[error("model checksum mismatch: the file is corrupted")]
     Checksum,
+    /// The contents are inconsistent in some other way (the reason says how).
     #[error("invalid model: {0}")]
     Invalid(&'static str),
+    /// The model was trained with dense word-vector features, and the
+    /// vectors given (if any) are not the ones it was trained with.
     #[error("model trained with word vectors {expected:016x}; the vectors given are {found:016x} (0: none)")]
-    VectorsMismatch { expected: u64, found: u64 },
+    VectorsMismatch {
+        /// Checksum of the vectors the model was trained with.
+        expected: u64,
+        /// Checksum of the vectors given, 0 when none were.
+        found: u64,
+    },
 }
 
 /// One linear model: feature weights per tag plus tag-bigram weights.
@@ -472,7 +508,7 @@ fn drop_lowercase_latin(tokens: &[Token], tags: &mut [u8]) {
 /// Type slot of a tag for [`features::FirstPass::elsewhere`]: 0 for `O`,
 /// 1–4 for PERS, LOC, ORG, MISC.
 fn type_slot(tag: u8) -> usize {
-    (usize::from(tag) + 1) / 2
+    usize::from(tag).div_ceil(2)
 }
 
 /// The second pass's view of the first pass: for every token, its own
@@ -828,8 +864,7 @@ struct Chunk {
 fn chunks(tags: impl Iterator<Item = usize>) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::new();
     let mut open: Option<Chunk> = None;
-    let mut i = 0;
-    for tag in tags {
+    for (i, tag) in tags.enumerate() {
         let ty = tag_type(tag);
         let continues = is_inside(tag) && open.as_ref().is_some_and(|c| Some(c.entity_type) == ty);
         if continues {
@@ -842,7 +877,6 @@ fn chunks(tags: impl Iterator<Item = usize>) -> Vec<Chunk> {
                 open = Some(Chunk { start: i, end: i + 1, entity_type });
             }
         }
-        i += 1;
     }
     out.extend(open);
     out
@@ -907,13 +941,17 @@ pub struct TrainProgress {
     pub stage: String,
     /// 1-based.
     pub epoch: usize,
+    /// Epochs of this stage in all.
     pub epochs: usize,
+    /// Training sentences.
     pub sentences: usize,
+    /// Training tokens.
     pub tokens: usize,
     /// Tokens whose predicted tag (before the update) was wrong this epoch.
     pub token_errors: usize,
     /// Distinct features seen.
     pub features: usize,
+    /// Wall-clock time since training started.
     pub elapsed_seconds: f64,
 }
 
@@ -1154,8 +1192,8 @@ fn train_model(
             if predicted != sentence.gold {
                 let mut prev_gold = START;
                 let mut prev_pred = START;
-                for i in 0..sentence.gold.len() {
-                    let (g, p) = (sentence.gold[i] as usize, predicted[i] as usize);
+                for (i, (&g, &p)) in sentence.gold.iter().zip(&predicted).enumerate() {
+                    let (g, p) = (g as usize, p as usize);
                     if g != p {
                         token_errors += 1;
                         for &row in &sentence.rows[sentence.offsets[i]..sentence.offsets[i + 1]] {
@@ -1252,8 +1290,11 @@ pub struct TypeScore {
     pub predicted: usize,
     /// Found entities with exactly the gold boundaries and type.
     pub correct: usize,
+    /// `correct / predicted` (0 when nothing was predicted).
     pub precision: f64,
+    /// `correct / gold` (0 when there is no gold entity).
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
 }
 
@@ -1271,7 +1312,9 @@ impl TypeScore {
 /// semantics (exact boundaries and type), token accuracy and tagging speed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EvalReport {
+    /// Sentences evaluated.
     pub sentences: usize,
+    /// Tokens evaluated.
     pub tokens: usize,
     /// Share of tokens whose tag is exactly the gold tag.
     pub token_accuracy: f64,
@@ -1285,6 +1328,7 @@ pub struct EvalReport {
     /// Wall time spent tagging (building the word views, features, both
     /// passes, decoding).
     pub seconds: f64,
+    /// `tokens / seconds`.
     pub tokens_per_second: f64,
 }
 
