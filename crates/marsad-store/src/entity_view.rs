@@ -266,12 +266,6 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<BTreeSet<Str
     let mut clusters: BTreeSet<(String, String)> = BTreeSet::new();
 
     let mut deltas = Deltas::default();
-    let t0 = std::time::Instant::now();
-    let lap = |what: &str| {
-        if std::env::var_os("MARSAD_TIMINGS").is_some() {
-            eprintln!("  entities {what} {:.3}", t0.elapsed().as_secs_f64())
-        }
-    };
     // 1. Take back what the pending documents gave before.
     for doc in pending {
         for row in select_rows(db, "doc_id = ?1", params![doc])? {
@@ -328,9 +322,7 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<BTreeSet<Str
             new_rows.push(row);
         }
     }
-    lap("rows");
     deltas.flush_keys(db)?;
-    lap("keys");
 
     // 3. The decisions those counts feed: the keys themselves, the lone
     // family names (already in `touched`), the shorter chains each
@@ -352,7 +344,6 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<BTreeSet<Str
         }
     }
 
-    lap("decide");
     // 4. Ask each decision again; move the rows whose cluster changed.
     let mut new_words: HashMap<(&str, &str), BTreeSet<i64>> = HashMap::new();
     for row in &new_rows {
@@ -410,9 +401,7 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<BTreeSet<Str
         ])?;
     }
 
-    lap("moves");
     deltas.flush_clusters(db)?;
-    lap("flush clusters");
 
     // 5. Summarize again each cluster that gained or lost rows.
     for (ty, cluster) in &clusters {
@@ -425,7 +414,6 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<BTreeSet<Str
         }
     }
 
-    lap("summarize");
     // 6. Local → corpus entity, for every document that changed.
     for doc in &changed {
         db.prepare_cached("DELETE FROM entity_docs WHERE doc_id = ?1")?.execute([doc])?;
@@ -466,6 +454,9 @@ fn lone_target(db: &Connection, family: &str) -> Option<String> {
 
 /// The full chain a shorter nasab chain stands for, from the counts.
 fn nasab_alias(db: &Connection, prefix: &str) -> Option<String> {
+    if !corpus::is_nasab_prefix(prefix) {
+        return None;
+    }
     let (lo, hi) = (format!("{prefix} "), format!("{prefix}!"));
     let longer: Vec<(String, usize)> = (|| -> rusqlite::Result<_> {
         db.prepare_cached("SELECT key, docs FROM entity_keys WHERE type = 'person' AND key >= ?1 AND key < ?2")?

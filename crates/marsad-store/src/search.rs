@@ -466,7 +466,7 @@ mod tests {
                     وقال الوزير إن المستشفى سيخدم سكان المنطقة & ما حولها <قريباً>. ";
         let other = "Markets closed higher on Tuesday as oil prices rose; analysts said 'it's early'. ";
         let texts = [
-            para.repeat(1),
+            para.to_string(),
             para.repeat(6),
             format!("{}{}{}", other.repeat(5), para, other.repeat(5)),
             format!("{}\n{}\n\n{}", other, para.repeat(3), other),

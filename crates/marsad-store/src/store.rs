@@ -105,6 +105,10 @@ impl Store {
         // The views refresh cycles through some sixty statements; the
         // default cache of sixteen would prepare most of them again each time.
         db.set_prepared_statement_cache_capacity(256);
+        // The views' count tables are updated in key order, not insertion
+        // order: with SQLite's default 8 MB page cache, a refresh on a large
+        // store spends its time re-reading pages it just wrote.
+        db.pragma_update(None, "cache_size", -131_072)?;
         let found = migrations::migrate(&mut db)?;
         if found < migrations::DISPLAY_TITLE_VERSION {
             backfill_display_titles(&mut db)?;

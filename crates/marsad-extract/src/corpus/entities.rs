@@ -181,6 +181,15 @@ pub fn nasab_prefixes(key: &str) -> Vec<String> {
     (3..words.len()).filter(|&k| !NASAB.contains(&words[k - 1])).map(|k| words[..k].join(" ")).collect()
 }
 
+/// Whether a key can be a shorter chain of a longer nasab (see
+/// [`nasab_prefixes`]): three words or more, a link second (محمد بن
+/// سلمان), not a link last. Only such keys have a [`nasab_full`] to look
+/// for.
+pub fn is_nasab_prefix(key: &str) -> bool {
+    let words: Vec<&str> = key.split(' ').collect();
+    words.len() >= 3 && NASAB.contains(&words[1]) && !words.last().is_some_and(|w| NASAB.contains(w))
+}
+
 /// The full chain a shorter one stands for, given every longer chain it
 /// begins (see [`nasab_prefixes`]) with its weight (documents): a shorter
 /// chain that begins a longer one names the same man (محمد بن سلمان =

@@ -17,8 +17,8 @@ mod graph;
 mod timeline;
 
 pub use entities::{
-    cluster_key, cluster_names, entity_id, listed_alias, lone_name_target, name_info, name_key, nasab_full,
-    nasab_prefixes, resolve_entities, ClusterTotals, DocEntities, GlobalEntity, NameInfo, Resolution,
+    cluster_key, cluster_names, entity_id, is_nasab_prefix, listed_alias, lone_name_target, name_info, name_key,
+    nasab_full, nasab_prefixes, resolve_entities, ClusterTotals, DocEntities, GlobalEntity, NameInfo, Resolution,
 };
 pub use graph::{build_graph, DocGraphInput, Graph, GraphEdge, GraphNode};
 pub use timeline::{build_timeline, timeline_bucket, DocEvents, TimelineEntry};
