@@ -14,11 +14,10 @@ use std::collections::BTreeSet;
 
 use marsad_extract::corpus::{self, DocEvents, EntityRef, TimelineEntry};
 use marsad_extract::Event;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::entity_view::refs_of;
 use crate::error::StoreError;
-use crate::views::{decode, encode};
+use crate::views::{decode, encode, parse_type};
 
 /// The order of the timeline, as an `ORDER BY` list of its columns.
 pub(crate) const TIMELINE_ORDER: &str = "date, granularity, type, title, docs_key, seq";
@@ -84,7 +83,8 @@ fn rebuild_bucket(db: &Connection, bucket: &str) -> Result<(), StoreError> {
             db.prepare_cached("SELECT date FROM documents WHERE id = ?1")?.query_row([&doc], |r| r.get(0))?;
         let events: Vec<Event> =
             events_of(db, &doc)?.into_iter().filter(|e| corpus::timeline_bucket(e) == bucket).collect();
-        let refs = refs_of(db, &doc)?;
+        let named: BTreeSet<usize> = events.iter().flat_map(|e| e.actors.iter().copied().chain(e.place)).collect();
+        let refs = named_refs(db, &doc, &named)?;
         members.push(Member { doc, date, events, refs });
     }
     let inputs: Vec<DocEvents<'_>> = members
@@ -95,6 +95,31 @@ fn rebuild_bucket(db: &Connection, bucket: &str) -> Result<(), StoreError> {
         write_entry(db, bucket, &entry)?;
     }
     Ok(())
+}
+
+/// The corpus entities of the local entities the events name; the others
+/// are left unresolved, as the timeline reads only actors and places.
+fn named_refs(db: &Connection, doc: &str, named: &BTreeSet<usize>) -> Result<Vec<EntityRef>, StoreError> {
+    let mut refs: Vec<EntityRef> = Vec::new();
+    for &local in named {
+        let found: Option<(String, String, String)> = db
+            .prepare_cached(
+                "SELECT e.id, e.name, e.type FROM entity_docs d JOIN entities e ON e.id = d.entity_id
+                 WHERE d.doc_id = ?1 AND d.local = ?2",
+            )?
+            .query_row(params![doc, local as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((id, name, t)) = found else { continue };
+        if refs.len() <= local {
+            refs.resize(local + 1, unresolved());
+        }
+        refs[local] = EntityRef { id, name, entity_type: parse_type(&t)? };
+    }
+    Ok(refs)
+}
+
+fn unresolved() -> EntityRef {
+    EntityRef { id: String::new(), name: String::new(), entity_type: marsad_extract::EntityType::Misc }
 }
 
 fn write_entry(db: &Connection, bucket: &str, entry: &TimelineEntry) -> Result<(), StoreError> {
