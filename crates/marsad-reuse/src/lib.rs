@@ -99,27 +99,34 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod align;
+mod grouping;
 mod minhash;
+mod tables;
 mod words;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::minhash::{band_keys, estimate_jaccard, sign, Buckets};
+pub use crate::grouping::{assemble_group, sweep_unions, GroupSpan, Side};
+pub use crate::tables::{add_document_to, BucketKeys, LshTable, ReuseTables};
+
+use crate::minhash::{sign, Buckets};
 use crate::words::Words;
 
 /// Hash functions in a document signature.
-const DOC_HASHES: usize = 126;
+pub(crate) const DOC_HASHES: usize = 126;
 /// Rows per band of a document signature (42 bands).
-const DOC_ROWS: usize = 3;
+pub(crate) const DOC_ROWS: usize = 3;
 /// Words per document shingle.
-const DOC_SHINGLE: usize = 2;
+pub(crate) const DOC_SHINGLE: usize = 2;
 /// Hash functions in a sentence (unit) signature.
-const UNIT_HASHES: usize = 30;
+pub(crate) const UNIT_HASHES: usize = 30;
 /// Rows per band of a unit signature (10 bands).
-const UNIT_ROWS: usize = 3;
+pub(crate) const UNIT_ROWS: usize = 3;
 /// Words per unit shingle.
-const UNIT_SHINGLE: usize = 2;
+pub(crate) const UNIT_SHINGLE: usize = 2;
 /// Sentences longer than this are signed as overlapping windows.
 const UNIT_MAX_WORDS: usize = 40;
 /// Window length and stride for long sentences.
@@ -194,6 +201,12 @@ impl std::fmt::Display for RowDecodeError {
 impl std::error::Error for RowDecodeError {}
 
 impl DocumentRow {
+    /// The whole-document MinHash signature (empty for a document too short
+    /// to sign).
+    pub fn signature(&self) -> &[u32] {
+        &self.signature
+    }
+
     /// What the index derived from the text (word keys and spans,
     /// sentences, document signature) as compact little-endian bytes,
     /// without the id, date and text, which a store keeps anyway. Saving
@@ -440,7 +453,7 @@ pub struct ReuseIndex {
 }
 
 /// The word ranges of a document that get a sentence signature.
-fn unit_ranges(words: &Words, min_words: u32, mut f: impl FnMut(usize, usize)) {
+pub(crate) fn unit_ranges(words: &Words, min_words: u32, mut f: impl FnMut(usize, usize)) {
     for s in &words.sentences {
         let (from, to) = (s.words.0 as usize, s.words.1 as usize);
         if to - from < min_words as usize {
@@ -462,7 +475,7 @@ fn unit_ranges(words: &Words, min_words: u32, mut f: impl FnMut(usize, usize)) {
     }
 }
 
-fn round3(x: f32) -> f32 {
+pub(crate) fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
@@ -490,7 +503,7 @@ impl UnionFind {
 }
 
 /// The index of the strictly earliest dated item, if any.
-fn earliest<'a>(dates: impl Iterator<Item = (usize, &'a str, Option<&'a str>)>) -> Option<usize> {
+pub(crate) fn earliest<'a>(dates: impl Iterator<Item = (usize, &'a str, Option<&'a str>)>) -> Option<usize> {
     // (index, doc, date): ties between different documents give no origin.
     let mut best: Option<(usize, &str, &str)> = None;
     let mut tied = false;
@@ -545,115 +558,11 @@ impl ReuseIndex {
     /// in the index, and within itself. Ids are the caller's; they should be
     /// unique (a repeated id is simply another document).
     pub fn add_document(&mut self, id: &str, date: Option<&str>, text: &str) -> DocumentReuse {
-        let words = Words::new(text);
-        let seeds = align::SeedTable::new(&words);
-        let doc = self.documents.len() as u32;
-        let mut shingles = Vec::new();
-        let mut signature = Vec::new();
-        let mut result = DocumentReuse::default();
-
-        // Whole-document near-duplicates.
-        if words.len() >= DOC_SHINGLE + 5 {
-            words.shingles(0, words.len(), DOC_SHINGLE, &mut shingles);
-            sign(&shingles, DOC_HASHES, &mut signature);
-            let mut candidates = FxHashSet::default();
-            for key in band_keys(&signature, DOC_ROWS) {
-                self.doc_buckets.for_each(key, self.config.max_bucket_scan, |d| {
-                    candidates.insert(d);
-                });
-            }
-            let mut candidates: Vec<u32> = candidates.into_iter().collect();
-            candidates.sort_unstable();
-            for other in candidates {
-                let row = &self.documents[other as usize];
-                let j = estimate_jaccard(&signature, &row.signature);
-                if j < self.config.duplicate_threshold {
-                    continue;
-                }
-                let coverage = align::coverage(&row.words, &words, &seeds, self.config.passage_min_words);
-                if coverage >= self.config.duplicate_coverage {
-                    self.duplicates.push(DuplicateRow { a: other, b: doc, similarity: j, coverage });
-                    result.duplicates.push(DuplicateOf { other: row.id.clone(), similarity: j, coverage });
-                }
-            }
-            for key in band_keys(&signature, DOC_ROWS) {
-                self.doc_buckets.insert(key, doc);
-            }
+        let config = self.config.clone();
+        match add_document_to(self, &config, id, date, text) {
+            Ok(found) => found,
+            Err(never) => match never {},
         }
-
-        // Sentence candidates: documents with a sentence in a common bucket.
-        let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut own: FxHashMap<u64, usize> = FxHashMap::default();
-        let mut repeats = false;
-        let mut keys = Vec::new();
-        let mut unit_sig = Vec::new();
-        let mut local = 0usize;
-        unit_ranges(&words, self.config.unit_min_words, |from, to| {
-            words.shingles(from, to, UNIT_SHINGLE, &mut shingles);
-            sign(&shingles, UNIT_HASHES, &mut unit_sig);
-            for key in band_keys(&unit_sig, UNIT_ROWS) {
-                self.unit_buckets.for_each(key, self.config.max_bucket_scan, |d| {
-                    *hits.entry(d).or_default() += 1;
-                });
-                if let Some(&earlier) = own.get(&key) {
-                    repeats |= earlier != local;
-                }
-                own.insert(key, local);
-                keys.push(key);
-            }
-            local += 1;
-        });
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            self.unit_buckets.insert(key, doc);
-        }
-
-        let mut candidates: Vec<(u32, u32)> = hits.into_iter().collect();
-        candidates.sort_unstable_by_key(|&(d, n)| (std::cmp::Reverse(n), d));
-        candidates.truncate(self.config.max_candidates);
-        candidates.sort_unstable();
-
-        let min = self.config.passage_min_words;
-        let mut found = Vec::new();
-        for &(other, _) in &candidates {
-            for al in align::align(&self.documents[other as usize].words, &words, &seeds, false, min) {
-                found.push((other, al));
-            }
-        }
-        if repeats {
-            for al in align::align(&words, &words, &seeds, true, min) {
-                found.push((doc, al));
-            }
-        }
-        self.documents.push(DocumentRow {
-            id: id.to_string(),
-            date: date.map(str::to_string),
-            text: text.to_string(),
-            words,
-            signature,
-        });
-        for (other, al) in found {
-            // `a` of the alignment is the earlier document (or copy).
-            self.passages.push(PassageRow {
-                a: (other, al.a_bytes.0, al.a_bytes.1),
-                b: (doc, al.b_bytes.0, al.b_bytes.1),
-                words: (al.a_words.1 - al.a_words.0, al.b_words.1 - al.b_words.0),
-                similarity: al.similarity(),
-            });
-            result.passages.push(SharedPassage {
-                other: self.documents[other as usize].id.clone(),
-                similarity: round3(al.similarity()),
-                here: self.span(doc, al.b_bytes),
-                there: self.span(other, al.a_bytes),
-            });
-        }
-        result
-    }
-
-    fn span(&self, doc: u32, (start, end): (u32, u32)) -> Span {
-        let (start, end) = (start as usize, end as usize);
-        Span { start, end, text: self.documents[doc as usize].text[start..end].to_string() }
     }
 
     /// The passages of at least `min_words` words found in two or more
@@ -668,28 +577,29 @@ impl ReuseIndex {
         let rows: Vec<&PassageRow> =
             self.passages.iter().filter(|r| r.words.0 >= min_words && r.words.1 >= min_words).collect();
         // Occurrence 2k and 2k+1 are the two sides of rows[k].
-        let occ: Vec<(u32, u32, u32)> = rows.iter().flat_map(|r| [r.a, r.b]).collect();
+        let occ: Vec<(u32, Side)> = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(k, r)| {
+                let k = 2 * k as u64;
+                [
+                    (r.a.0, Side { start: r.a.1, end: r.a.2, key: k }),
+                    (r.b.0, Side { start: r.b.1, end: r.b.2, key: k + 1 }),
+                ]
+            })
+            .collect();
         let mut uf = UnionFind::new(occ.len());
         for k in 0..rows.len() {
             uf.union(2 * k as u32, 2 * k as u32 + 1);
         }
-        let mut order: Vec<u32> = (0..occ.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| occ[i as usize]);
-        let mut cluster: Option<(u32, u32, u32, u32)> = None; // doc, start, end, member
-        for &i in &order {
-            let (doc, start, end) = occ[i as usize];
-            match cluster {
-                Some((cdoc, cstart, cend, member)) if cdoc == doc && start < cend => {
-                    let overlap = cend.min(end) - start;
-                    let longer = (end - start).max(cend - cstart).max(1);
-                    if 2 * overlap >= longer {
-                        uf.union(member, i);
-                        cluster = Some((doc, cstart, cend.max(end), member));
-                    } else {
-                        cluster = Some((doc, start, end, i));
-                    }
-                }
-                _ => cluster = Some((doc, start, end, i)),
+        let mut by_doc: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (i, (doc, _)) in occ.iter().enumerate() {
+            by_doc.entry(*doc).or_default().push(i as u32);
+        }
+        for list in by_doc.values() {
+            let sides: Vec<Side> = list.iter().map(|&i| occ[i as usize].1).collect();
+            for (x, y) in sweep_unions(&sides) {
+                uf.union(list[x], list[y]);
             }
         }
         let mut components: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -698,48 +608,27 @@ impl ReuseIndex {
         }
         let mut groups = Vec::new();
         for members in components.values() {
-            let mut spans: Vec<(&str, u32, u32, u32)> = members
+            let spans: Vec<GroupSpan<'_>> = members
                 .iter()
                 .map(|&i| {
-                    let (doc, start, end) = occ[i as usize];
-                    (self.documents[doc as usize].id.as_str(), start, end, doc)
+                    let (doc, side) = occ[i as usize];
+                    let row = &self.documents[doc as usize];
+                    GroupSpan {
+                        doc: &row.id,
+                        number: doc,
+                        start: side.start,
+                        end: side.end,
+                        text: &row.text,
+                        date: row.date.as_deref(),
+                    }
                 })
                 .collect();
-            spans.sort_unstable();
-            let mut merged: Vec<(&str, u32, u32, u32)> = Vec::new();
-            for s in spans {
-                match merged.last_mut() {
-                    Some(last) if last.3 == s.3 && s.1 < last.2 => last.2 = last.2.max(s.2),
-                    _ => merged.push(s),
-                }
-            }
-            if merged.len() < 2 {
-                continue;
-            }
             let mut pair_rows: Vec<u32> = members.iter().map(|&i| i / 2).collect();
             pair_rows.sort_unstable();
             pair_rows.dedup();
             let similarity =
                 pair_rows.iter().map(|&k| rows[k as usize].similarity).sum::<f32>() / pair_rows.len() as f32;
-            let occurrences: Vec<Occurrence> = merged
-                .iter()
-                .map(|&(id, start, end, doc)| Occurrence {
-                    removed: false,
-                    doc: id.to_string(),
-                    start: start as usize,
-                    end: end as usize,
-                    text: self.documents[doc as usize].text[start as usize..end as usize].to_string(),
-                })
-                .collect();
-            let origin = earliest(
-                merged.iter().enumerate().map(|(i, m)| (i, m.0, self.documents[m.3 as usize].date.as_deref())),
-            );
-            groups.push(ReuseGroup {
-                text: occurrences[origin.unwrap_or(0)].text.clone(),
-                similarity: round3(similarity),
-                origin,
-                occurrences,
-            });
+            groups.extend(assemble_group(spans, similarity));
         }
         groups.sort_by(|x, y| {
             let key = |g: &ReuseGroup| {
@@ -773,19 +662,11 @@ impl ReuseIndex {
         }
         let mut groups: Vec<DuplicateGroup> = members
             .into_iter()
-            .map(|(root, mut docs)| {
-                docs.sort_unstable_by(|&x, &y| self.documents[x as usize].id.cmp(&self.documents[y as usize].id));
-                docs.dedup();
-                let origin = earliest(docs.iter().enumerate().map(|(i, &d)| {
-                    let row = &self.documents[d as usize];
-                    (i, row.id.as_str(), row.date.as_deref())
-                }));
-                DuplicateGroup {
-                    docs: docs.iter().map(|&d| self.documents[d as usize].id.clone()).collect(),
-                    similarity: round3(lowest[&root].0),
-                    coverage: round3(lowest[&root].1),
-                    origin,
-                }
+            .map(|(root, docs)| {
+                let docs = docs
+                    .iter()
+                    .map(|&d| (self.documents[d as usize].id.as_str(), self.documents[d as usize].date.as_deref()));
+                duplicate_group(docs.collect(), lowest[&root].0, lowest[&root].1)
             })
             .collect();
         groups.sort_by(|x, y| y.docs.len().cmp(&x.docs.len()).then_with(|| x.docs.cmp(&y.docs)));
@@ -817,31 +698,63 @@ impl ReuseIndex {
     /// the documents' words and signatures; nothing is re-aligned.
     pub fn from_rows(rows: ReuseRows) -> ReuseIndex {
         let mut index = ReuseIndex::with_config(rows.config);
-        let mut shingles = Vec::new();
-        let mut sig = Vec::new();
         for (doc, row) in rows.documents.iter().enumerate() {
-            let doc = doc as u32;
-            if row.signature.len() == DOC_HASHES {
-                for key in band_keys(&row.signature, DOC_ROWS) {
-                    index.doc_buckets.insert(key, doc);
-                }
-            }
-            let mut keys = Vec::new();
-            unit_ranges(&row.words, index.config.unit_min_words, |from, to| {
-                row.words.shingles(from, to, UNIT_SHINGLE, &mut shingles);
-                sign(&shingles, UNIT_HASHES, &mut sig);
-                keys.extend(band_keys(&sig, UNIT_ROWS));
-            });
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
-                index.unit_buckets.insert(key, doc);
-            }
+            index.file(doc as u32, row.bucket_keys(&index.config));
         }
         index.documents = rows.documents;
         index.passages = rows.passages;
         index.duplicates = rows.duplicates;
         index
+    }
+
+    fn file(&mut self, doc: u32, keys: BucketKeys) {
+        for key in keys.documents {
+            self.doc_buckets.insert(key, doc);
+        }
+        for key in keys.sentences {
+            self.unit_buckets.insert(key, doc);
+        }
+    }
+}
+
+/// The in-memory tables: nothing fails.
+impl ReuseTables for ReuseIndex {
+    type Error = std::convert::Infallible;
+
+    fn document_count(&self) -> u32 {
+        self.documents.len() as u32
+    }
+
+    fn bucket(&mut self, table: LshTable, key: u32, limit: usize, f: &mut dyn FnMut(u32)) -> Result<(), Self::Error> {
+        let buckets = match table {
+            LshTable::Documents => &self.doc_buckets,
+            LshTable::Sentences => &self.unit_buckets,
+        };
+        buckets.for_each(key, limit, f);
+        Ok(())
+    }
+
+    fn signature(&mut self, doc: u32) -> Result<Cow<'_, [u32]>, Self::Error> {
+        Ok(Cow::Borrowed(&self.documents[doc as usize].signature))
+    }
+
+    fn document(&mut self, doc: u32) -> Result<Cow<'_, DocumentRow>, Self::Error> {
+        Ok(Cow::Borrowed(&self.documents[doc as usize]))
+    }
+
+    fn push(
+        &mut self,
+        row: DocumentRow,
+        keys: BucketKeys,
+        passages: Vec<PassageRow>,
+        duplicates: Vec<DuplicateRow>,
+    ) -> Result<(), Self::Error> {
+        let doc = self.documents.len() as u32;
+        self.file(doc, keys);
+        self.documents.push(row);
+        self.passages.extend(passages);
+        self.duplicates.extend(duplicates);
+        Ok(())
     }
 }
 
@@ -860,6 +773,22 @@ impl Serialize for ReuseIndex {
 impl<'de> Deserialize<'de> for ReuseIndex {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ReuseRows::deserialize(deserializer).map(ReuseIndex::from_rows)
+    }
+}
+
+/// The near-duplicate group of these documents (id, date; in any order,
+/// repeats allowed), joined by pairs whose lowest Jaccard estimate and
+/// coverage are `similarity` and `coverage`: ids sorted, the strictly
+/// earliest dated one the origin.
+pub fn duplicate_group(mut docs: Vec<(&str, Option<&str>)>, similarity: f32, coverage: f32) -> DuplicateGroup {
+    docs.sort_unstable();
+    docs.dedup_by(|x, y| x.0 == y.0);
+    let origin = earliest(docs.iter().enumerate().map(|(i, &(id, date))| (i, id, date)));
+    DuplicateGroup {
+        docs: docs.iter().map(|d| d.0.to_string()).collect(),
+        similarity: round3(similarity),
+        coverage: round3(coverage),
+        origin,
     }
 }
 

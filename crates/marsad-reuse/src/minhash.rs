@@ -96,7 +96,7 @@ pub(crate) fn band_keys(signature: &[u32], rows: usize) -> impl Iterator<Item = 
 
 const END: u32 = u32::MAX;
 
-fn fold(key: u64) -> u32 {
+pub(crate) fn fold(key: u64) -> u32 {
     (key ^ (key >> 32)) as u32
 }
 
@@ -112,15 +112,16 @@ pub(crate) struct Buckets {
 }
 
 impl Buckets {
-    pub(crate) fn insert(&mut self, key: u64, item: u32) {
+    /// Files `item` under a folded key ([`fold`]).
+    pub(crate) fn insert(&mut self, key: u32, item: u32) {
         let index = self.entries.len() as u32;
-        let next = self.heads.insert(fold(key), index).unwrap_or(END);
+        let next = self.heads.insert(key, index).unwrap_or(END);
         self.entries.push((item, next));
     }
 
-    /// Calls `f` on at most `limit` items under `key`, newest first.
-    pub(crate) fn for_each(&self, key: u64, limit: usize, mut f: impl FnMut(u32)) {
-        let mut at = self.heads.get(&fold(key)).copied().unwrap_or(END);
+    /// Calls `f` on at most `limit` items under a folded key, newest first.
+    pub(crate) fn for_each(&self, key: u32, limit: usize, mut f: impl FnMut(u32)) {
+        let mut at = self.heads.get(&key).copied().unwrap_or(END);
         let mut seen = 0;
         while at != END && seen < limit {
             let (item, next) = self.entries[at as usize];

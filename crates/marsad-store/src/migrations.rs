@@ -370,6 +370,61 @@ pub const MIGRATIONS: &[Migration] = &[
             ) WITHOUT ROWID;
         "#,
     },
+    Migration {
+        description: "reuse index on disk: LSH tables as rows, groups regrouped where new pairs land",
+        sql: r#"
+            -- The LSH tables (reuse.rs): a document's folded band keys, read
+            -- newest first; a key may repeat for one document.
+            CREATE TABLE reuse_buckets (
+                tbl  INTEGER NOT NULL,
+                key  INTEGER NOT NULL,
+                doc  INTEGER NOT NULL
+            );
+            CREATE INDEX reuse_buckets_lookup ON reuse_buckets(tbl, key, doc);
+            -- Rows without a signature have no bucket entries yet: filed
+            -- again from their saved words at the next refresh.
+            ALTER TABLE reuse_docs ADD COLUMN signature BLOB;
+            CREATE INDEX reuse_docs_unfiled ON reuse_docs(seq) WHERE signature IS NULL;
+            CREATE INDEX reuse_pairs_a ON reuse_pairs(a);
+            CREATE INDEX reuse_pairs_b ON reuse_pairs(b);
+            CREATE INDEX reuse_duplicate_pairs_a ON reuse_duplicate_pairs(a);
+            CREATE INDEX reuse_duplicate_pairs_b ON reuse_duplicate_pairs(b);
+            -- Groups keep the columns they are listed by, so rewriting one
+            -- group does not renumber the others.
+            DROP TABLE reuse_groups;
+            CREATE TABLE reuse_groups (
+                id           INTEGER PRIMARY KEY NOT NULL,
+                words        INTEGER NOT NULL,
+                docs         INTEGER NOT NULL,
+                size         INTEGER NOT NULL,
+                first_doc    TEXT NOT NULL,
+                first_start  INTEGER NOT NULL,
+                cleaner_doc  TEXT,
+                json         TEXT NOT NULL
+            );
+            CREATE INDEX reuse_groups_order ON reuse_groups(docs DESC, words DESC, size DESC, first_doc, first_start);
+            CREATE INDEX reuse_groups_cleaner ON reuse_groups(cleaner_doc) WHERE cleaner_doc IS NOT NULL;
+            DELETE FROM reuse_occurrences;
+            CREATE INDEX reuse_occurrences_group ON reuse_occurrences(group_id);
+            DROP TABLE duplicate_groups;
+            CREATE TABLE duplicate_groups (
+                id         INTEGER PRIMARY KEY NOT NULL,
+                size       INTEGER NOT NULL,
+                first_doc  TEXT NOT NULL,
+                json       TEXT NOT NULL
+            );
+            CREATE INDEX duplicate_groups_order ON duplicate_groups(size DESC, first_doc);
+            DELETE FROM duplicate_members;
+            CREATE INDEX duplicate_members_group ON duplicate_members(group_id);
+            -- Stories (stories.rs) are rewritten only where documents join
+            -- them, so a story's rank is the order it was started in and
+            -- lists sort by size, then rank; placed again from scratch once.
+            DELETE FROM story_state;
+            DELETE FROM stories;
+            DELETE FROM story_docs;
+            CREATE INDEX stories_order ON stories(size DESC, rank);
+        "#,
+    },
 ];
 
 /// The version that added `documents.display_title`; databases older than

@@ -8,9 +8,9 @@
 //! the end of each ingest run feeds it the documents the reuse index has
 //! just taken in, in the same date order, with their near-duplicate origin
 //! (so a syndicated copy joins its original's story and counts once) and
-//! their corpus entities, heaviest first. Then the story list (`stories`,
-//! `story_docs`) is rewritten from the clusterer, with labels naming
-//! entities as the resolver currently calls them.
+//! their corpus entities, heaviest first. Then the stories those documents
+//! joined are rewritten (`stories`, `story_docs`); a story's label is made
+//! when it is read, naming its entities as the resolver calls them then.
 //!
 //! Online placement means the stories depend on arrival order, as they do in
 //! any news monitor: ingesting a corpus in one run places its articles in
@@ -31,11 +31,11 @@
 //! stories; for an entity: the documents that mention it most), and the
 //! answer says so.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use marsad_extract::corpus::EntityRef;
 use marsad_stories::{
-    summarize, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput, SummaryOptions, SummarySentence,
+    story_label, summarize, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput, SummaryOptions, SummarySentence,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -49,16 +49,21 @@ use crate::views::EntityLookup;
 /// Most documents a summary reads.
 pub const SUMMARY_MAX_DOCS: usize = 400;
 
-/// Places the newly indexed documents into stories and rewrites the story
-/// list. `entities_of` gives a document's corpus entities, heaviest first;
-/// `names` gives a corpus id's display name, for labels.
+/// Places the newly indexed documents into stories and rewrites the stories
+/// they joined. `entities_of` gives a document's corpus entities, heaviest
+/// first.
 pub(crate) fn update(
     db: &Connection,
     added: &[NewlyIndexed],
     rebuilt: bool,
     entities_of: &dyn Fn(&str) -> Vec<String>,
-    names: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), StoreError> {
+    let has_state: bool =
+        db.query_row("SELECT EXISTS (SELECT 1 FROM story_state WHERE key = 'clusterer')", [], |r| r.get(0))?;
+    if added.is_empty() && !rebuilt && has_state {
+        // Labels are made when read, so nothing else can have changed.
+        return Ok(());
+    }
     let saved: Option<String> = if rebuilt {
         None
     } else {
@@ -68,94 +73,113 @@ pub(crate) fn update(
     // history) or state another version wrote (it holds only derived data):
     // place every indexed document again, in order.
     let Some(mut clusterer) = saved.and_then(|json| serde_json::from_str::<StoryClusterer>(&json).ok()) else {
-        return rebuild_all(db, entities_of, names);
+        return rebuild_all(db, entities_of);
     };
-    let partners = passage_partners(db)?;
-    // In slices, so the weighted terms of a large ingest are never all in
-    // memory at once.
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    // In slices, so the texts and weighted terms of a large ingest are
+    // never all in memory at once.
     for slice in added.chunks(WEIGHING_SLICE) {
-        let docs = story_docs(
-            slice
-                .iter()
-                .map(|d| StoryInput {
-                    id: &d.id,
-                    date: d.date.as_deref(),
-                    title: d.title.as_deref(),
-                    text: &d.text,
-                    entities: entities_of(&d.id),
-                    near_duplicate_of: d.near_duplicate_of.clone(),
-                    shares_passage_with: partners.get(&d.id).cloned().unwrap_or_default(),
-                })
-                .collect(),
-        );
-        for doc in &docs {
+        let mut inputs = Vec::with_capacity(slice.len());
+        for d in slice {
+            inputs.push(story_input(
+                db,
+                &d.id,
+                d.date.clone(),
+                d.title.clone(),
+                d.near_duplicate_of.clone(),
+                entities_of,
+            )?);
+        }
+        for doc in &story_docs(inputs) {
             clusterer.add(doc);
+            touched.insert(doc.id.clone());
         }
     }
     save(db, &clusterer)?;
-    write_stories(db, &clusterer, names)
+    write_stories(db, &clusterer, &touched)
 }
 
-/// Places every stored document again, in the reuse index's order.
-fn rebuild_all(
-    db: &Connection,
-    entities_of: &dyn Fn(&str) -> Vec<String>,
-    names: &dyn Fn(&str) -> Option<String>,
-) -> Result<(), StoreError> {
+/// Places every indexed document again, in the reuse index's order.
+fn rebuild_all(db: &Connection, entities_of: &dyn Fn(&str) -> Vec<String>) -> Result<(), StoreError> {
+    db.execute("DELETE FROM stories", [])?;
+    db.execute("DELETE FROM story_docs", [])?;
     let mut clusterer = StoryClusterer::new(StoryConfig::default());
-    let mut stmt = db.prepare(
-        "SELECT d.id, d.date, d.title, d.text FROM reuse_docs r JOIN documents d ON d.id = r.doc_id ORDER BY r.seq",
-    )?;
-    let dup_of = near_duplicate_origins(db)?;
-    let partners = passage_partners(db)?;
-    let rows: Vec<(String, Option<String>, Option<String>, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
-    for slice in rows.chunks(WEIGHING_SLICE) {
-        let docs = story_docs(
-            slice
-                .iter()
-                .map(|(id, date, title, text)| StoryInput {
-                    id,
-                    date: date.as_deref(),
-                    title: title.as_deref(),
-                    text,
-                    entities: entities_of(id),
-                    near_duplicate_of: dup_of.get(id).cloned(),
-                    shares_passage_with: partners.get(id).cloned().unwrap_or_default(),
-                })
-                .collect(),
-        );
-        for doc in &docs {
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut next = 0i64;
+    loop {
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> = db
+            .prepare_cached(
+                "SELECT r.seq, d.id, d.date, d.title FROM reuse_docs r JOIN documents d ON d.id = r.doc_id
+                 WHERE r.seq >= ?1 ORDER BY r.seq LIMIT ?2",
+            )?
+            .query_map(params![next, WEIGHING_SLICE as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        let Some(last) = rows.last() else { break };
+        next = last.0 + 1;
+        let mut inputs = Vec::with_capacity(rows.len());
+        for (seq, id, date, title) in rows {
+            let origin = near_duplicate_origin(db, seq)?;
+            inputs.push(story_input(db, &id, date, title, origin, entities_of)?);
+        }
+        for doc in &story_docs(inputs) {
             clusterer.add(doc);
+            touched.insert(doc.id.clone());
         }
     }
     save(db, &clusterer)?;
-    write_stories(db, &clusterer, names)
+    write_stories(db, &clusterer, &touched)
 }
 
 /// Documents whose terms are weighed at once (in parallel) before placing.
 const WEIGHING_SLICE: usize = 2048;
 
-struct StoryInput<'a> {
-    id: &'a str,
-    date: Option<&'a str>,
-    title: Option<&'a str>,
-    text: &'a str,
+struct StoryInput {
+    id: String,
+    date: Option<String>,
+    title: Option<String>,
+    text: String,
     entities: Vec<String>,
     near_duplicate_of: Option<String>,
     shares_passage_with: Vec<String>,
+}
+
+fn story_input(
+    db: &Connection,
+    id: &str,
+    date: Option<String>,
+    title: Option<String>,
+    near_duplicate_of: Option<String>,
+    entities_of: &dyn Fn(&str) -> Vec<String>,
+) -> Result<StoryInput, StoreError> {
+    let text: String = db.prepare_cached("SELECT text FROM documents WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+    Ok(StoryInput {
+        id: id.to_owned(),
+        date,
+        title,
+        text,
+        entities: entities_of(id),
+        near_duplicate_of,
+        shares_passage_with: passage_partners(db, id)?,
+    })
 }
 
 /// The clusterer's view of each document. Weighing terms means analyzing
 /// every text, a third of the clustering's cost on a large ingest, and is
 /// independent per document, so it runs on all cores (at most four
 /// threads); placing the documents stays sequential and in order.
-fn story_docs(inputs: Vec<StoryInput<'_>>) -> Vec<StoryDoc> {
+fn story_docs(inputs: Vec<StoryInput>) -> Vec<StoryDoc> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let chunk = inputs.len().div_ceil(threads).max(1);
-    let make = |d: &StoryInput<'_>| {
-        StoryDoc::from_text(d.id, d.date, d.title, d.text, &d.entities, d.near_duplicate_of.clone())
-            .sharing_passages_with(d.shares_passage_with.clone())
+    let make = |d: &StoryInput| {
+        StoryDoc::from_text(
+            d.id.as_str(),
+            d.date.as_deref(),
+            d.title.as_deref(),
+            &d.text,
+            &d.entities,
+            d.near_duplicate_of.clone(),
+        )
+        .sharing_passages_with(d.shares_passage_with.clone())
     };
     if inputs.len() < 64 || threads == 1 {
         return inputs.iter().map(make).collect();
@@ -167,40 +191,35 @@ fn story_docs(inputs: Vec<StoryInput<'_>>) -> Vec<StoryDoc> {
     })
 }
 
-/// Document → the earlier document it nearly duplicates (best coverage).
-fn near_duplicate_origins(db: &Connection) -> Result<HashMap<String, String>, StoreError> {
-    let mut stmt = db.prepare(
-        "SELECT b.doc_id, a.doc_id FROM reuse_duplicate_pairs p
-         JOIN reuse_docs a ON a.seq = p.a JOIN reuse_docs b ON b.seq = p.b
-         ORDER BY p.coverage DESC",
-    )?;
-    let mut out = HashMap::new();
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (doc, origin) = row?;
-        out.entry(doc).or_insert(origin);
-    }
-    Ok(out)
+/// The earlier document that document `seq` of the reuse index nearly
+/// duplicates, by best coverage (ties: the smallest id), as the reuse
+/// update reports it when the document is added.
+fn near_duplicate_origin(db: &Connection, seq: i64) -> Result<Option<String>, StoreError> {
+    Ok(db
+        .prepare_cached(
+            "SELECT a.doc_id FROM reuse_duplicate_pairs p JOIN reuse_docs a ON a.seq = p.a
+             WHERE p.b = ?1 ORDER BY p.coverage DESC, a.doc_id LIMIT 1",
+        )?
+        .query_row([seq], |r| r.get(0))
+        .optional()?)
 }
 
-/// Document → the other documents it shares a passage with, as the reuse
-/// groups count passages (at least [`GROUP_MIN_WORDS`] words on both
-/// sides; repeats inside one document do not count), sorted.
-fn passage_partners(db: &Connection) -> Result<HashMap<String, Vec<String>>, StoreError> {
-    let mut stmt = db.prepare(
-        "SELECT DISTINCT a.doc_id, b.doc_id FROM reuse_pairs p
-         JOIN reuse_docs a ON a.seq = p.a JOIN reuse_docs b ON b.seq = p.b
-         WHERE p.a <> p.b AND p.a_words >= ?1 AND p.b_words >= ?1",
-    )?;
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for row in stmt.query_map([GROUP_MIN_WORDS], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (a, b) = row?;
-        out.entry(a.clone()).or_default().push(b.clone());
-        out.entry(b).or_default().push(a);
-    }
-    for list in out.values_mut() {
-        list.sort();
-        list.dedup();
-    }
+/// The other documents `doc` shares a passage with, as the reuse groups
+/// count passages (at least [`GROUP_MIN_WORDS`] words on both sides;
+/// repeats inside one document do not count), sorted.
+fn passage_partners(db: &Connection, doc: &str) -> Result<Vec<String>, StoreError> {
+    let mut out: Vec<String> = db
+        .prepare_cached(
+            "SELECT o.doc_id FROM reuse_docs r JOIN reuse_pairs p ON p.a = r.seq JOIN reuse_docs o ON o.seq = p.b
+             WHERE r.doc_id = ?1 AND p.a <> p.b AND p.a_words >= ?2 AND p.b_words >= ?2
+             UNION
+             SELECT o.doc_id FROM reuse_docs r JOIN reuse_pairs p ON p.b = r.seq JOIN reuse_docs o ON o.seq = p.a
+             WHERE r.doc_id = ?1 AND p.a <> p.b AND p.a_words >= ?2 AND p.b_words >= ?2",
+        )?
+        .query_map(params![doc, GROUP_MIN_WORDS], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    out.sort();
+    out.dedup();
     Ok(out)
 }
 
@@ -210,19 +229,22 @@ fn save(db: &Connection, clusterer: &StoryClusterer) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn write_stories(
-    db: &Connection,
-    clusterer: &StoryClusterer,
-    names: &dyn Fn(&str) -> Option<String>,
-) -> Result<(), StoreError> {
-    db.execute("DELETE FROM stories", [])?;
-    db.execute("DELETE FROM story_docs", [])?;
-    let stories = clusterer.stories_named(names);
-    let mut add_story = db.prepare_cached("INSERT INTO stories (id, rank, size, json) VALUES (?1, ?2, ?3, ?4)")?;
+/// Rewrites the stories the documents `placed` are in. A story's `rank` is
+/// the order it was started in; lists show the largest first, then the
+/// earliest started.
+fn write_stories(db: &Connection, clusterer: &StoryClusterer, placed: &BTreeSet<String>) -> Result<(), StoreError> {
+    let mut stories: BTreeMap<String, (usize, Story)> = BTreeMap::new();
+    for doc in placed {
+        if let Some((created, story)) = clusterer.story_with_document(doc) {
+            stories.entry(story.id.clone()).or_insert((created, story));
+        }
+    }
+    let mut add_story =
+        db.prepare_cached("INSERT OR REPLACE INTO stories (id, rank, size, json) VALUES (?1, ?2, ?3, ?4)")?;
     let mut add_doc = db.prepare_cached("INSERT OR REPLACE INTO story_docs (doc_id, story_id) VALUES (?1, ?2)")?;
-    for (rank, story) in stories.iter().enumerate() {
+    for (created, story) in stories.values() {
         let json = serde_json::to_string(story).map_err(|e| StoreError::Corrupt(format!("encoding story: {e}")))?;
-        add_story.execute(params![story.id, rank as i64, story.size as i64, json])?;
+        add_story.execute(params![story.id, *created as i64, story.size as i64, json])?;
         for d in &story.docs {
             add_doc.execute(params![d, story.id])?;
         }
@@ -328,7 +350,7 @@ impl Store {
         let total: i64 = self.db.query_row("SELECT COUNT(*) FROM stories", [], |r| r.get(0))?;
         let jsons: Vec<String> = self
             .db
-            .prepare("SELECT json FROM stories ORDER BY rank LIMIT ?1 OFFSET ?2")?
+            .prepare("SELECT json FROM stories ORDER BY size DESC, rank LIMIT ?1 OFFSET ?2")?
             .query_map(params![crate::reuse::sql_limit(limit), offset as i64], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let mut stories = Vec::with_capacity(jsons.len());
@@ -400,9 +422,11 @@ impl Store {
                 entities.push(EntityRef { id: id.clone(), name, entity_type });
             }
         }
+        let label =
+            story_label(&s.entities, &s.terms, |id| entities.iter().find(|e| e.id == id).map(|e| e.name.clone()));
         Ok(StoryRecord {
             id: s.id,
-            label: s.label,
+            label,
             entities,
             terms: s.terms,
             from: s.from,
@@ -424,16 +448,16 @@ impl Store {
         let (name, id, mut docs): (&'static str, Option<String>, Vec<String>) = match scope {
             SummaryScope::Corpus => {
                 let mut docs = Vec::new();
-                let mut stmt = self.db.prepare("SELECT json FROM stories ORDER BY rank")?;
+                let total: i64 = self.db.query_row("SELECT COUNT(*) FROM story_docs", [], |r| r.get(0))?;
+                let mut stmt = self.db.prepare("SELECT json FROM stories ORDER BY size DESC, rank")?;
                 let mut rows = stmt.query([])?;
-                let mut total: i64 = 0;
                 while let Some(r) = rows.next()? {
+                    if docs.len() > SUMMARY_MAX_DOCS {
+                        break;
+                    }
                     let s: Story = serde_json::from_str(&r.get::<_, String>(0)?)
                         .map_err(|e| StoreError::Corrupt(format!("story: {e}")))?;
-                    total += s.docs.len() as i64;
-                    if docs.len() < SUMMARY_MAX_DOCS + 1 {
-                        docs.extend(s.docs);
-                    }
+                    docs.extend(s.docs);
                 }
                 if total == 0 {
                     docs = self

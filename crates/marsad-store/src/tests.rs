@@ -1216,8 +1216,110 @@ mod incremental {
         Views { entities: resolution.entities, locals, timeline, edges }
     }
 
+    /// The reuse index from its rows, as one in-memory index.
+    fn reuse_index(store: &Store) -> marsad_reuse::ReuseIndex {
+        let db = &store.db;
+        let documents = db
+            .prepare(
+                "SELECT r.doc_id, d.date, d.text, r.derived FROM reuse_docs r JOIN documents d ON d.id = r.doc_id
+                 ORDER BY r.seq",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                let derived: Vec<u8> = r.get(3)?;
+                Ok(marsad_reuse::DocumentRow::from_derived_bytes(r.get(0)?, r.get(1)?, r.get(2)?, &derived).unwrap())
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        let passages = db
+            .prepare("SELECT a, a_start, a_end, b, b_start, b_end, a_words, b_words, similarity FROM reuse_pairs ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| {
+                Ok(marsad_reuse::PassageRow {
+                    a: (r.get(0)?, r.get(1)?, r.get(2)?),
+                    b: (r.get(3)?, r.get(4)?, r.get(5)?),
+                    words: (r.get(6)?, r.get(7)?),
+                    similarity: r.get::<_, f64>(8)? as f32,
+                })
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        let duplicates = db
+            .prepare("SELECT a, b, similarity, coverage FROM reuse_duplicate_pairs ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| {
+                Ok(marsad_reuse::DuplicateRow {
+                    a: r.get(0)?,
+                    b: r.get(1)?,
+                    similarity: r.get::<_, f64>(2)? as f32,
+                    coverage: r.get::<_, f64>(3)? as f32,
+                })
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        marsad_reuse::ReuseIndex::from_rows(marsad_reuse::ReuseRows {
+            config: marsad_reuse::ReuseConfig::default(),
+            documents,
+            passages,
+            duplicates,
+        })
+    }
+
+    /// The reuse groups and near-duplicate groups regrouped where pairs
+    /// landed are those of grouping every pair at once; and the LSH rows
+    /// are those an in-memory index builds from the same documents.
+    fn check_reuse(store: &Store, what: &str) {
+        let index = reuse_index(store);
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        let reference = sorted(
+            index.groups(crate::reuse::GROUP_MIN_WORDS).iter().map(|g| serde_json::to_string(g).unwrap()).collect(),
+        );
+        let stored: Vec<String> = sorted(
+            store
+                .db
+                .prepare("SELECT json FROM reuse_groups WHERE cleaner_doc IS NULL")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap(),
+        );
+        assert_eq!(stored.len(), reference.len(), "{what}: reuse group count");
+        assert!(stored == reference, "{what}: reuse groups differ");
+        let reference = sorted(index.near_duplicates().iter().map(|g| serde_json::to_string(g).unwrap()).collect());
+        let stored: Vec<String> = sorted(
+            store
+                .db
+                .prepare("SELECT json FROM duplicate_groups")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap(),
+        );
+        assert!(stored == reference, "{what}: near-duplicate groups differ");
+        let buckets: i64 = store.db.query_row("SELECT COUNT(*) FROM reuse_buckets", [], |r| r.get(0)).unwrap();
+        let expected: usize = index
+            .documents()
+            .iter()
+            .map(|d| {
+                let k = d.bucket_keys(&marsad_reuse::ReuseConfig::default());
+                k.documents.len() + k.sentences.len()
+            })
+            .sum();
+        assert_eq!(buckets as usize, expected, "{what}: LSH rows");
+        eprintln!("{what}: {} reuse groups, {} near-duplicate groups agree", index.groups(8).len(), stored.len());
+    }
+
     /// Incremental == whole-corpus reference == rebuilt from scratch.
     fn check(store: &mut Store, what: &str) {
+        check_reuse(store, what);
         let incremental = stored(store);
         let reference = reference(store);
         assert_eq!(incremental.entities.len(), reference.entities.len(), "{what}: entity count");

@@ -496,16 +496,10 @@ impl Store {
             clock.lap("graph");
             tx.execute("DELETE FROM view_pending", [])?;
             // Reuse and stories: incremental, see reuse.rs and stories.rs.
-            let reuse = crate::reuse::update(&tx)?;
+            let reuse = crate::reuse::update(&tx, &pending)?;
             clock.lap("reuse");
             let entities_of = |doc: &str| -> Vec<String> { heaviest_entities(&tx, doc).unwrap_or_default() };
-            let name_of = |id: &str| -> Option<String> {
-                tx.prepare_cached("SELECT name FROM entities WHERE id = ?1")
-                    .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
-                    .ok()
-                    .flatten()
-            };
-            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of, &name_of)?;
+            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of)?;
             clock.lap("stories");
             tx.execute("INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)", [generation])?;
         }

@@ -392,6 +392,14 @@ impl StoryClusterer {
         order.into_iter().map(|i| self.story(i, &name_of)).collect()
     }
 
+    /// The story a document is in, with its creation number (stories are
+    /// numbered in the order they were started; a list shows the largest
+    /// first, then the earliest started).
+    pub fn story_with_document(&self, doc: &str) -> Option<(usize, Story)> {
+        let &s = self.doc_story.get(doc)?;
+        Some((s as usize, self.story(s as usize, &|_: &str| None)))
+    }
+
     fn story(&self, i: usize, name_of: &impl Fn(&str) -> Option<String>) -> Story {
         let st = &self.stories[i];
         let mut ents = st.entities.clone();
@@ -416,18 +424,7 @@ impl StoryClusterer {
                 break;
             }
         }
-        let names: Vec<String> = entities.iter().take(3).filter_map(|e| name_of(e)).collect();
-        let key_terms: Vec<&str> = terms
-            .iter()
-            .filter(|t| !names.iter().any(|n| n.contains(t.as_str()) || n.contains(t.trim_start_matches("ال"))))
-            .take(4)
-            .map(String::as_str)
-            .collect();
-        let label = match (names.is_empty(), key_terms.is_empty()) {
-            (false, false) => format!("{} — {}", names.join("، "), key_terms.join("، ")),
-            (false, true) => names.join("، "),
-            _ => key_terms.join("، "),
-        };
+        let label = story_label(&entities, &terms, |e| name_of(e));
         Story {
             id: st.id.clone(),
             label,
@@ -702,6 +699,24 @@ fn extend_span(st: &mut StoryState, date: Option<i32>) {
     if let Some(d) = date {
         st.from = Some(st.from.map_or(d, |f| f.min(d)));
         st.to = Some(st.to.map_or(d, |t| t.max(d)));
+    }
+}
+
+/// A story's label: the names of its first three entities (those `name_of`
+/// knows) and up to four key terms the names do not already say. Made
+/// when the story is read, so it names entities as they are called now.
+pub fn story_label(entities: &[String], terms: &[String], name_of: impl Fn(&str) -> Option<String>) -> String {
+    let names: Vec<String> = entities.iter().take(3).filter_map(|e| name_of(e)).collect();
+    let key_terms: Vec<&str> = terms
+        .iter()
+        .filter(|t| !names.iter().any(|n| n.contains(t.as_str()) || n.contains(t.trim_start_matches("ال"))))
+        .take(4)
+        .map(String::as_str)
+        .collect();
+    match (names.is_empty(), key_terms.is_empty()) {
+        (false, false) => format!("{} — {}", names.join("، "), key_terms.join("، ")),
+        (false, true) => names.join("، "),
+        _ => key_terms.join("، "),
     }
 }
 
