@@ -425,6 +425,58 @@ pub const MIGRATIONS: &[Migration] = &[
             CREATE INDEX stories_order ON stories(size DESC, rank);
         "#,
     },
+    Migration {
+        description: "timeline kept in its three passes, so a batch rewrites only the entries it changes",
+        sql: r#"
+            -- Each event as pass 1 reads it (timeline_view.rs): its group
+            -- (family, granularity, date), who it names (entity ids by role)
+            -- and a hash of what an entry shows of it.
+            DROP TABLE timeline_docs;
+            CREATE TABLE timeline_items (
+                doc_id    TEXT NOT NULL,
+                seq       INTEGER NOT NULL,
+                grp       TEXT NOT NULL,
+                sentence  INTEGER NOT NULL,
+                type      TEXT NOT NULL,
+                title     TEXT NOT NULL,
+                who       TEXT NOT NULL,
+                hash      INTEGER NOT NULL,
+                PRIMARY KEY (doc_id, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX timeline_items_grp ON timeline_items(grp);
+            -- The clusters of pass 1, and the finer cluster each coarser one
+            -- joined in pass 2.
+            CREATE TABLE timeline_units (
+                unit         TEXT PRIMARY KEY NOT NULL,
+                grp          TEXT NOT NULL,
+                bucket       TEXT NOT NULL,
+                month        TEXT,
+                granularity  INTEGER NOT NULL,
+                date         TEXT NOT NULL,
+                who          TEXT NOT NULL,
+                members      TEXT NOT NULL,
+                hash         INTEGER NOT NULL,
+                joins        TEXT
+            ) WITHOUT ROWID;
+            CREATE INDEX timeline_units_grp ON timeline_units(grp);
+            CREATE INDEX timeline_units_month ON timeline_units(month) WHERE month IS NOT NULL;
+            CREATE INDEX timeline_units_bucket ON timeline_units(bucket);
+            -- Entries know the unit they are anchored on and a signature of
+            -- their members, to be rewritten only when those change.
+            DELETE FROM timeline;
+            DELETE FROM timeline_actors;
+            ALTER TABLE timeline ADD COLUMN anchor TEXT NOT NULL DEFAULT '';
+            ALTER TABLE timeline ADD COLUMN sig INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX timeline_anchor ON timeline(bucket, anchor);
+            -- Entries that agree on every listed column are ordered by a
+            -- hash of the entry (corpus::entry_tiebreak), not by when they
+            -- were written.
+            ALTER TABLE timeline ADD COLUMN tie INTEGER NOT NULL DEFAULT 0;
+            DROP INDEX timeline_order;
+            CREATE INDEX timeline_order ON timeline(date, granularity, type, title, docs_key, tie, seq);
+            INSERT OR REPLACE INTO view_state (key, value) VALUES ('timeline_all', 1);
+        "#,
+    },
 ];
 
 /// The version that added `documents.display_title`; databases older than

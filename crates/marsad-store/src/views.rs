@@ -1075,7 +1075,7 @@ impl StageClock {
 }
 
 /// The tables the incremental views keep (reuse and stories aside).
-const VIEW_TABLES: [&str; 20] = [
+const VIEW_TABLES: [&str; 21] = [
     "entities",
     "entity_names",
     "entity_docs",
@@ -1090,7 +1090,8 @@ const VIEW_TABLES: [&str; 20] = [
     "entity_cluster_roles",
     "timeline",
     "timeline_actors",
-    "timeline_docs",
+    "timeline_items",
+    "timeline_units",
     "graph_edges",
     "graph_edge_kinds",
     "graph_docs",

@@ -21,7 +21,10 @@ pub use entities::{
     nasab_full, nasab_prefixes, resolve_entities, ClusterTotals, DocEntities, GlobalEntity, NameInfo, Resolution,
 };
 pub use graph::{build_graph, DocGraphInput, Graph, GraphEdge, GraphNode};
-pub use timeline::{build_timeline, timeline_bucket, DocEvents, TimelineEntry};
+pub use timeline::{
+    attach_to, build_timeline, canonical_order, cluster_same_date, entry_tiebreak, same_date_group, timeline_bucket,
+    timeline_entry, DocEvents, TimelineEntry, TimelineMember, Who, MAX_COMPARISONS,
+};
 
 /// A reference to a corpus entity, as shown in quotes, events and graphs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -83,34 +83,77 @@ pub struct TimelineEntry {
 
 /// One event with its entities interned.
 struct Item<'a> {
-    doc: &'a str,
-    event: &'a Event,
-    refs: &'a [EntityRef],
+    member: TimelineMember<'a>,
     family: &'a str,
-    /// Interned corpus entity ids, sorted, distinct: the persons among the
-    /// actors, and the others (organisations, countries).
+    /// Who the event is about, interned.
     who: Who,
 }
 
-/// Who an event or cluster is about, as interned ids (sorted, distinct).
-#[derive(Clone, Debug, Default)]
-struct Who {
-    persons: Vec<u32>,
-    others: Vec<u32>,
-    places: Vec<u32>,
+/// One event as an entry is made from it: its document, the event, and the
+/// document's local entities resolved (`refs[l]` for local entity `l`).
+#[derive(Clone, Copy, Debug)]
+pub struct TimelineMember<'a> {
+    /// The document's id.
+    pub doc: &'a str,
+    /// The event.
+    pub event: &'a Event,
+    /// The document's local entities as corpus entities.
+    pub refs: &'a [EntityRef],
+}
+
+/// Who an event, or a cluster of events, is about: corpus entities as
+/// numbers the caller gives them (one number per entity id, any numbering),
+/// sorted and distinct, in three roles — persons among the actors, the
+/// other actors (organisations, countries), and places.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Who {
+    /// Persons among the actors.
+    pub persons: Vec<u32>,
+    /// Organisations and countries among the actors.
+    pub others: Vec<u32>,
+    /// The place.
+    pub places: Vec<u32>,
 }
 
 impl Who {
-    fn loose(&self) -> bool {
+    /// Who `event` is about, its local entities resolved by `refs`, each
+    /// corpus entity id numbered by `number` (`None`: not counted). A local
+    /// entity past `refs` does not count.
+    pub fn of(event: &Event, refs: &[EntityRef], mut number: impl FnMut(&str) -> Option<u32>) -> Who {
+        let mut who = Who::default();
+        let mut id_of = |l: usize| refs.get(l).and_then(|r| number(&r.id).map(|n| (r, n)));
+        for &a in &event.actors {
+            if let Some((r, id)) = id_of(a) {
+                if r.entity_type == EntityType::Person {
+                    who.persons.push(id);
+                } else {
+                    who.others.push(id);
+                }
+            }
+        }
+        who.places.extend(event.place.and_then(|p| id_of(p).map(|(_, id)| id)));
+        let mut sorted = Who::default();
+        sorted.extend(&who);
+        sorted
+    }
+
+    /// Names nobody: it can only join a cluster as the only candidate.
+    pub fn loose(&self) -> bool {
         self.persons.is_empty() && self.others.is_empty() && self.places.is_empty()
     }
 
-    fn extend(&mut self, o: &Who) {
+    /// Adds `o`'s entities (a cluster is about everyone its members are).
+    pub fn extend(&mut self, o: &Who) {
         for (a, b) in [(&mut self.persons, &o.persons), (&mut self.others, &o.others), (&mut self.places, &o.places)] {
             a.extend_from_slice(b);
             a.sort_unstable();
             a.dedup();
         }
+    }
+
+    /// Every entity it names, in any role.
+    pub fn all(&self) -> impl Iterator<Item = u32> + '_ {
+        self.persons.iter().chain(&self.others).chain(&self.places).copied()
     }
 }
 
@@ -199,7 +242,105 @@ pub fn timeline_bucket(event: &Event) -> String {
 }
 
 /// How many comparisons one event makes per shared actor in pass 1.
-const MAX_COMPARISONS: usize = 64;
+pub const MAX_COMPARISONS: usize = 64;
+
+/// The order events are considered in, within a group of pass 1: by
+/// document, sentence, type, date and title. A store that keeps the groups
+/// apart sorts each group's events by this key to get the same clusters.
+pub fn canonical_order(a: (&str, &Event), b: (&str, &Event)) -> std::cmp::Ordering {
+    (a.0, a.1.sentence, &a.1.event_type, &a.1.date, &a.1.title).cmp(&(
+        b.0,
+        b.1.sentence,
+        &b.1.event_type,
+        &b.1.date,
+        &b.1.title,
+    ))
+}
+
+/// The group of pass 1 an event belongs to: its type's family, its
+/// granularity and its exact date (`encounter|0|2023-09-13`).
+pub fn same_date_group(event: &Event) -> String {
+    format!("{}|{}|{}", event_family(&event.event_type), event.granularity as u8, event.date)
+}
+
+/// Pass 1 on one group (events of one family, granularity and exact date,
+/// [`same_date_group`]), given in [`canonical_order`]: events sharing enough
+/// actors or a place are united (each event compared with at most
+/// [`MAX_COMPARISONS`] earlier ones per shared entity); events naming nobody
+/// join the only cluster there is, else stay alone. Returns the clusters as
+/// sorted indexes into `members`, listed by their first member.
+pub fn cluster_same_date(members: &[&Who]) -> Vec<Vec<usize>> {
+    let mut uf = UnionFind((0..members.len() as u32).collect());
+    let mut by_key: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (i, w) in members.iter().enumerate() {
+        for key in w.all() {
+            let list = by_key.entry(key).or_default();
+            for &j in list.iter().rev().take(MAX_COMPARISONS) {
+                if matches!(agreement(w, members[j]), Agreement::Agree(_)) {
+                    uf.union(i, j);
+                }
+            }
+            list.push(i);
+        }
+    }
+    // Loose events: into the only named cluster, else alone. Two loose
+    // events of one type and date share nothing but the type ("an
+    // agreement this year"): uniting them would invent a story.
+    let mut roots: Vec<usize> = (0..members.len()).filter(|&i| !members[i].loose()).map(|i| uf.find(i)).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    if roots.len() == 1 {
+        for i in (0..members.len()).filter(|&i| members[i].loose()) {
+            uf.union(i, roots[0]);
+        }
+    }
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut slot: FxHashMap<usize, usize> = FxHashMap::default();
+    for i in 0..members.len() {
+        let root = uf.find(i);
+        let k = *slot.entry(root).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[k].push(i);
+    }
+    out
+}
+
+/// Pass 2: the finer cluster a coarser one (a month, a year) joins, among
+/// the finer clusters of its family inside its period: the one with the most
+/// shared actors and places when it is the only one with that many, or the
+/// only candidate there is when the coarse cluster names nobody it could
+/// share with. `candidates` must hold every finer cluster that shares an
+/// entity with `coarse` (others may be given too), and the only one when
+/// `total`, the number of finer clusters in the period, is 1.
+pub fn attach_to<'a, K: Copy>(
+    coarse: &Who,
+    candidates: impl IntoIterator<Item = (K, &'a Who)>,
+    total: usize,
+) -> Option<K> {
+    let mut best: Option<(usize, K)> = None;
+    let mut tied = false;
+    for (key, f) in candidates {
+        let score = match agreement(coarse, f) {
+            Agreement::Agree(n) => n,
+            Agreement::Loose => 0,
+            Agreement::Disagree => continue,
+        };
+        match best {
+            Some((s, _)) if s > score => {}
+            Some((s, _)) if s == score => tied = true,
+            _ => {
+                best = Some((score, key));
+                tied = false;
+            }
+        }
+    }
+    match best {
+        Some((score, key)) if !tied && (score > 0 || total == 1) => Some(key),
+        _ => None,
+    }
+}
 
 /// Merges events that tell the same thing; sorted by date.
 pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
@@ -212,72 +353,26 @@ pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
     let mut items: Vec<Item<'_>> = Vec::new();
     for d in docs {
         for e in d.events {
-            let id_of = |l: usize| d.entities.get(l).and_then(|r| intern.get(r.id.as_str()).copied());
-            let mut who = Who::default();
-            for &a in &e.actors {
-                if let (Some(r), Some(id)) = (d.entities.get(a), id_of(a)) {
-                    if r.entity_type == EntityType::Person {
-                        who.persons.push(id);
-                    } else {
-                        who.others.push(id);
-                    }
-                }
-            }
-            who.places.extend(e.place.and_then(id_of));
-            let mut sorted = Who::default();
-            sorted.extend(&who);
             items.push(Item {
-                doc: d.doc,
-                event: e,
-                refs: d.entities,
+                member: TimelineMember { doc: d.doc, event: e, refs: d.entities },
                 family: event_family(&e.event_type),
-                who: sorted,
+                who: Who::of(e, d.entities, |id| intern.get(id).copied()),
             });
         }
     }
-    items.sort_by(|a, b| {
-        (a.doc, a.event.sentence, &a.event.event_type, &a.event.date, &a.event.title).cmp(&(
-            b.doc,
-            b.event.sentence,
-            &b.event.event_type,
-            &b.event.date,
-            &b.event.title,
-        ))
-    });
+    items.sort_by(|a, b| canonical_order((a.member.doc, a.member.event), (b.member.doc, b.member.event)));
     let mut uf = UnionFind((0..items.len() as u32).collect());
 
     // Pass 1: same family, same date.
     let mut groups: FxHashMap<(&str, Granularity, &str), Vec<usize>> = FxHashMap::default();
     for (i, it) in items.iter().enumerate() {
-        groups.entry((it.family, it.event.granularity, it.event.date.as_str())).or_default().push(i);
+        groups.entry((it.family, it.member.event.granularity, it.member.event.date.as_str())).or_default().push(i);
     }
-    let mut group_list: Vec<_> = groups.into_iter().collect();
-    group_list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (_, members) in &group_list {
-        let mut by_key: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-        for &i in members {
-            let it = &items[i];
-            let w = &it.who;
-            let keys = w.persons.iter().chain(&w.others).map(|&a| a as u64).chain(w.places.iter().map(|&p| p as u64));
-            for key in keys {
-                let list = by_key.entry(key).or_default();
-                for &j in list.iter().rev().take(MAX_COMPARISONS) {
-                    if matches!(agreement(w, &items[j].who), Agreement::Agree(_)) {
-                        uf.union(i, j);
-                    }
-                }
-                list.push(i);
-            }
-        }
-        // Loose events: into the only named cluster, else alone. Two loose
-        // events of one type and date share nothing but the type ("an
-        // agreement this year"): uniting them would invent a story.
-        let mut roots: Vec<usize> = members.iter().filter(|&&i| !items[i].who.loose()).map(|&i| uf.find(i)).collect();
-        roots.sort_unstable();
-        roots.dedup();
-        if roots.len() == 1 {
-            for &i in members.iter().filter(|&&i| items[i].who.loose()) {
-                uf.union(i, roots[0]);
+    for members in groups.values() {
+        let whos: Vec<&Who> = members.iter().map(|&i| &items[i].who).collect();
+        for cluster in cluster_same_date(&whos) {
+            for &k in &cluster[1..] {
+                uf.union(members[cluster[0]], members[k]);
             }
         }
     }
@@ -288,47 +383,38 @@ pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
         let mut fine: Vec<&Cluster> = clusters.iter().filter(|c| c.granularity < coarse).collect();
         fine.sort_by(|a, b| (a.family, a.date, a.root).cmp(&(b.family, b.date, b.root)));
         for c in clusters.iter().filter(|c| c.granularity == coarse) {
-            let candidates = fine
-                .iter()
-                .filter(|f| f.family == c.family && f.date.starts_with(c.date) && f.date.len() > c.date.len());
-            let mut best: Option<(usize, usize)> = None;
-            let mut count = 0;
-            let mut tied = false;
-            for f in candidates {
-                count += 1;
-                let score = match agreement(&c.who, &f.who) {
-                    Agreement::Agree(n) => n,
-                    Agreement::Loose => 0,
-                    Agreement::Disagree => continue,
-                };
-                match best {
-                    Some((s, _)) if s > score => {}
-                    Some((s, _)) if s == score => tied = true,
-                    _ => {
-                        best = Some((score, f.root));
-                        tied = false;
-                    }
-                }
-            }
-            if let Some((score, root)) = best {
-                if !tied && (score > 0 || count == 1) {
-                    uf.union(c.root, root);
-                }
+            // The finer clusters of its family inside its period: one run of
+            // the sorted list.
+            let from = fine.partition_point(|f| (f.family, f.date) <= (c.family, c.date));
+            let to = from + fine[from..].partition_point(|f| f.family == c.family && f.date.starts_with(c.date));
+            let candidates = &fine[from..to];
+            if let Some(root) = attach_to(&c.who, candidates.iter().map(|f| (f.root, &f.who)), candidates.len()) {
+                uf.union(c.root, root);
             }
         }
     }
 
-    let mut entries: Vec<TimelineEntry> = clusters(&mut uf, &items).iter().map(|c| entry(c, &items)).collect();
+    let mut entries: Vec<TimelineEntry> = clusters(&mut uf, &items)
+        .iter()
+        .map(|c| timeline_entry(&c.members.iter().map(|&i| items[i].member).collect::<Vec<_>>()))
+        .collect();
     entries.sort_by(|a, b| {
-        (&a.date, a.granularity, &a.event_type, &a.title, &a.docs).cmp(&(
-            &b.date,
-            b.granularity,
-            &b.event_type,
-            &b.title,
-            &b.docs,
-        ))
+        (&a.date, a.granularity, &a.event_type, &a.title, &a.docs)
+            .cmp(&(&b.date, b.granularity, &b.event_type, &b.title, &b.docs))
+            .then_with(|| entry_tiebreak(a).cmp(&entry_tiebreak(b)))
     });
     entries
+}
+
+/// Orders two entries that agree on date, granularity, type, title and
+/// sources (two events of one article on one day with one trigger word): a
+/// hash of the whole entry, so the order does not depend on how the
+/// entries were computed. A store keeps it as a column.
+pub fn entry_tiebreak(entry: &TimelineEntry) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    serde_json::to_string(entry).unwrap_or_default().hash(&mut h);
+    h.finish() as i64
 }
 
 /// A union-find class, summarized.
@@ -347,35 +433,42 @@ fn clusters<'a>(uf: &mut UnionFind, items: &[Item<'a>]) -> Vec<Cluster<'a>> {
     let mut out: Vec<Cluster<'a>> = Vec::new();
     for (i, it) in items.iter().enumerate() {
         let root = uf.find(i);
+        let event = it.member.event;
         let k = *index.entry(root).or_insert_with(|| {
             out.push(Cluster {
                 root,
                 members: Vec::new(),
                 family: it.family,
-                date: &it.event.date,
-                granularity: it.event.granularity,
+                date: &event.date,
+                granularity: event.granularity,
                 who: Who::default(),
             });
             out.len() - 1
         });
         let c = &mut out[k];
         c.members.push(i);
-        if (it.event.granularity, it.event.date.as_str()) < (c.granularity, c.date) {
-            c.granularity = it.event.granularity;
-            c.date = &it.event.date;
+        if (event.granularity, event.date.as_str()) < (c.granularity, c.date) {
+            c.granularity = event.granularity;
+            c.date = &event.date;
         }
         c.who.extend(&it.who);
     }
     out
 }
 
-fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
-    let finest: Vec<&Item> = c
-        .members
-        .iter()
-        .map(|&i| &items[i])
-        .filter(|it| it.event.granularity == c.granularity && it.event.date == c.date)
-        .collect();
+/// The entry of one cluster of events (in any order): date and type from
+/// its finest members, title from its most informative member (the finest
+/// date, then the most actors and a place), actors by how many members name
+/// them, one evidence sentence per source document.
+pub fn timeline_entry(members: &[TimelineMember<'_>]) -> TimelineEntry {
+    // Ties below go to the first in the canonical order.
+    let mut sorted = members.to_vec();
+    sorted.sort_by(|a, b| canonical_order((a.doc, a.event), (b.doc, b.event)));
+    let members = &sorted[..];
+    let (granularity, date) =
+        members.iter().map(|m| (m.event.granularity, m.event.date.as_str())).min().expect("a cluster has members");
+    let finest: Vec<&TimelineMember> =
+        members.iter().filter(|it| it.event.granularity == granularity && it.event.date == date).collect();
     // Type: the most frequent among the finest members, then the more specific.
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for it in &finest {
@@ -388,13 +481,11 @@ fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
     let event_type = counts.first().map_or("", |c| c.0).to_owned();
 
     // Title: the most informative member.
-    let informative = |it: &Item| {
+    let informative = |it: &TimelineMember| {
         (it.event.actors.len().min(3) + usize::from(it.event.place.is_some()), it.event.title.chars().count())
     };
-    let best = c
-        .members
+    let best = members
         .iter()
-        .map(|&i| &items[i])
         .max_by(|a, b| {
             b.event
                 .granularity
@@ -408,8 +499,7 @@ fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
     // Actors: the title member's first, then by how many members name them.
     let mut actors: Vec<EntityRef> = Vec::new();
     let mut tally: Vec<(usize, &EntityRef)> = Vec::new();
-    for &i in &c.members {
-        let it = &items[i];
+    for it in members {
         for &a in &it.event.actors {
             if let Some(r) = it.refs.get(a) {
                 match tally.iter_mut().find(|(_, x)| x.id == r.id) {
@@ -438,16 +528,15 @@ fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
         .and_then(|p| best.refs.get(p))
         .or_else(|| {
             let mut places: Vec<&EntityRef> =
-                c.members.iter().filter_map(|&i| items[i].event.place.and_then(|p| items[i].refs.get(p))).collect();
+                members.iter().filter_map(|it| it.event.place.and_then(|p| it.refs.get(p))).collect();
             places.sort_by(|a, b| a.id.cmp(&b.id));
             places.first().copied()
         })
         .cloned();
 
     // One evidence sentence per document: its finest, earliest member.
-    let mut per_doc: Vec<&Item> = Vec::new();
-    for &i in &c.members {
-        let it = &items[i];
+    let mut per_doc: Vec<&TimelineMember> = Vec::new();
+    for it in members {
         match per_doc.iter_mut().find(|x| x.doc == it.doc) {
             Some(x) => {
                 if (it.event.granularity, it.event.sentence) < (x.event.granularity, x.event.sentence) {
@@ -459,15 +548,15 @@ fn entry(c: &Cluster<'_>, items: &[Item<'_>]) -> TimelineEntry {
     }
     per_doc.sort_by(|a, b| a.doc.cmp(b.doc));
     TimelineEntry {
-        date: c.date.to_owned(),
-        granularity: c.granularity,
+        date: date.to_owned(),
+        granularity,
         event_type,
         title: best.event.title.clone(),
         actors,
         place,
         docs: per_doc.iter().map(|it| it.doc.to_owned()).collect(),
         evidence: per_doc.iter().map(|it| it.event.evidence.clone()).collect(),
-        status: if c.members.iter().any(|&i| items[i].event.status == EventStatus::Happened) {
+        status: if members.iter().any(|it| it.event.status == EventStatus::Happened) {
             EventStatus::Happened
         } else {
             EventStatus::Planned
