@@ -392,7 +392,9 @@ impl<'a> Run<'a> {
         self.store.flush_index()?;
         // Entities, timeline and graph need every document: one pass at the
         // end of the run, not one per batch.
+        // The index merges its commits started ran beside the views.
         self.store.refresh_views()?;
+        self.store.finish_merges()?;
         self.state.current_file = None;
         self.report();
         Ok(self.summary)
