@@ -184,7 +184,7 @@ fn add_fresh(db: &Connection, fresh: &mut [(String, Option<String>, String)]) ->
         (a.1.is_none(), a.1.as_deref(), a.0.as_str()).cmp(&(b.1.is_none(), b.1.as_deref(), b.0.as_str()))
     });
     let config = ReuseConfig::default();
-    let mut tables = SqlTables::new(db)?;
+    let mut tables = SqlTables::new(db, fresh.len())?;
     let mut out = Added {
         documents: Vec::with_capacity(fresh.len()),
         touched_passages: BTreeSet::new(),
@@ -214,6 +214,56 @@ fn add_fresh(db: &Connection, fresh: &mut [(String, Option<String>, String)]) ->
 /// Documents kept in memory between flushes of the LSH rows.
 const FLUSH_EVERY: usize = 2048;
 
+/// From this many new documents in one refresh, [`SqlTables`] first reads
+/// every stored band key into a [`KeyFilter`].
+const FILTER_FROM: usize = 1000;
+
+/// Which band keys the bucket table may hold: a Bloom filter (about ten
+/// bits a key, four probes, under 1% false positives).
+///
+/// Nine in ten band keys are a sentence or document no other document has,
+/// so nine in ten bucket lookups find nothing; each costs a statement on
+/// the database (a few microseconds), which is nothing for a batch of ten
+/// and minutes for a first ingest of a corpus. A large batch reads the keys
+/// once (a scan of the bucket index) and asks the database only about keys
+/// the filter may hold. A small batch does not build it: reading every key
+/// would cost more than its lookups.
+struct KeyFilter {
+    bits: Vec<u64>,
+}
+
+impl KeyFilter {
+    fn with_capacity(keys: usize) -> KeyFilter {
+        let words = (keys.max(1024) * 10).div_ceil(64).next_power_of_two();
+        KeyFilter { bits: vec![0; words] }
+    }
+
+    fn probes(&self, table: LshTable, key: u32) -> impl Iterator<Item = usize> {
+        let mask = self.bits.len() * 64 - 1;
+        let h = mix64(u64::from(key) << 1 | u64::from(table.code()));
+        let (h1, h2) = (h as usize, (h >> 32) as usize | 1);
+        (0..4).map(move |i| h1.wrapping_add(i * h2) & mask)
+    }
+
+    fn insert(&mut self, table: LshTable, key: u32) {
+        let probes: Vec<usize> = self.probes(table, key).collect();
+        for p in probes {
+            self.bits[p / 64] |= 1 << (p % 64);
+        }
+    }
+
+    fn may_hold(&self, table: LshTable, key: u32) -> bool {
+        self.probes(table, key).all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
+    }
+}
+
+/// SplitMix64's finalizer.
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// The reuse index's tables in SQLite ([`marsad_reuse::ReuseTables`]).
 ///
 /// A document's rows (`reuse_docs`, its passages and near-duplicate pairs)
@@ -234,11 +284,28 @@ struct SqlTables<'a> {
     next_hash: String,
     /// Documents on either side of the passages the last push recorded.
     last_passage_docs: Vec<u32>,
+    /// The keys the bucket table may hold, for a large batch.
+    filter: Option<KeyFilter>,
 }
 
 impl<'a> SqlTables<'a> {
-    fn new(db: &'a Connection) -> Result<SqlTables<'a>, StoreError> {
+    /// The tables, about to take `adding` new documents.
+    fn new(db: &'a Connection, adding: usize) -> Result<SqlTables<'a>, StoreError> {
         let count: i64 = db.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM reuse_docs", [], |r| r.get(0))?;
+        let filter = if adding >= FILTER_FROM {
+            let stored: i64 = db.query_row("SELECT COUNT(*) FROM reuse_buckets", [], |r| r.get(0))?;
+            // About 260 keys a document.
+            let mut filter = KeyFilter::with_capacity(stored as usize + adding * 260);
+            let mut stmt = db.prepare("SELECT tbl, key FROM reuse_buckets")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let table = if r.get::<_, u8>(0)? == 0 { LshTable::Documents } else { LshTable::Sentences };
+                filter.insert(table, r.get(1)?);
+            }
+            Some(filter)
+        } else {
+            None
+        };
         Ok(SqlTables {
             db,
             count: count as u32,
@@ -247,6 +314,7 @@ impl<'a> SqlTables<'a> {
             waiting_buckets: [FxHashMap::default(), FxHashMap::default()],
             next_hash: String::new(),
             last_passage_docs: Vec::new(),
+            filter,
         })
     }
 
@@ -283,7 +351,7 @@ impl marsad_reuse::ReuseTables for SqlTables<'_> {
                 seen += 1;
             }
         }
-        if seen < limit {
+        if seen < limit && self.filter.as_ref().is_none_or(|f| f.may_hold(table, key)) {
             let mut stmt = self.db.prepare_cached(
                 "SELECT doc FROM reuse_buckets WHERE tbl = ?1 AND key = ?2 ORDER BY doc DESC LIMIT ?3",
             )?;
@@ -344,6 +412,9 @@ impl marsad_reuse::ReuseTables for SqlTables<'_> {
         for (table, list) in [(LshTable::Documents, keys.documents), (LshTable::Sentences, keys.sentences)] {
             let map = &mut self.waiting_buckets[table.code() as usize];
             for key in list {
+                if let Some(filter) = &mut self.filter {
+                    filter.insert(table, key);
+                }
                 map.entry(key).or_default().push(doc);
             }
         }

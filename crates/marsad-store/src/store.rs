@@ -51,6 +51,9 @@ pub const DATABASE_FILE: &str = "marsad.sqlite3";
 /// Directory name of the search index inside the store directory.
 pub const INDEX_DIR: &str = "index";
 
+/// Segments smaller than this many documents are one merge level.
+const MERGE_MIN_LAYER: u32 = 100;
+
 /// Memory the tantivy writer may use before flushing a segment (split
 /// between its threads).
 const WRITER_MEMORY: usize = 160 * 1024 * 1024;
@@ -472,8 +475,16 @@ pub(crate) fn document_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Docume
 
 fn open_writer<'a>(slot: &'a mut Option<IndexWriter>, index: &Index) -> Result<&'a mut IndexWriter, StoreError> {
     if slot.is_none() {
-        let writer =
+        let writer: IndexWriter =
             index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY).map_err(StoreError::from_writer_error)?;
+        // tantivy's default puts every segment under 10,000 documents in one
+        // merge level, so the few-document segment of a small ingest is
+        // merged with the bulk segments of a first ingest (rewriting the
+        // whole index of 26k articles to add ten). With levels down to 100
+        // documents, small segments merge with small ones.
+        let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+        policy.set_min_layer_size(MERGE_MIN_LAYER);
+        writer.set_merge_policy(Box::new(policy));
         *slot = Some(writer);
     }
     Ok(slot.as_mut().expect("writer was just set"))

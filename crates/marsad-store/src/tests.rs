@@ -1314,6 +1314,14 @@ mod incremental {
             })
             .sum();
         assert_eq!(buckets as usize, expected, "{what}: LSH rows");
+        // The tables on disk find what the in-memory index finds when given
+        // the same documents in the same order: passage for passage.
+        let mut fresh = marsad_reuse::ReuseIndex::new();
+        for d in index.documents() {
+            fresh.add_document(&d.id, d.date.as_deref(), &d.text);
+        }
+        assert!(fresh.passages() == index.passages(), "{what}: passages differ from an in-memory index");
+        assert!(fresh.duplicate_pairs() == index.duplicate_pairs(), "{what}: near-duplicate pairs differ");
         eprintln!("{what}: {} reuse groups, {} near-duplicate groups agree", index.groups(8).len(), stored.len());
     }
 

@@ -18,8 +18,9 @@
 //! saw in `view_state`. Each view is kept by its own module and writes only
 //! its own tables: `entity_view` (what each document gave, counted, so a
 //! document's contribution can be taken back and only the name decisions
-//! it feeds are asked again), `timeline_view` (rebuilt per family-and-year
-//! bucket that changed) and `graph_view` (per-document edges added to and
+//! it feeds are asked again), `timeline_view` (the three passes of the
+//! timeline kept as rows, each redone only where its input changed) and
+//! `graph_view` (per-document edges added to and
 //! taken from the totals). Entities are resolved first; the documents whose
 //! local entities now resolve otherwise are handed to the other two. The
 //! cost of a refresh follows the batch and the names, buckets and edges it

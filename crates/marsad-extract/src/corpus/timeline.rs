@@ -30,6 +30,12 @@
 //!    finer cluster of the same family inside their period: the most shared
 //!    actors and places, or the only candidate for an event with neither.
 //!
+//! The passes are public pieces ([`same_date_group`] and
+//! [`cluster_same_date`] for pass 1, [`attach_to`] for pass 2,
+//! [`timeline_entry`] for an entry), so that a store can keep each pass's
+//! result and redo only the part a new article changes; [`build_timeline`]
+//! is those pieces over a whole corpus.
+//!
 //! Each entry then takes its date and type from its finest members, its
 //! title from its most informative member (the finest date, then the most
 //! actors and a place), and
@@ -234,8 +240,7 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
 /// The part of the timeline an event can share an entry with: its type's
 /// family and the year of its date (`encounter/2023`). Both passes only
 /// join events of one family within one period, so the timeline of a
-/// corpus is the timelines of its buckets side by side, and a store
-/// rebuilds only the buckets new events fall in.
+/// corpus is the timelines of its buckets side by side.
 pub fn timeline_bucket(event: &Event) -> String {
     let year = event.date.split('-').next().unwrap_or("");
     format!("{}/{year}", event_family(&event.event_type))
