@@ -28,40 +28,14 @@
 //! (a new id, or a new canonical name) are returned: the timeline and the
 //! graph redo exactly those.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use marsad_extract::corpus::{self, ClusterTotals, NameInfo};
 use marsad_extract::EntityType;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use crate::error::StoreError;
-use crate::views::{decode, encode, parse_type};
-
-/// Adds `delta` to the count `n` of the row of `table` keyed by `cols` =
-/// `values`, deleting the row at zero. Returns the new count.
-pub(crate) fn bump(
-    db: &Connection,
-    table: &str,
-    cols: &[&str],
-    values: &[&dyn ToSql],
-    delta: i64,
-) -> Result<i64, StoreError> {
-    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}, n) VALUES ({}, ?{}) ON CONFLICT DO UPDATE SET n = n + excluded.n RETURNING n",
-        cols.join(", "),
-        marks.join(", "),
-        cols.len() + 1
-    );
-    let mut args: Vec<&dyn ToSql> = values.to_vec();
-    args.push(&delta);
-    let n: i64 = db.prepare_cached(&sql)?.query_row(&args[..], |r| r.get(0))?;
-    if n <= 0 {
-        let by: Vec<String> = cols.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
-        db.prepare_cached(&format!("DELETE FROM {table} WHERE {}", by.join(" AND ")))?.execute(values)?;
-    }
-    Ok(n)
-}
+use crate::views::{bump, decode, encode, parse_type};
 
 /// One local entity as the view holds it.
 struct LocalRow {
@@ -551,33 +525,4 @@ fn remove_entity(db: &Connection, id: &str, cluster: &str) -> Result<(), StoreEr
         db.prepare_cached("DELETE FROM entity_names WHERE entity_id = ?1")?.execute([id])?;
     }
     Ok(())
-}
-
-/// The corpus entity of each local entity of a document, by local index
-/// (an unresolved one where the view has none).
-pub(crate) fn refs_of(db: &Connection, doc: &str) -> Result<Vec<corpus::EntityRef>, StoreError> {
-    let mut stmt = db.prepare_cached(
-        "SELECT l.local, e.id, e.name, e.type FROM entity_locals l
-         JOIN entity_clusters c ON c.type = l.type AND c.cluster = l.cluster
-         JOIN entities e ON e.id = c.id
-         WHERE l.doc_id = ?1 ORDER BY l.local",
-    )?;
-    let rows = stmt.query_map([doc], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-    })?;
-    let mut refs: BTreeMap<usize, corpus::EntityRef> = BTreeMap::new();
-    for row in rows {
-        let (local, id, name, t) = row?;
-        refs.insert(local.max(0) as usize, corpus::EntityRef { id, name, entity_type: parse_type(&t)? });
-    }
-    let len = refs.keys().next_back().map_or(0, |l| l + 1);
-    Ok((0..len)
-        .map(|l| {
-            refs.remove(&l).unwrap_or(corpus::EntityRef {
-                id: String::new(),
-                name: String::new(),
-                entity_type: EntityType::Misc,
-            })
-        })
-        .collect())
 }

@@ -15,9 +15,8 @@ use marsad_extract::corpus::{self, DocGraphInput};
 use marsad_extract::Relation;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::entity_view::{bump, refs_of};
 use crate::error::StoreError;
-use crate::views::{decode, encode};
+use crate::views::{bump, decode, encode, refs_of};
 
 /// One document's edge: source, target (ids, sorted), weight, kinds.
 type DocEdge = (String, String, usize, Vec<String>);

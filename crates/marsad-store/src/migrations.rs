@@ -477,6 +477,16 @@ pub const MIGRATIONS: &[Migration] = &[
             INSERT OR REPLACE INTO view_state (key, value) VALUES ('timeline_all', 1);
         "#,
     },
+    Migration {
+        description: "story clusterer saved as a core and one row per story (stories.rs)",
+        sql: r#"
+            CREATE TABLE story_rows (
+                idx    INTEGER PRIMARY KEY NOT NULL,
+                state  BLOB NOT NULL
+            );
+            DELETE FROM story_state;
+        "#,
+    },
 ];
 
 /// The version that added `documents.display_title`; databases older than

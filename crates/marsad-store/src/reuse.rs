@@ -54,21 +54,11 @@ use serde::Serialize;
 
 use crate::error::StoreError;
 use crate::store::Store;
+use crate::views::{sql_limit, NewlyIndexed};
 
 /// Shortest passage (in words) kept in the reuse groups: a sentence, not a
 /// formula. `marsad reuse --min-words` filters further.
 pub const GROUP_MIN_WORDS: u32 = 8;
-
-/// A document the reuse index has just taken in, for the stages that follow
-/// (stories).
-#[derive(Clone, Debug)]
-pub(crate) struct NewlyIndexed {
-    pub id: String,
-    pub date: Option<String>,
-    pub title: Option<String>,
-    /// The earlier document it most closely duplicates, if any.
-    pub near_duplicate_of: Option<String>,
-}
 
 /// What [`update`] did.
 pub(crate) struct ReuseUpdate {
@@ -737,11 +727,6 @@ fn regroup_duplicates(db: &Connection, docs: &BTreeSet<u32>) -> Result<(), Store
     Ok(())
 }
 
-/// SQLite's `LIMIT`: -1 is no limit.
-pub(crate) fn sql_limit(limit: Option<usize>) -> i64 {
-    limit.map_or(-1, |n| n.min(i64::MAX as usize) as i64)
-}
-
 /// Paragraphs the cleaner removed from `doc` as repeats of another of its
 /// paragraphs (pull-quotes, pasted paragraphs), as in-document reuse
 /// groups: the copy it kept (located in the clean text) and the copies it
@@ -1076,4 +1061,23 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// The other documents `doc` shares a passage with, as the reuse groups
+/// count passages (at least [`GROUP_MIN_WORDS`] words on both sides;
+/// repeats inside one document do not count), sorted.
+pub(crate) fn passage_partners(db: &Connection, doc: &str) -> Result<Vec<String>, StoreError> {
+    let mut out: Vec<String> = db
+        .prepare_cached(
+            "SELECT o.doc_id FROM reuse_docs r JOIN reuse_pairs p ON p.a = r.seq JOIN reuse_docs o ON o.seq = p.b
+             WHERE r.doc_id = ?1 AND p.a <> p.b AND p.a_words >= ?2 AND p.b_words >= ?2
+             UNION
+             SELECT o.doc_id FROM reuse_docs r JOIN reuse_pairs p ON p.b = r.seq JOIN reuse_docs o ON o.seq = p.a
+             WHERE r.doc_id = ?1 AND p.a <> p.b AND p.a_words >= ?2 AND p.b_words >= ?2",
+        )?
+        .query_map(params![doc, GROUP_MIN_WORDS], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
 }

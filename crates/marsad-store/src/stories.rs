@@ -4,7 +4,8 @@
 //!
 //! [`marsad_stories::StoryClusterer`] is online: a new article joins the
 //! most similar open story or starts one, and nothing already placed moves.
-//! The store keeps the clusterer's state (`story_state`, bincode) and at
+//! The store keeps the clusterer's state (its core in `story_state`, each
+//! story a row of `story_rows`, bincode) and at
 //! the end of each ingest run feeds it the documents the reuse index has
 //! just taken in, in the same date order, with their near-duplicate origin
 //! (so a syndicated copy joins its original's story and counts once) and
@@ -35,16 +36,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use marsad_extract::corpus::EntityRef;
 use marsad_stories::{
-    story_label, summarize, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput, SummaryOptions, SummarySentence,
+    story_label, summarize, SavedCore, SavedStory, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput,
+    SummaryOptions, SummarySentence,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::StoreError;
 use crate::records::{DocumentSummary, SourceCount};
-use crate::reuse::{NewlyIndexed, GROUP_MIN_WORDS};
 use crate::store::{document_summary, Store, DOCUMENT_SUMMARY_COLUMNS};
-use crate::views::EntityLookup;
+use crate::views::{EntityLookup, NewlyIndexed};
 
 /// Most documents a summary reads.
 pub const SUMMARY_MAX_DOCS: usize = 400;
@@ -57,6 +58,7 @@ pub(crate) fn update(
     added: &[NewlyIndexed],
     rebuilt: bool,
     entities_of: &dyn Fn(&str) -> Vec<String>,
+    partners_of: &dyn Fn(&str) -> Result<Vec<String>, StoreError>,
 ) -> Result<(), StoreError> {
     let has_state: bool =
         db.query_row("SELECT EXISTS (SELECT 1 FROM story_state WHERE key = ?1)", [STATE_KEY], |r| r.get(0))?;
@@ -64,16 +66,12 @@ pub(crate) fn update(
         // Labels are made when read, so nothing else can have changed.
         return Ok(());
     }
-    let saved: Option<Vec<u8>> = if rebuilt {
-        None
-    } else {
-        db.query_row("SELECT json FROM story_state WHERE key = ?1", [STATE_KEY], |r| r.get(0)).optional().ok().flatten()
-    };
     // No state (a new store, a store from before stories, a rebuilt reuse
     // history) or state another version wrote (it holds only derived data):
     // place every indexed document again, in order.
-    let Some(mut clusterer) = saved.and_then(|bytes| decode_state(&bytes)) else {
-        return rebuild_all(db, entities_of);
+    let saved = if rebuilt { None } else { load(db)? };
+    let Some(mut clusterer) = saved else {
+        return rebuild_all(db, entities_of, partners_of);
     };
     let mut touched: BTreeSet<String> = BTreeSet::new();
     // In slices, so the texts and weighted terms of a large ingest are
@@ -88,6 +86,7 @@ pub(crate) fn update(
                 d.title.clone(),
                 d.near_duplicate_of.clone(),
                 entities_of,
+                partners_of,
             )?);
         }
         for doc in &story_docs(inputs) {
@@ -95,14 +94,19 @@ pub(crate) fn update(
             touched.insert(doc.id.clone());
         }
     }
-    save(db, &clusterer)?;
+    save(db, &mut clusterer)?;
     write_stories(db, &clusterer, &touched)
 }
 
 /// Places every indexed document again, in the reuse index's order.
-fn rebuild_all(db: &Connection, entities_of: &dyn Fn(&str) -> Vec<String>) -> Result<(), StoreError> {
+fn rebuild_all(
+    db: &Connection,
+    entities_of: &dyn Fn(&str) -> Vec<String>,
+    partners_of: &dyn Fn(&str) -> Result<Vec<String>, StoreError>,
+) -> Result<(), StoreError> {
     db.execute("DELETE FROM stories", [])?;
     db.execute("DELETE FROM story_docs", [])?;
+    db.execute("DELETE FROM story_rows", [])?;
     let mut clusterer = StoryClusterer::new(StoryConfig::default());
     let mut touched: BTreeSet<String> = BTreeSet::new();
     let mut next = 0i64;
@@ -119,14 +123,14 @@ fn rebuild_all(db: &Connection, entities_of: &dyn Fn(&str) -> Vec<String>) -> Re
         let mut inputs = Vec::with_capacity(rows.len());
         for (seq, id, date, title) in rows {
             let origin = near_duplicate_origin(db, seq)?;
-            inputs.push(story_input(db, &id, date, title, origin, entities_of)?);
+            inputs.push(story_input(db, &id, date, title, origin, entities_of, partners_of)?);
         }
         for doc in &story_docs(inputs) {
             clusterer.add(doc);
             touched.insert(doc.id.clone());
         }
     }
-    save(db, &clusterer)?;
+    save(db, &mut clusterer)?;
     write_stories(db, &clusterer, &touched)
 }
 
@@ -150,6 +154,7 @@ fn story_input(
     title: Option<String>,
     near_duplicate_of: Option<String>,
     entities_of: &dyn Fn(&str) -> Vec<String>,
+    partners_of: &dyn Fn(&str) -> Result<Vec<String>, StoreError>,
 ) -> Result<StoryInput, StoreError> {
     let text: String = db.prepare_cached("SELECT text FROM documents WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
     Ok(StoryInput {
@@ -159,7 +164,7 @@ fn story_input(
         text,
         entities: entities_of(id),
         near_duplicate_of,
-        shares_passage_with: passage_partners(db, id)?,
+        shares_passage_with: partners_of(id)?,
     })
 }
 
@@ -204,45 +209,62 @@ fn near_duplicate_origin(db: &Connection, seq: i64) -> Result<Option<String>, St
         .optional()?)
 }
 
-/// The other documents `doc` shares a passage with, as the reuse groups
-/// count passages (at least [`GROUP_MIN_WORDS`] words on both sides;
-/// repeats inside one document do not count), sorted.
-fn passage_partners(db: &Connection, doc: &str) -> Result<Vec<String>, StoreError> {
-    let mut out: Vec<String> = db
-        .prepare_cached(
-            "SELECT o.doc_id FROM reuse_docs r JOIN reuse_pairs p ON p.a = r.seq JOIN reuse_docs o ON o.seq = p.b
-             WHERE r.doc_id = ?1 AND p.a <> p.b AND p.a_words >= ?2 AND p.b_words >= ?2
-             UNION
-             SELECT o.doc_id FROM reuse_docs r JOIN reuse_pairs p ON p.b = r.seq JOIN reuse_docs o ON o.seq = p.a
-             WHERE r.doc_id = ?1 AND p.a <> p.b AND p.a_words >= ?2 AND p.b_words >= ?2",
-        )?
-        .query_map(params![doc, GROUP_MIN_WORDS], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
+/// The `story_state` key of the clusterer's core ([`marsad_stories::SavedCore`]).
+const STATE_KEY: &str = "core.bin";
 
-/// The `story_state` key of the clusterer's state.
-const STATE_KEY: &str = "clusterer.bin";
+/// What the saved core and every saved story start with: the format and
+/// the clusterer version. The state is bincode, not JSON: it is read at
+/// every ingest (15 MB of JSON on 26k articles, most of it floats), and it
+/// holds only derived data, so a state another version wrote is simply
+/// rebuilt. The stories are rows of `story_rows`, apart from the core, so
+/// an ingest writes the core and the stories its documents joined, not
+/// every story (12 MB on 26k articles, most of the refresh's commit).
+const STATE_MAGIC: &[u8] = b"marsad-stories/bincode/2\n";
 
-/// What the saved state starts with: the format and the clusterer version.
-/// The state is bincode, not JSON: it is read and written at every ingest
-/// (15 MB of JSON on 26k articles, most of it floats, took 0.4 s to read
-/// and write; bincode a tenth of that), and holds only derived data, so a
-/// state another version wrote is simply rebuilt.
-const STATE_MAGIC: &[u8] = b"marsad-stories/bincode/1\n";
-
-fn decode_state(bytes: &[u8]) -> Option<StoryClusterer> {
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     bincode::deserialize(bytes.strip_prefix(STATE_MAGIC)?).ok()
 }
 
-fn save(db: &Connection, clusterer: &StoryClusterer) -> Result<(), StoreError> {
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     let mut bytes = STATE_MAGIC.to_vec();
-    bincode::serialize_into(&mut bytes, clusterer)
-        .map_err(|e| StoreError::Corrupt(format!("encoding stories: {e}")))?;
+    bincode::serialize_into(&mut bytes, value).map_err(|e| StoreError::Corrupt(format!("encoding stories: {e}")))?;
+    Ok(bytes)
+}
+
+/// The saved clusterer, or `None` when there is none or it does not decode.
+fn load(db: &Connection) -> Result<Option<StoryClusterer>, StoreError> {
+    let core: Option<Vec<u8>> = db
+        .query_row("SELECT json FROM story_state WHERE key = ?1", [STATE_KEY], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten();
+    let Some(core) = core.and_then(|bytes| decode::<SavedCore>(&bytes)) else { return Ok(None) };
+    let mut stories = Vec::new();
+    let mut stmt = db.prepare_cached("SELECT idx, state FROM story_rows ORDER BY idx")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (idx, bytes): (i64, Vec<u8>) = (r.get(0)?, r.get(1)?);
+        match decode::<SavedStory>(&bytes) {
+            Some(story) if idx == stories.len() as i64 => stories.push(story),
+            _ => return Ok(None),
+        }
+    }
+    Ok(StoryClusterer::from_parts(core, stories))
+}
+
+/// Saves the core and the stories changed since the last save.
+fn save(db: &Connection, clusterer: &mut StoryClusterer) -> Result<(), StoreError> {
     db.execute("DELETE FROM story_state WHERE key <> ?1", [STATE_KEY])?;
-    db.execute("INSERT OR REPLACE INTO story_state (key, json) VALUES (?1, ?2)", params![STATE_KEY, bytes])?;
+    db.execute(
+        "INSERT OR REPLACE INTO story_state (key, json) VALUES (?1, ?2)",
+        params![STATE_KEY, encode(&clusterer.saved_core())?],
+    )?;
+    let mut put = db.prepare_cached("INSERT OR REPLACE INTO story_rows (idx, state) VALUES (?1, ?2)")?;
+    for idx in clusterer.take_changed() {
+        if let Some(story) = clusterer.saved_story(idx) {
+            put.execute(params![idx as i64, encode(&story)?])?;
+        }
+    }
     Ok(())
 }
 
@@ -368,7 +390,7 @@ impl Store {
         let jsons: Vec<String> = self
             .db
             .prepare("SELECT json FROM stories ORDER BY size DESC, rank LIMIT ?1 OFFSET ?2")?
-            .query_map(params![crate::reuse::sql_limit(limit), offset as i64], |r| r.get(0))?
+            .query_map(params![crate::views::sql_limit(limit), offset as i64], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let mut stories = Vec::with_capacity(jsons.len());
         for json in &jsons {

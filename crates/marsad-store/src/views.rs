@@ -35,12 +35,13 @@
 //! Queries ([`Store::entities`], [`Store::entity`], [`Store::quotes`],
 //! [`Store::timeline`], [`Store::graph`]) then read small indexed tables.
 
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use marsad_extract::corpus::{self, Graph, GraphEdge, GraphNode, TimelineEntry};
 use marsad_extract::{DocumentAnalysis, DocumentInput, EntityType, SpeakerKind};
 use marsad_ingest::CleanDocument;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StoreError;
@@ -429,7 +430,7 @@ fn entity_record(
         .prepare_cached(
             "SELECT doc_id FROM entity_cluster_docs WHERE type = ?1 AND cluster = ?2 ORDER BY doc_id LIMIT ?3",
         )?
-        .query_map(params![t, cluster, crate::reuse::sql_limit(docs)], |r| r.get(0))?
+        .query_map(params![t, cluster, sql_limit(docs)], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     Ok(EntityRecord {
         entity_type: parse_type(&t)?,
@@ -478,12 +479,12 @@ impl Store {
         self.lock_writer()?;
         let (_, generation) = self.view_generations()?;
         let tx = self.db.transaction()?;
+        let mut clock = StageClock::new();
         {
             let pending: Vec<String> = tx
                 .prepare("SELECT doc_id FROM view_pending ORDER BY doc_id")?
                 .query_map([], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
-            let mut clock = StageClock::new();
             // In slices, so that a whole corpus pending (a first ingest,
             // a migration) is taken in with a batch's working set.
             let mut changed = std::collections::BTreeSet::new();
@@ -500,11 +501,13 @@ impl Store {
             let reuse = crate::reuse::update(&tx, &pending)?;
             clock.lap("reuse");
             let entities_of = |doc: &str| -> Vec<String> { heaviest_entities(&tx, doc).unwrap_or_default() };
-            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of)?;
+            let partners_of = |doc: &str| crate::reuse::passage_partners(&tx, doc);
+            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of, &partners_of)?;
             clock.lap("stories");
             tx.execute("INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)", [generation])?;
         }
         tx.commit()?;
+        clock.lap("commit");
         let count = |sql: &str| -> Result<usize, StoreError> {
             Ok(self.db.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as usize)
         };
@@ -658,7 +661,7 @@ impl Store {
                  JOIN documents d ON d.id = ed.doc_id
                  WHERE ed.entity_id = ?1 GROUP BY d.id ORDER BY d.date, d.id LIMIT ?2",
             )?;
-            let rows = stmt.query_map(params![&entity.id, crate::reuse::sql_limit(limit)], |r| {
+            let rows = stmt.query_map(params![&entity.id, sql_limit(limit)], |r| {
                 Ok(EntityDocument {
                     id: r.get(0)?,
                     title: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -807,7 +810,7 @@ impl Store {
     /// The timeline, sorted by date (the page of it the filter asks for).
     pub fn timeline(&self, filter: &TimelineFilter) -> Result<Vec<TimelineEntry>, StoreError> {
         let Some((filter_sql, args)) = self.timeline_where(filter)? else { return Ok(Vec::new()) };
-        let (limit, offset) = (crate::reuse::sql_limit(filter.limit), filter.offset);
+        let (limit, offset) = (sql_limit(filter.limit), filter.offset);
         let sql = if filter.latest {
             format!(
                 "SELECT json FROM (SELECT * FROM timeline {filter_sql} ORDER BY {TIMELINE_ORDER_DESC} LIMIT {limit} OFFSET {offset})
@@ -1114,4 +1117,75 @@ fn heaviest_entities(db: &Connection, doc: &str) -> Result<Vec<String>, StoreErr
         }
     }
     Ok(ids)
+}
+
+/// Adds `delta` to the count `n` of the row of `table` keyed by `cols` =
+/// `values`, deleting the row at zero. Returns the new count.
+pub(crate) fn bump(
+    db: &Connection,
+    table: &str,
+    cols: &[&str],
+    values: &[&dyn ToSql],
+    delta: i64,
+) -> Result<i64, StoreError> {
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}, n) VALUES ({}, ?{}) ON CONFLICT DO UPDATE SET n = n + excluded.n RETURNING n",
+        cols.join(", "),
+        marks.join(", "),
+        cols.len() + 1
+    );
+    let mut args: Vec<&dyn ToSql> = values.to_vec();
+    args.push(&delta);
+    let n: i64 = db.prepare_cached(&sql)?.query_row(&args[..], |r| r.get(0))?;
+    if n <= 0 {
+        let by: Vec<String> = cols.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+        db.prepare_cached(&format!("DELETE FROM {table} WHERE {}", by.join(" AND ")))?.execute(values)?;
+    }
+    Ok(n)
+}
+
+/// The corpus entity of each local entity of a document, by local index
+/// (an unresolved one where the view has none).
+pub(crate) fn refs_of(db: &Connection, doc: &str) -> Result<Vec<corpus::EntityRef>, StoreError> {
+    let mut stmt = db.prepare_cached(
+        "SELECT l.local, e.id, e.name, e.type FROM entity_locals l
+         JOIN entity_clusters c ON c.type = l.type AND c.cluster = l.cluster
+         JOIN entities e ON e.id = c.id
+         WHERE l.doc_id = ?1 ORDER BY l.local",
+    )?;
+    let rows = stmt.query_map([doc], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut refs: BTreeMap<usize, corpus::EntityRef> = BTreeMap::new();
+    for row in rows {
+        let (local, id, name, t) = row?;
+        refs.insert(local.max(0) as usize, corpus::EntityRef { id, name, entity_type: parse_type(&t)? });
+    }
+    let len = refs.keys().next_back().map_or(0, |l| l + 1);
+    Ok((0..len)
+        .map(|l| {
+            refs.remove(&l).unwrap_or(corpus::EntityRef {
+                id: String::new(),
+                name: String::new(),
+                entity_type: EntityType::Misc,
+            })
+        })
+        .collect())
+}
+
+/// A document the reuse index has just taken in, for the stages that follow
+/// (stories).
+#[derive(Clone, Debug)]
+pub(crate) struct NewlyIndexed {
+    pub id: String,
+    pub date: Option<String>,
+    pub title: Option<String>,
+    /// The earlier document it most closely duplicates, if any.
+    pub near_duplicate_of: Option<String>,
+}
+
+/// SQLite's `LIMIT`: -1 is no limit.
+pub(crate) fn sql_limit(limit: Option<usize>) -> i64 {
+    limit.map_or(-1, |n| n.min(i64::MAX as usize) as i64)
 }

@@ -39,6 +39,6 @@ pub mod stories;
 pub mod summary;
 pub mod terms;
 
-pub use stories::{story_label, Story, StoryClusterer, StoryConfig, StoryDoc, StoryId};
+pub use stories::{story_label, SavedCore, SavedStory, Story, StoryClusterer, StoryConfig, StoryDoc, StoryId};
 pub use summary::{summarize, SummaryInput, SummaryOptions, SummarySentence};
 pub use terms::WeightedTerm;

@@ -281,6 +281,33 @@ pub struct StoryClusterer {
     watermark: Option<i32>,
     #[serde(skip)]
     index: Index,
+    /// Stories changed since [`StoryClusterer::take_changed`] was last
+    /// called.
+    #[serde(skip)]
+    changed: Vec<u32>,
+}
+
+/// A story's saved state, as [`StoryClusterer::changed_stories`] gives it
+/// and [`StoryClusterer::from_parts`] takes it back (serde data; opaque).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedStory(StoryState);
+
+/// Everything a clusterer holds but its stories: settings, vocabulary and
+/// document frequencies, where each document went, the newest date (serde
+/// data; opaque). With the stories apart, saving after a few documents
+/// writes the stories they joined, not every story.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedCore {
+    config: StoryConfig,
+    seen: u32,
+    terms: Vec<String>,
+    term_df: Vec<u32>,
+    surfaces: Vec<Vec<(String, u32)>>,
+    entity_ids: Vec<String>,
+    entity_df: Vec<u32>,
+    doc_story: FxHashMap<String, u32>,
+    watermark: Option<i32>,
+    stories: u32,
 }
 
 /// Rebuildable lookups: interning tables, inverted indexes, scratch.
@@ -303,6 +330,71 @@ impl StoryClusterer {
     /// An empty clusterer with these settings.
     pub fn new(config: StoryConfig) -> StoryClusterer {
         StoryClusterer { config, ..StoryClusterer::default() }
+    }
+
+    /// Everything but the stories, for saving apart from them.
+    pub fn saved_core(&self) -> SavedCore {
+        SavedCore {
+            config: self.config.clone(),
+            seen: self.seen,
+            terms: self.terms.clone(),
+            term_df: self.term_df.clone(),
+            surfaces: self.surfaces.clone(),
+            entity_ids: self.entity_ids.clone(),
+            entity_df: self.entity_df.clone(),
+            doc_story: self.doc_story.clone(),
+            watermark: self.watermark,
+            stories: self.stories.len() as u32,
+        }
+    }
+
+    /// Story `index` (in the order stories were started), for saving.
+    pub fn saved_story(&self, index: usize) -> Option<SavedStory> {
+        self.stories.get(index).cloned().map(SavedStory)
+    }
+
+    /// The stories changed (joined, extended or started) since the last
+    /// call, by index, each once; then forgets them.
+    pub fn take_changed(&mut self) -> Vec<usize> {
+        let mut out: Vec<usize> = self.changed.drain(..).map(|s| s as usize).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// A clusterer from its saved core and all its saved stories, in index
+    /// order. `None` when they do not fit together (a story missing, or a
+    /// document placed in a story that is not there).
+    pub fn from_parts(core: SavedCore, stories: Vec<SavedStory>) -> Option<StoryClusterer> {
+        if stories.len() != core.stories as usize || core.doc_story.values().any(|&s| s as usize >= stories.len()) {
+            return None;
+        }
+        if core.term_df.len() != core.terms.len()
+            || core.surfaces.len() != core.terms.len()
+            || core.entity_df.len() != core.entity_ids.len()
+        {
+            return None;
+        }
+        let clusterer = StoryClusterer {
+            config: core.config,
+            seen: core.seen,
+            terms: core.terms,
+            term_df: core.term_df,
+            surfaces: core.surfaces,
+            entity_ids: core.entity_ids,
+            entity_df: core.entity_df,
+            stories: stories.into_iter().map(|s| s.0).collect(),
+            doc_story: core.doc_story,
+            watermark: core.watermark,
+            index: Index::default(),
+            changed: Vec::new(),
+        };
+        let (terms, entities) = (clusterer.terms.len() as u32, clusterer.entity_ids.len() as u32);
+        let fits = clusterer
+            .stories
+            .iter()
+            .all(|st| st.centroid.iter().all(|&(t, _)| t < terms) && st.entities.iter().all(|&(e, _)| e < entities));
+        fits.then_some(clusterer)
     }
 
     /// The settings it clusters with.
@@ -352,6 +444,7 @@ impl StoryClusterer {
             })
             .min();
         if let Some(&s) = doc.near_duplicate_of.as_deref().and_then(|o| self.doc_story.get(o)) {
+            self.changed.push(s);
             let story = &mut self.stories[s as usize];
             story.docs.push(doc.id.clone());
             extend_span(story, date);
@@ -640,6 +733,7 @@ impl StoryClusterer {
 
     /// Adds a document's vector, entities and date to a story.
     fn join(&mut self, s: u32, doc: &str, vector: &[(u32, f32)], entities: &[u32], date: Option<i32>) {
+        self.changed.push(s);
         let cap = self.config.centroid_terms.max(1);
         let st = &mut self.stories[s as usize];
         let before: Vec<u32> = st.centroid.iter().map(|e| e.0).collect();
@@ -836,6 +930,35 @@ mod tests {
         let mut back: StoryClusterer = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         let e = back.add(&doc("e", "خبر", "نص مختلف تماما.").sharing_passages_with(vec!["d".into()]));
         assert_eq!(e, "a");
+    }
+
+    #[test]
+    fn saved_in_parts_it_goes_on_as_if_never_saved() {
+        let texts = [
+            ("a", "أسعار الذهب", "تراجعت أسعار الذهب في الأسواق العالمية مع صعود الدولار الأمريكي."),
+            ("b", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري بهدفين نظيفين."),
+            ("c", "الذهب يتراجع", "تراجعت أسعار الذهب مجددا في الأسواق العالمية مع صعود الدولار."),
+            ("d", "الهلال يفوز", "فاز الهلال على النصر في الدوري بهدفين."),
+            ("e", "حفل فني", "أقيم حفل فني في جدة بحضور جمهور كبير."),
+        ];
+        let mut whole = StoryClusterer::new(StoryConfig::default());
+        for (id, title, text) in &texts[..2] {
+            whole.add(&doc(id, title, text));
+        }
+        // Saved after the first two: the core and every changed story.
+        let changed = whole.take_changed();
+        assert_eq!(changed, vec![0, 1]);
+        let core = whole.saved_core();
+        let stories: Vec<SavedStory> = (0..whole.len()).map(|i| whole.saved_story(i).unwrap()).collect();
+        let mut parts = StoryClusterer::from_parts(core.clone(), stories.clone()).unwrap();
+        for (id, title, text) in &texts[2..] {
+            assert_eq!(whole.add(&doc(id, title, text)), parts.add(&doc(id, title, text)));
+        }
+        assert_eq!(whole.stories(), parts.stories());
+        // Only the stories the new documents joined or started are changed.
+        assert_eq!(parts.take_changed(), vec![0, 1, 2]);
+        // Parts that do not fit together are refused.
+        assert!(StoryClusterer::from_parts(core, stories[..1].to_vec()).is_none());
     }
 
     #[test]
