@@ -551,9 +551,8 @@ fn regroup_passages(db: &Connection, docs: &BTreeSet<u32>) -> Result<(), StoreEr
             }
         }
     }
-    for id in &old {
-        db.prepare_cached("DELETE FROM reuse_occurrences WHERE group_id = ?1")?.execute([id])?;
-        db.prepare_cached("DELETE FROM reuse_groups WHERE id = ?1")?.execute([id])?;
+    for &id in &old {
+        delete_group(db, id)?;
     }
     let mut graph = SideGraph::default();
     let mut starts = Vec::new();
@@ -619,6 +618,13 @@ fn regroup_passages(db: &Connection, docs: &BTreeSet<u32>) -> Result<(), StoreEr
             texts.clear();
         }
     }
+    Ok(())
+}
+
+/// Deletes one passage group and its occurrences.
+fn delete_group(db: &Connection, id: i64) -> Result<(), StoreError> {
+    db.prepare_cached("DELETE FROM reuse_occurrences WHERE group_id = ?1")?.execute([id])?;
+    db.prepare_cached("DELETE FROM reuse_groups WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
@@ -744,8 +750,7 @@ fn regroup_cleaner_repeats(db: &Connection, doc: &str) -> Result<(), StoreError>
         .query_map([doc], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in old {
-        db.prepare_cached("DELETE FROM reuse_occurrences WHERE group_id = ?1")?.execute([id])?;
-        db.prepare_cached("DELETE FROM reuse_groups WHERE id = ?1")?.execute([id])?;
+        delete_group(db, id)?;
     }
     let mut stmt = db.prepare_cached(
         r#"SELECT r.kind, r.text, r."start", r."end", d.text FROM removals r

@@ -1280,29 +1280,16 @@ mod incremental {
         let reference = sorted(
             index.groups(crate::reuse::GROUP_MIN_WORDS).iter().map(|g| serde_json::to_string(g).unwrap()).collect(),
         );
-        let stored: Vec<String> = sorted(
-            store
-                .db
-                .prepare("SELECT json FROM reuse_groups WHERE cleaner_doc IS NULL")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap(),
-        );
+        let column = |sql: &str| -> Vec<String> {
+            sorted(
+                store.db.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap(),
+            )
+        };
+        let stored = column("SELECT json FROM reuse_groups WHERE cleaner_doc IS NULL");
         assert_eq!(stored.len(), reference.len(), "{what}: reuse group count");
         assert!(stored == reference, "{what}: reuse groups differ");
         let reference = sorted(index.near_duplicates().iter().map(|g| serde_json::to_string(g).unwrap()).collect());
-        let stored: Vec<String> = sorted(
-            store
-                .db
-                .prepare("SELECT json FROM duplicate_groups")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap(),
-        );
+        let stored = column("SELECT json FROM duplicate_groups");
         assert!(stored == reference, "{what}: near-duplicate groups differ");
         let buckets: i64 = store.db.query_row("SELECT COUNT(*) FROM reuse_buckets", [], |r| r.get(0)).unwrap();
         let expected: usize = index
