@@ -487,6 +487,28 @@ pub const MIGRATIONS: &[Migration] = &[
             DELETE FROM story_state;
         "#,
     },
+    Migration {
+        description: "story clusterer vocabulary, placements and open stories as rows read by key (stories.rs)",
+        sql: r#"
+            CREATE TABLE story_terms (
+                id        INTEGER PRIMARY KEY NOT NULL,
+                term      TEXT NOT NULL UNIQUE,
+                df        INTEGER NOT NULL,
+                surfaces  BLOB NOT NULL
+            );
+            CREATE TABLE story_entity_df (
+                id        INTEGER PRIMARY KEY NOT NULL,
+                entity    TEXT NOT NULL UNIQUE,
+                df        INTEGER NOT NULL
+            );
+            ALTER TABLE story_docs ADD COLUMN idx INTEGER;
+            ALTER TABLE story_rows ADD COLUMN last_day INTEGER;
+            CREATE INDEX story_rows_last ON story_rows(last_day);
+            -- The old core held all of this in one value: place every
+            -- document again at the next refresh.
+            DELETE FROM story_state;
+        "#,
+    },
 ];
 
 /// The version that added `documents.display_title`; databases older than

@@ -4,14 +4,15 @@
 //!
 //! [`marsad_stories::StoryClusterer`] is online: a new article joins the
 //! most similar open story or starts one, and nothing already placed moves.
-//! The store keeps the clusterer's state (its core in `story_state`, each
-//! story a row of `story_rows`, bincode) and at
-//! the end of each ingest run feeds it the documents the reuse index has
-//! just taken in, in the same date order, with their near-duplicate origin
-//! (so a syndicated copy joins its original's story and counts once) and
-//! their corpus entities, heaviest first. Then the stories those documents
-//! joined are rewritten (`stories`, `story_docs`); a story's label is made
-//! when it is read, naming its entities as the resolver calls them then.
+//! The store keeps the clusterer in parts read by key (see `STATE_MAGIC`):
+//! at the end of each ingest run it resumes the clusterer with the open
+//! stories and what the new documents name, feeds it the documents the
+//! reuse index has just taken in, in the same date order, with their
+//! near-duplicate origin (so a syndicated copy joins its original's story
+//! and counts once) and their corpus entities, heaviest first; then it
+//! writes what changed and rewrites the stories those documents joined
+//! (`stories`, `story_docs`). A story's label is made when it is read,
+//! naming its entities as the resolver calls them then.
 //!
 //! Online placement means the stories depend on arrival order, as they do in
 //! any news monitor: ingesting a corpus in one run places its articles in
@@ -32,12 +33,12 @@
 //! stories; for an entity: the documents that mention it most), and the
 //! answer says so.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use marsad_extract::corpus::EntityRef;
 use marsad_stories::{
     story_label, summarize, SavedCore, SavedStory, Story, StoryClusterer, StoryConfig, StoryDoc, SummaryInput,
-    SummaryOptions, SummarySentence,
+    SummaryOptions, SummarySentence, VocabularyEntry,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -69,13 +70,11 @@ pub(crate) fn update(
     // No state (a new store, a store from before stories, a rebuilt reuse
     // history) or state another version wrote (it holds only derived data):
     // place every indexed document again, in order.
-    let saved = if rebuilt { None } else { load(db)? };
-    let Some(mut clusterer) = saved else {
+    if rebuilt || resume(db)?.is_none() {
         return rebuild_all(db, entities_of, partners_of);
-    };
-    let mut touched: BTreeSet<String> = BTreeSet::new();
+    }
     // In slices, so the texts and weighted terms of a large ingest are
-    // never all in memory at once.
+    // never all in memory at once, nor the stories closed meanwhile.
     for slice in added.chunks(WEIGHING_SLICE) {
         let mut inputs = Vec::with_capacity(slice.len());
         for d in slice {
@@ -89,13 +88,11 @@ pub(crate) fn update(
                 partners_of,
             )?);
         }
-        for doc in &story_docs(inputs) {
-            clusterer.add(doc);
-            touched.insert(doc.id.clone());
+        if !place(db, story_docs(inputs))? {
+            return rebuild_all(db, entities_of, partners_of);
         }
     }
-    save(db, &mut clusterer)?;
-    write_stories(db, &clusterer, &touched)
+    Ok(())
 }
 
 /// Places every indexed document again, in the reuse index's order.
@@ -104,11 +101,10 @@ fn rebuild_all(
     entities_of: &dyn Fn(&str) -> Vec<String>,
     partners_of: &dyn Fn(&str) -> Result<Vec<String>, StoreError>,
 ) -> Result<(), StoreError> {
-    db.execute("DELETE FROM stories", [])?;
-    db.execute("DELETE FROM story_docs", [])?;
-    db.execute("DELETE FROM story_rows", [])?;
-    let mut clusterer = StoryClusterer::new(StoryConfig::default());
-    let mut touched: BTreeSet<String> = BTreeSet::new();
+    for table in ["stories", "story_docs", "story_rows", "story_terms", "story_entity_df", "story_state"] {
+        db.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    save(db, &mut StoryClusterer::new(StoryConfig::default()))?;
     let mut next = 0i64;
     loop {
         let rows: Vec<(i64, String, Option<String>, Option<String>)> = db
@@ -125,13 +121,33 @@ fn rebuild_all(
             let origin = near_duplicate_origin(db, seq)?;
             inputs.push(story_input(db, &id, date, title, origin, entities_of, partners_of)?);
         }
-        for doc in &story_docs(inputs) {
-            clusterer.add(doc);
-            touched.insert(doc.id.clone());
+        if !place(db, story_docs(inputs))? {
+            return Err(StoreError::Corrupt("stories written in this run do not read back".into()));
         }
     }
-    save(db, &mut clusterer)?;
-    write_stories(db, &clusterer, &touched)
+    Ok(())
+}
+
+/// Places one slice of documents: resumes the clusterer with the open
+/// stories and what the slice reads, adds the documents in order, saves
+/// what changed and rewrites the stories they joined. `false` when the
+/// saved state does not fit together (then everything is placed again).
+fn place(db: &Connection, docs: Vec<StoryDoc>) -> Result<bool, StoreError> {
+    let Some(mut clusterer) = resume(db)? else { return Ok(false) };
+    if !prepare(db, &mut clusterer, &docs)? {
+        return Ok(false);
+    }
+    for doc in &docs {
+        clusterer.add(doc);
+    }
+    let changed = clusterer.take_changed();
+    if !prepare_labels(db, &mut clusterer, &changed)? {
+        return Ok(false);
+    }
+    let placed = clusterer.take_placed();
+    write_stories(db, &clusterer, &changed, &placed)?;
+    save_rows(db, &mut clusterer, &changed)?;
+    Ok(true)
 }
 
 /// Documents whose terms are weighed at once (in parallel) before placing.
@@ -213,13 +229,19 @@ fn near_duplicate_origin(db: &Connection, seq: i64) -> Result<Option<String>, St
 const STATE_KEY: &str = "core.bin";
 
 /// What the saved core and every saved story start with: the format and
-/// the clusterer version. The state is bincode, not JSON: it is read at
-/// every ingest (15 MB of JSON on 26k articles, most of it floats), and it
-/// holds only derived data, so a state another version wrote is simply
-/// rebuilt. The stories are rows of `story_rows`, apart from the core, so
-/// an ingest writes the core and the stories its documents joined, not
-/// every story (12 MB on 26k articles, most of the refresh's commit).
-const STATE_MAGIC: &[u8] = b"marsad-stories/bincode/2\n";
+/// the clusterer version. The state is bincode, not JSON (most of it is
+/// floats), and it holds only derived data, so a state another version
+/// wrote is simply rebuilt.
+///
+/// The clusterer is kept in parts read by key (see "Persistence" in
+/// [`marsad_stories`]'s stories module): the small core here; one row per
+/// term (`story_terms`) and per entity (`story_entity_df`) with its
+/// document frequency; each document's story index in `story_docs.idx`;
+/// each story a row of `story_rows` with its last day, so that the open
+/// stories are read by an index range. An ingest reads the open stories
+/// and what its documents name, and writes what they changed: its cost
+/// follows the batch and the open window, not the corpus.
+const STATE_MAGIC: &[u8] = b"marsad-stories/bincode/3\n";
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     bincode::deserialize(bytes.strip_prefix(STATE_MAGIC)?).ok()
@@ -231,62 +253,168 @@ fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     Ok(bytes)
 }
 
-/// The saved clusterer, or `None` when there is none or it does not decode.
-fn load(db: &Connection) -> Result<Option<StoryClusterer>, StoreError> {
+/// The saved clusterer with its open stories, or `None` when there is none
+/// or it does not decode.
+fn resume(db: &Connection) -> Result<Option<StoryClusterer>, StoreError> {
     let core: Option<Vec<u8>> = db
         .query_row("SELECT json FROM story_state WHERE key = ?1", [STATE_KEY], |r| r.get(0))
         .optional()
         .ok()
         .flatten();
     let Some(core) = core.and_then(|bytes| decode::<SavedCore>(&bytes)) else { return Ok(None) };
-    let mut stories = Vec::new();
-    let mut stmt = db.prepare_cached("SELECT idx, state FROM story_rows ORDER BY idx")?;
-    let mut rows = stmt.query([])?;
+    let mut clusterer = StoryClusterer::resume(core);
+    let mut stmt =
+        db.prepare_cached("SELECT idx, state FROM story_rows WHERE last_day IS NULL OR last_day >= ?1 ORDER BY idx")?;
+    let mut rows = stmt.query([clusterer.open_since().map_or(i64::MIN, i64::from)])?;
     while let Some(r) = rows.next()? {
         let (idx, bytes): (i64, Vec<u8>) = (r.get(0)?, r.get(1)?);
-        match decode::<SavedStory>(&bytes) {
-            Some(story) if idx == stories.len() as i64 => stories.push(story),
-            _ => return Ok(None),
+        let fits = match (u32::try_from(idx), decode::<SavedStory>(&bytes)) {
+            (Ok(idx), Some(story)) => clusterer.load_story(idx, story),
+            _ => false,
+        };
+        if !fits {
+            return Ok(None);
         }
     }
-    Ok(StoryClusterer::from_parts(core, stories))
+    Ok(Some(clusterer))
 }
 
-/// Saves the core and the stories changed since the last save.
+/// Loads what placing `docs` reads: their terms' and entities' rows, the
+/// placements of the documents they name and those documents' stories.
+/// `false` when a saved part does not fit.
+fn prepare(db: &Connection, clusterer: &mut StoryClusterer, docs: &[StoryDoc]) -> Result<bool, StoreError> {
+    let missing = clusterer.missing(docs);
+    let mut term = db.prepare_cached("SELECT id, df, surfaces FROM story_terms WHERE term = ?1")?;
+    for t in missing.terms {
+        let row: Option<(i64, i64, Vec<u8>)> =
+            term.query_row([&t], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+        if let Some(row) = row {
+            let Some(entry) = term_entry(t, row) else { return Ok(false) };
+            if !clusterer.load_term(entry) {
+                return Ok(false);
+            }
+        }
+    }
+    let mut entity = db.prepare_cached("SELECT id, df FROM story_entity_df WHERE entity = ?1")?;
+    for e in missing.entities {
+        let row: Option<(i64, i64)> = entity.query_row([&e], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        if let Some((id, df)) = row {
+            let entry = VocabularyEntry { id: id as u32, text: e, df: df as u32, surfaces: Vec::new() };
+            if !clusterer.load_entity(entry) {
+                return Ok(false);
+            }
+        }
+    }
+    let mut placement = db.prepare_cached("SELECT idx FROM story_docs WHERE doc_id = ?1")?;
+    for d in missing.documents {
+        let idx: Option<Option<i64>> = placement.query_row([&d], |r| r.get(0)).optional()?;
+        match idx {
+            None => {}
+            Some(Some(idx)) if clusterer.load_placement(&d, idx as u32) => {}
+            Some(_) => return Ok(false),
+        }
+    }
+    let stories = clusterer.missing_stories();
+    load_stories(db, clusterer, &stories)
+}
+
+fn term_entry(text: String, (id, df, surfaces): (i64, i64, Vec<u8>)) -> Option<VocabularyEntry> {
+    let surfaces = bincode::deserialize(&surfaces).ok()?;
+    Some(VocabularyEntry { id: u32::try_from(id).ok()?, text, df: u32::try_from(df).ok()?, surfaces })
+}
+
+fn load_stories(db: &Connection, clusterer: &mut StoryClusterer, stories: &[u32]) -> Result<bool, StoreError> {
+    let mut story = db.prepare_cached("SELECT state FROM story_rows WHERE idx = ?1")?;
+    for &s in stories {
+        let bytes: Option<Vec<u8>> = story.query_row([s], |r| r.get(0)).optional()?;
+        let fits = bytes.and_then(|b| decode::<SavedStory>(&b)).is_some_and(|saved| clusterer.load_story(s, saved));
+        if !fits {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Loads the terms and entities the labels of these stories name.
+fn prepare_labels(db: &Connection, clusterer: &mut StoryClusterer, stories: &[usize]) -> Result<bool, StoreError> {
+    let mut term = db.prepare_cached("SELECT term, df, surfaces FROM story_terms WHERE id = ?1")?;
+    for id in clusterer.missing_label_terms(stories) {
+        let row: Option<(String, i64, Vec<u8>)> =
+            term.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+        let entry = row.and_then(|(text, df, surfaces)| term_entry(text, (i64::from(id), df, surfaces)));
+        if !entry.is_some_and(|e| clusterer.load_term(e)) {
+            return Ok(false);
+        }
+    }
+    let mut entity = db.prepare_cached("SELECT entity, df FROM story_entity_df WHERE id = ?1")?;
+    for id in clusterer.missing_label_entities(stories) {
+        let row: Option<(String, i64)> = entity.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let entry = row.map(|(text, df)| VocabularyEntry { id, text, df: df as u32, surfaces: Vec::new() });
+        if !entry.is_some_and(|e| clusterer.load_entity(e)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Saves the core (nothing else: a new clusterer).
 fn save(db: &Connection, clusterer: &mut StoryClusterer) -> Result<(), StoreError> {
+    save_rows(db, clusterer, &[])
+}
+
+/// Saves the core, the vocabulary entries changed and the stories
+/// `changed`.
+fn save_rows(db: &Connection, clusterer: &mut StoryClusterer, changed: &[usize]) -> Result<(), StoreError> {
     db.execute("DELETE FROM story_state WHERE key <> ?1", [STATE_KEY])?;
     db.execute(
         "INSERT OR REPLACE INTO story_state (key, json) VALUES (?1, ?2)",
         params![STATE_KEY, encode(&clusterer.saved_core())?],
     )?;
-    let mut put = db.prepare_cached("INSERT OR REPLACE INTO story_rows (idx, state) VALUES (?1, ?2)")?;
-    for idx in clusterer.take_changed() {
+    let mut put =
+        db.prepare_cached("INSERT OR REPLACE INTO story_terms (id, term, df, surfaces) VALUES (?1, ?2, ?3, ?4)")?;
+    for e in clusterer.take_changed_terms() {
+        let surfaces = bincode::serialize(&e.surfaces)
+            .map_err(|err| StoreError::Corrupt(format!("encoding story terms: {err}")))?;
+        put.execute(params![e.id, e.text, e.df, surfaces])?;
+    }
+    let mut put = db.prepare_cached("INSERT OR REPLACE INTO story_entity_df (id, entity, df) VALUES (?1, ?2, ?3)")?;
+    for e in clusterer.take_changed_entities() {
+        put.execute(params![e.id, e.text, e.df])?;
+    }
+    let mut put = db.prepare_cached("INSERT OR REPLACE INTO story_rows (idx, state, last_day) VALUES (?1, ?2, ?3)")?;
+    for &idx in changed {
         if let Some(story) = clusterer.saved_story(idx) {
-            put.execute(params![idx as i64, encode(&story)?])?;
+            put.execute(params![idx as i64, encode(&story)?, story.last_day()])?;
         }
     }
     Ok(())
 }
 
-/// Rewrites the stories the documents `placed` are in. A story's `rank` is
-/// the order it was started in; lists show the largest first, then the
-/// earliest started.
-fn write_stories(db: &Connection, clusterer: &StoryClusterer, placed: &BTreeSet<String>) -> Result<(), StoreError> {
-    let mut stories: BTreeMap<String, (usize, Story)> = BTreeMap::new();
-    for doc in placed {
-        if let Some((created, story)) = clusterer.story_with_document(doc) {
-            stories.entry(story.id.clone()).or_insert((created, story));
-        }
-    }
+/// Rewrites the stories `changed` (by index) and files the documents
+/// `placed`. A story's `rank` is the order it was started in; lists show
+/// the largest first, then the earliest started.
+fn write_stories(
+    db: &Connection,
+    clusterer: &StoryClusterer,
+    changed: &[usize],
+    placed: &[(String, u32)],
+) -> Result<(), StoreError> {
     let mut add_story =
         db.prepare_cached("INSERT OR REPLACE INTO stories (id, rank, size, json) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut add_doc = db.prepare_cached("INSERT OR REPLACE INTO story_docs (doc_id, story_id) VALUES (?1, ?2)")?;
-    for (created, story) in stories.values() {
-        let json = serde_json::to_string(story).map_err(|e| StoreError::Corrupt(format!("encoding story: {e}")))?;
-        add_story.execute(params![story.id, *created as i64, story.size as i64, json])?;
-        for d in &story.docs {
-            add_doc.execute(params![d, story.id])?;
-        }
+    let mut ids: BTreeMap<usize, String> = BTreeMap::new();
+    for &created in changed {
+        let Some(story) = clusterer.story_at(created) else { continue };
+        let json = serde_json::to_string(&story).map_err(|e| StoreError::Corrupt(format!("encoding story: {e}")))?;
+        add_story.execute(params![story.id, created as i64, story.size as i64, json])?;
+        ids.insert(created, story.id);
+    }
+    let mut add_doc =
+        db.prepare_cached("INSERT OR REPLACE INTO story_docs (doc_id, story_id, idx) VALUES (?1, ?2, ?3)")?;
+    for (doc, s) in placed {
+        let Some(id) = ids.get(&(*s as usize)) else {
+            return Err(StoreError::Corrupt(format!("document {doc} placed in a story not written")));
+        };
+        add_doc.execute(params![doc, id, s])?;
     }
     Ok(())
 }

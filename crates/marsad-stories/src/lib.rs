@@ -39,6 +39,8 @@ pub mod stories;
 pub mod summary;
 pub mod terms;
 
-pub use stories::{story_label, SavedCore, SavedStory, Story, StoryClusterer, StoryConfig, StoryDoc, StoryId};
+pub use stories::{
+    story_label, Missing, SavedCore, SavedStory, Story, StoryClusterer, StoryConfig, StoryDoc, StoryId, VocabularyEntry,
+};
 pub use summary::{summarize, SummaryInput, SummaryOptions, SummarySentence};
 pub use terms::WeightedTerm;

@@ -107,9 +107,26 @@
 //!
 //! # Persistence
 //!
-//! [`StoryClusterer`] is serde data. The lookup tables and the inverted index
-//! are not serialized; they are rebuilt from the vocabulary and the
-//! centroids on the first [`StoryClusterer::add`] after loading.
+//! [`StoryClusterer`] is serde data, but a store need not keep it whole:
+//! what one document reads is the vocabulary entries of its own terms and
+//! entities, the placements of the documents it names, the stories those
+//! are in, and the *open* stories (a closed story can only be joined
+//! through shared text, by a document that names one of its documents).
+//! So a store saves the parts apart, each as rows it can read by key:
+//! a small [`SavedCore`] (settings, counts, the newest date), one
+//! [`VocabularyEntry`] per term and per entity, one placement per document
+//! and one [`SavedStory`] per story, and writes after each batch only what
+//! the batch changed ([`StoryClusterer::take_changed`],
+//! [`StoryClusterer::take_changed_terms`], [`StoryClusterer::take_placed`]).
+//! To go on, it [`StoryClusterer::resume`]s from the core, loads the
+//! stories open since [`StoryClusterer::open_since`], and before each slice
+//! of documents loads what [`StoryClusterer::missing`] and then
+//! [`StoryClusterer::missing_stories`] list. A clusterer resumed that way
+//! places every document exactly as one that was never saved
+//! (`tests/resumed.rs` checks it on real news), and holds the open window,
+//! not the corpus. The inverted index is not serialized; it is rebuilt
+//! from the open stories held on the first [`StoryClusterer::add`] after
+//! loading.
 
 use marsad_extract::date::Day;
 use rustc_hash::FxHashMap;
@@ -262,20 +279,24 @@ struct StoryState {
 }
 
 /// The online clusterer (see the module docs). Serializable.
+///
+/// It may hold all of its state or only part of it (see "Persistence" in
+/// the module docs): a store resumes it from its [`SavedCore`] and loads
+/// what [`StoryClusterer::missing`] asks for before adding documents.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StoryClusterer {
     config: StoryConfig,
     /// Distinct documents seen (near-duplicates excluded).
     seen: u32,
-    /// Term vocabulary: stem, document frequency, surface forms with counts.
-    terms: Vec<String>,
-    term_df: Vec<u32>,
-    surfaces: Vec<Vec<(String, u32)>>,
-    /// Entity vocabulary and document frequency.
-    entity_ids: Vec<String>,
-    entity_df: Vec<u32>,
-    stories: Vec<StoryState>,
-    /// Document id → story index.
+    /// Term vocabulary (stems): document frequency, surface forms.
+    terms: Vocabulary,
+    /// Entity vocabulary (corpus ids) and document frequency.
+    entities: Vocabulary,
+    /// The stories held, by index (creation order).
+    stories: FxHashMap<u32, StoryState>,
+    /// Stories started in all, held or not.
+    story_count: u32,
+    /// Document id → story index, for the documents held.
     doc_story: FxHashMap<String, u32>,
     /// Newest date seen (days since 1970-01-01).
     watermark: Option<i32>,
@@ -285,40 +306,124 @@ pub struct StoryClusterer {
     /// called.
     #[serde(skip)]
     changed: Vec<u32>,
+    /// Documents placed since [`StoryClusterer::take_placed`] was last
+    /// called, in order.
+    #[serde(skip)]
+    placed: Vec<(String, u32)>,
 }
 
-/// A story's saved state, as [`StoryClusterer::changed_stories`] gives it
-/// and [`StoryClusterer::from_parts`] takes it back (serde data; opaque).
+/// Terms or entities interned to dense ids, with their document frequency.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Vocabulary {
+    rows: FxHashMap<u32, VocabularyEntry>,
+    ids: FxHashMap<String, u32>,
+    /// The id the next new entry gets.
+    next: u32,
+    #[serde(skip)]
+    changed: Vec<u32>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.next;
+        self.next += 1;
+        self.ids.insert(text.to_owned(), id);
+        self.rows.insert(id, VocabularyEntry { id, text: text.to_owned(), df: 0, surfaces: Vec::new() });
+        id
+    }
+
+    fn entry(&mut self, id: u32) -> &mut VocabularyEntry {
+        self.changed.push(id);
+        self.rows.get_mut(&id).expect("interned ids have rows")
+    }
+
+    fn df(&self, id: u32) -> u32 {
+        self.rows.get(&id).map_or(0, |r| r.df)
+    }
+
+    fn load(&mut self, entry: VocabularyEntry) -> bool {
+        if entry.id >= self.next || self.ids.get(&entry.text).is_some_and(|&id| id != entry.id) {
+            return false;
+        }
+        self.ids.insert(entry.text.clone(), entry.id);
+        self.rows.insert(entry.id, entry);
+        true
+    }
+
+    fn take_changed(&mut self) -> Vec<VocabularyEntry> {
+        let mut ids = std::mem::take(&mut self.changed);
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().filter_map(|id| self.rows.get(&id).cloned()).collect()
+    }
+}
+
+/// One term (a stem) or entity (a corpus id) of a clusterer's vocabulary:
+/// its id, in how many distinct documents it was seen and, for terms, the
+/// most common ways it was written. A store keeps one row per entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VocabularyEntry {
+    /// Dense id, in the order first seen.
+    pub id: u32,
+    /// The stem or entity id.
+    pub text: String,
+    /// Distinct documents it was seen in.
+    pub df: u32,
+    /// Surface forms with counts (terms only; at most four).
+    pub surfaces: Vec<(String, u32)>,
+}
+
+/// A story's saved state, as [`StoryClusterer::saved_story`] gives it
+/// and [`StoryClusterer::load_story`] takes it back (serde data; opaque).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SavedStory(StoryState);
 
-/// Everything a clusterer holds but its stories: settings, vocabulary and
-/// document frequencies, where each document went, the newest date (serde
-/// data; opaque). With the stories apart, saving after a few documents
-/// writes the stories they joined, not every story.
+impl SavedStory {
+    /// Its latest document date (days since 1970-01-01): a store loads the
+    /// stories still open by it ([`StoryClusterer::open_since`]).
+    pub fn last_day(&self) -> Option<i32> {
+        self.0.to
+    }
+}
+
+/// What a clusterer holds besides its vocabularies, placements and stories:
+/// settings, counts, the newest date (serde data; opaque). Small, so a store
+/// writes it at every save.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SavedCore {
     config: StoryConfig,
     seen: u32,
-    terms: Vec<String>,
-    term_df: Vec<u32>,
-    surfaces: Vec<Vec<(String, u32)>>,
-    entity_ids: Vec<String>,
-    entity_df: Vec<u32>,
-    doc_story: FxHashMap<String, u32>,
     watermark: Option<i32>,
     stories: u32,
+    next_term: u32,
+    next_entity: u32,
 }
 
-/// Rebuildable lookups: interning tables, inverted indexes, scratch.
+/// What a clusterer resumed from its core lacks to place some documents:
+/// the vocabulary entries of their terms and entities, and the placements
+/// of the documents they name (themselves, their near-duplicate origin,
+/// the documents they share passages with). Whatever the store does not
+/// have is new.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Missing {
+    /// Stems not held.
+    pub terms: Vec<String>,
+    /// Corpus entity ids not held.
+    pub entities: Vec<String>,
+    /// Document ids whose placement is not held.
+    pub documents: Vec<String>,
+}
+
+/// Rebuildable lookups: inverted indexes over the open stories held, scratch.
 #[derive(Clone, Debug, Default)]
 struct Index {
     built: bool,
-    term_ids: FxHashMap<String, u32>,
-    entity_ids: FxHashMap<String, u32>,
-    term_postings: Vec<Vec<u32>>,
-    entity_postings: Vec<Vec<u32>>,
-    hits: Vec<f32>,
+    term_postings: FxHashMap<u32, Vec<u32>>,
+    entity_postings: FxHashMap<u32, Vec<u32>>,
+    hits: FxHashMap<u32, f32>,
 }
 
 /// Surface forms remembered per stem.
@@ -332,25 +437,135 @@ impl StoryClusterer {
         StoryClusterer { config, ..StoryClusterer::default() }
     }
 
-    /// Everything but the stories, for saving apart from them.
+    /// The settings, counts and newest date, for saving apart from the
+    /// vocabularies, placements and stories.
     pub fn saved_core(&self) -> SavedCore {
         SavedCore {
             config: self.config.clone(),
             seen: self.seen,
-            terms: self.terms.clone(),
-            term_df: self.term_df.clone(),
-            surfaces: self.surfaces.clone(),
-            entity_ids: self.entity_ids.clone(),
-            entity_df: self.entity_df.clone(),
-            doc_story: self.doc_story.clone(),
             watermark: self.watermark,
-            stories: self.stories.len() as u32,
+            stories: self.story_count,
+            next_term: self.terms.next,
+            next_entity: self.entities.next,
         }
+    }
+
+    /// A clusterer from its saved core, holding nothing else yet: load what
+    /// [`StoryClusterer::missing`] asks for, and the stories open since
+    /// [`StoryClusterer::open_since`], before adding documents.
+    pub fn resume(core: SavedCore) -> StoryClusterer {
+        StoryClusterer {
+            config: core.config,
+            seen: core.seen,
+            watermark: core.watermark,
+            story_count: core.stories,
+            terms: Vocabulary { next: core.next_term, ..Vocabulary::default() },
+            entities: Vocabulary { next: core.next_entity, ..Vocabulary::default() },
+            ..StoryClusterer::default()
+        }
+    }
+
+    /// Stories whose last date is on or after this day (and undated ones)
+    /// are open: a new document may join them by similarity. `None`: all
+    /// are (nothing dated seen yet).
+    pub fn open_since(&self) -> Option<i32> {
+        self.watermark.map(|w| w - self.config.window_days as i32)
+    }
+
+    /// What [`StoryClusterer::add`] would read for these documents and this
+    /// clusterer does not hold.
+    pub fn missing(&self, docs: &[StoryDoc]) -> Missing {
+        let mut m = Missing::default();
+        for doc in docs {
+            for wt in &doc.terms {
+                if !self.terms.ids.contains_key(&wt.term) {
+                    m.terms.push(wt.term.clone());
+                }
+            }
+            for e in &doc.entities {
+                if !self.entities.ids.contains_key(e) {
+                    m.entities.push(e.clone());
+                }
+            }
+            let named = std::iter::once(&doc.id).chain(&doc.near_duplicate_of).chain(&doc.shares_passage_with);
+            m.documents.extend(named.filter(|d| !self.doc_story.contains_key(*d)).cloned());
+        }
+        for list in [&mut m.terms, &mut m.entities, &mut m.documents] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        m
+    }
+
+    /// Stories placements point to that are not held.
+    pub fn missing_stories(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = self.doc_story.values().copied().filter(|s| !self.stories.contains_key(s)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Terms the labels of these stories (by index) name and this
+    /// clusterer does not hold.
+    pub fn missing_label_terms(&self, stories: &[usize]) -> Vec<u32> {
+        self.missing_named(stories, |st| st.centroid.iter().map(|e| e.0).collect(), &self.terms)
+    }
+
+    /// Entities the labels of these stories (by index) name and this
+    /// clusterer does not hold.
+    pub fn missing_label_entities(&self, stories: &[usize]) -> Vec<u32> {
+        self.missing_named(stories, |st| st.entities.iter().map(|e| e.0).collect(), &self.entities)
+    }
+
+    fn missing_named(&self, stories: &[usize], ids: impl Fn(&StoryState) -> Vec<u32>, held: &Vocabulary) -> Vec<u32> {
+        let mut out: Vec<u32> = stories
+            .iter()
+            .filter_map(|&s| self.stories.get(&(s as u32)))
+            .flat_map(ids)
+            .filter(|t| !held.rows.contains_key(t))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Holds a saved term. `false` when it does not fit (an id this
+    /// clusterer never gave, or a stem held under another id).
+    pub fn load_term(&mut self, entry: VocabularyEntry) -> bool {
+        self.terms.load(entry)
+    }
+
+    /// Holds a saved entity; see [`StoryClusterer::load_term`].
+    pub fn load_entity(&mut self, entry: VocabularyEntry) -> bool {
+        self.entities.load(entry)
+    }
+
+    /// Holds a saved placement. `false` when the story index is out of range.
+    pub fn load_placement(&mut self, doc: &str, story: u32) -> bool {
+        if story >= self.story_count {
+            return false;
+        }
+        self.doc_story.insert(doc.to_owned(), story);
+        true
+    }
+
+    /// Holds saved story `index`. `false` when it does not fit (out of
+    /// range, or naming terms or entities never interned).
+    pub fn load_story(&mut self, index: u32, story: SavedStory) -> bool {
+        let st = story.0;
+        let fits = index < self.story_count
+            && st.centroid.iter().all(|&(t, _)| t < self.terms.next)
+            && st.entities.iter().all(|&(e, _)| e < self.entities.next);
+        if fits {
+            self.stories.insert(index, st);
+            self.index.built = false;
+        }
+        fits
     }
 
     /// Story `index` (in the order stories were started), for saving.
     pub fn saved_story(&self, index: usize) -> Option<SavedStory> {
-        self.stories.get(index).cloned().map(SavedStory)
+        self.stories.get(&(index as u32)).cloned().map(SavedStory)
     }
 
     /// The stories changed (joined, extended or started) since the last
@@ -362,39 +577,22 @@ impl StoryClusterer {
         out
     }
 
-    /// A clusterer from its saved core and all its saved stories, in index
-    /// order. `None` when they do not fit together (a story missing, or a
-    /// document placed in a story that is not there).
-    pub fn from_parts(core: SavedCore, stories: Vec<SavedStory>) -> Option<StoryClusterer> {
-        if stories.len() != core.stories as usize || core.doc_story.values().any(|&s| s as usize >= stories.len()) {
-            return None;
-        }
-        if core.term_df.len() != core.terms.len()
-            || core.surfaces.len() != core.terms.len()
-            || core.entity_df.len() != core.entity_ids.len()
-        {
-            return None;
-        }
-        let clusterer = StoryClusterer {
-            config: core.config,
-            seen: core.seen,
-            terms: core.terms,
-            term_df: core.term_df,
-            surfaces: core.surfaces,
-            entity_ids: core.entity_ids,
-            entity_df: core.entity_df,
-            stories: stories.into_iter().map(|s| s.0).collect(),
-            doc_story: core.doc_story,
-            watermark: core.watermark,
-            index: Index::default(),
-            changed: Vec::new(),
-        };
-        let (terms, entities) = (clusterer.terms.len() as u32, clusterer.entity_ids.len() as u32);
-        let fits = clusterer
-            .stories
-            .iter()
-            .all(|st| st.centroid.iter().all(|&(t, _)| t < terms) && st.entities.iter().all(|&(e, _)| e < entities));
-        fits.then_some(clusterer)
+    /// The terms whose document frequency or surface forms changed (new
+    /// ones included) since the last call, by id; then forgets them.
+    pub fn take_changed_terms(&mut self) -> Vec<VocabularyEntry> {
+        self.terms.take_changed()
+    }
+
+    /// The entities changed since the last call; see
+    /// [`StoryClusterer::take_changed_terms`].
+    pub fn take_changed_entities(&mut self) -> Vec<VocabularyEntry> {
+        self.entities.take_changed()
+    }
+
+    /// The documents placed since the last call, with their story's index,
+    /// in order; then forgets them.
+    pub fn take_placed(&mut self) -> Vec<(String, u32)> {
+        std::mem::take(&mut self.placed)
     }
 
     /// The settings it clusters with.
@@ -402,27 +600,27 @@ impl StoryClusterer {
         &self.config
     }
 
-    /// Number of stories.
+    /// Number of stories (held or not).
     pub fn len(&self) -> usize {
-        self.stories.len()
+        self.story_count as usize
     }
 
     /// Whether no story has been started yet.
     pub fn is_empty(&self) -> bool {
-        self.stories.is_empty()
+        self.story_count == 0
     }
 
-    /// The story a document was placed in.
+    /// The story a document was placed in (held documents only).
     pub fn story_of(&self, doc: &str) -> Option<&str> {
-        self.doc_story.get(doc).map(|&s| self.stories[s as usize].id.as_str())
+        self.doc_story.get(doc).and_then(|s| self.stories.get(s)).map(|st| st.id.as_str())
     }
 
     /// Places one document and returns its story's id. Adding a document id
     /// again returns its story and changes nothing.
     pub fn add(&mut self, doc: &StoryDoc) -> StoryId {
         self.build_index();
-        if let Some(&s) = self.doc_story.get(&doc.id) {
-            return self.stories[s as usize].id.clone();
+        if let Some(st) = self.doc_story.get(&doc.id).and_then(|s| self.stories.get(s)) {
+            return st.id.clone();
         }
         let date = doc.date.as_deref().and_then(parse_days);
         if let Some(d) = date {
@@ -435,20 +633,22 @@ impl StoryClusterer {
             .shares_passage_with
             .iter()
             .filter_map(|o| self.doc_story.get(o).copied())
-            .filter(|&s| {
-                let st = &self.stories[s as usize];
+            .filter(|s| {
+                let Some(st) = self.stories.get(s) else { return false };
                 match (date, st.from, st.to) {
                     (Some(d), Some(from), Some(to)) => (from - d).max(d - to) <= window,
                     _ => true,
                 }
             })
             .min();
-        if let Some(&s) = doc.near_duplicate_of.as_deref().and_then(|o| self.doc_story.get(o)) {
+        let origin = doc.near_duplicate_of.as_deref().and_then(|o| self.doc_story.get(o)).copied();
+        if let Some(s) = origin.filter(|s| self.stories.contains_key(s)) {
             self.changed.push(s);
-            let story = &mut self.stories[s as usize];
+            let story = self.stories.get_mut(&s).expect("held");
             story.docs.push(doc.id.clone());
             extend_span(story, date);
             self.doc_story.insert(doc.id.clone(), s);
+            self.placed.push((doc.id.clone(), s));
             return story.id.clone();
         }
 
@@ -462,52 +662,59 @@ impl StoryClusterer {
         let s = match best {
             Some(s) => s,
             None => {
-                self.stories.push(StoryState { id: doc.id.clone(), norm: 0.0, ..StoryState::default() });
-                self.index.hits.push(0.0);
-                (self.stories.len() - 1) as u32
+                let s = self.story_count;
+                self.story_count += 1;
+                self.stories.insert(s, StoryState { id: doc.id.clone(), norm: 0.0, ..StoryState::default() });
+                s
             }
         };
         self.join(s, &doc.id, &vector, &entities, date);
-        self.stories[s as usize].id.clone()
+        self.stories[&s].id.clone()
     }
 
-    /// All stories, largest (distinct documents) first, then oldest created.
-    /// Labels use key terms only; see [`StoryClusterer::stories_named`].
+    /// All stories held, largest (distinct documents) first, then oldest
+    /// created. Labels use key terms only; see
+    /// [`StoryClusterer::stories_named`].
     pub fn stories(&self) -> Vec<Story> {
         self.stories_named(|_| None)
     }
 
-    /// All stories, with labels naming their top entities by `name_of`
+    /// All stories held, with labels naming their top entities by `name_of`
     /// (corpus entity id → display name).
     pub fn stories_named(&self, name_of: impl Fn(&str) -> Option<String>) -> Vec<Story> {
-        let mut order: Vec<usize> = (0..self.stories.len()).collect();
-        order.sort_by_key(|&i| (std::cmp::Reverse(self.stories[i].size), i));
+        let mut order: Vec<u32> = self.stories.keys().copied().collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(self.stories[&i].size), i));
         order.into_iter().map(|i| self.story(i, &name_of)).collect()
     }
 
-    /// The story a document is in, with its creation number (stories are
-    /// numbered in the order they were started; a list shows the largest
-    /// first, then the earliest started).
-    pub fn story_with_document(&self, doc: &str) -> Option<(usize, Story)> {
-        let &s = self.doc_story.get(doc)?;
-        Some((s as usize, self.story(s as usize, &|_: &str| None)))
+    /// Story `index` (the order stories were started in; a list shows the
+    /// largest first, then the earliest started), if held. Its terms are
+    /// those held: load [`StoryClusterer::missing_label_terms`] first.
+    pub fn story_at(&self, index: usize) -> Option<Story> {
+        let s = u32::try_from(index).ok()?;
+        self.stories.contains_key(&s).then(|| self.story(s, &|_: &str| None))
     }
 
-    fn story(&self, i: usize, name_of: &impl Fn(&str) -> Option<String>) -> Story {
-        let st = &self.stories[i];
+    /// The story a document is in (held documents only), with its index.
+    pub fn story_with_document(&self, doc: &str) -> Option<(usize, Story)> {
+        let &s = self.doc_story.get(doc)?;
+        Some((s as usize, self.story_at(s as usize)?))
+    }
+
+    fn story(&self, i: u32, name_of: &impl Fn(&str) -> Option<String>) -> Story {
+        let st = &self.stories[&i];
         let mut ents = st.entities.clone();
         ents.sort_by_key(|&(e, n)| (std::cmp::Reverse(n), e));
         let entities: Vec<String> = ents
             .iter()
             .filter(|&&(_, n)| n * 4 >= st.size.max(1) || n >= 2)
             .take(5)
-            .map(|&(e, _)| self.entity_ids[e as usize].clone())
+            .filter_map(|&(e, _)| self.entities.rows.get(&e).map(|r| r.text.clone()))
             .collect();
         let mut cent = st.centroid.clone();
         cent.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut terms: Vec<String> = Vec::new();
-        for &(t, _) in &cent {
-            let surface = self.surface(t);
+        for surface in cent.iter().filter_map(|&(t, _)| self.surface(t)) {
             // على folds to the name علي, so the analyzer keeps it; it is no
             // label.
             if surface != "على" && !terms.contains(&surface) {
@@ -530,37 +737,40 @@ impl StoryClusterer {
         }
     }
 
-    fn surface(&self, t: u32) -> String {
-        let list = &self.surfaces[t as usize];
-        list.iter()
-            .enumerate()
-            .max_by(|a, b| a.1 .1.cmp(&b.1 .1).then(b.0.cmp(&a.0)))
-            .map(|(_, (s, _))| s.clone())
-            .unwrap_or_else(|| self.terms[t as usize].clone())
+    /// The most common way term `t` was written (`None` when not held).
+    fn surface(&self, t: u32) -> Option<String> {
+        let row = self.terms.rows.get(&t)?;
+        Some(
+            row.surfaces
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1 .1.cmp(&b.1 .1).then(b.0.cmp(&a.0)))
+                .map(|(_, (s, _))| s.clone())
+                .unwrap_or_else(|| row.text.clone()),
+        )
     }
 
-    /// The interning tables and inverted indexes, rebuilt after loading.
+    /// The inverted indexes over the open stories held, rebuilt after
+    /// loading.
     fn build_index(&mut self) {
         if self.index.built {
             return;
         }
         let mut index = Index { built: true, ..Index::default() };
-        index.term_ids = self.terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
-        index.entity_ids = self.entity_ids.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
-        index.term_postings = vec![Vec::new(); self.terms.len()];
-        index.entity_postings = vec![Vec::new(); self.entity_ids.len()];
-        for (s, st) in self.stories.iter().enumerate() {
+        let mut held: Vec<u32> = self.stories.keys().copied().collect();
+        held.sort_unstable();
+        for s in held {
+            let st = &self.stories[&s];
             if !is_open(st, self.watermark, self.config.window_days) {
                 continue;
             }
             for &(t, _) in &st.centroid {
-                index.term_postings[t as usize].push(s as u32);
+                index.term_postings.entry(t).or_default().push(s);
             }
             for &(e, _) in &st.entities {
-                index.entity_postings[e as usize].push(s as u32);
+                index.entity_postings.entry(e).or_default().push(s);
             }
         }
-        index.hits = vec![0.0; self.stories.len()];
         self.index = index;
     }
 
@@ -577,32 +787,21 @@ impl StoryClusterer {
             if !(wt.weight.is_finite() && wt.weight > 0.0) || wt.term.is_empty() {
                 continue;
             }
-            let id = match self.index.term_ids.get(&wt.term) {
-                Some(&id) => id,
-                None => {
-                    let id = self.terms.len() as u32;
-                    self.terms.push(wt.term.clone());
-                    self.term_df.push(0);
-                    self.surfaces.push(Vec::new());
-                    self.index.term_postings.push(Vec::new());
-                    self.index.term_ids.insert(wt.term.clone(), id);
-                    id
-                }
-            };
+            let id = self.terms.id(&wt.term);
             if v.iter().any(|&(t, _)| t == id) {
                 continue;
             }
-            self.term_df[id as usize] += 1;
-            let list = &mut self.surfaces[id as usize];
-            if let Some(e) = list.iter_mut().find(|(s, _)| *s == wt.surface) {
+            let row = self.terms.entry(id);
+            row.df += 1;
+            if let Some(e) = row.surfaces.iter_mut().find(|(s, _)| *s == wt.surface) {
                 e.1 += 1;
-            } else if list.len() < SURFACES_PER_TERM {
-                list.push((wt.surface.clone(), 1));
+            } else if row.surfaces.len() < SURFACES_PER_TERM {
+                row.surfaces.push((wt.surface.clone(), 1));
             }
             v.push((id, wt.weight));
         }
         for e in &mut v {
-            e.1 *= self.idf(self.term_df[e.0 as usize]);
+            e.1 *= self.idf(self.terms.df(e.0));
         }
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(self.config.doc_terms);
@@ -622,19 +821,9 @@ impl StoryClusterer {
             if e.is_empty() {
                 continue;
             }
-            let id = match self.index.entity_ids.get(e) {
-                Some(&id) => id,
-                None => {
-                    let id = self.entity_ids.len() as u32;
-                    self.entity_ids.push(e.clone());
-                    self.entity_df.push(0);
-                    self.index.entity_postings.push(Vec::new());
-                    self.index.entity_ids.insert(e.clone(), id);
-                    id
-                }
-            };
+            let id = self.entities.id(e);
             if !out.contains(&id) {
-                self.entity_df[id as usize] += 1;
+                self.entities.entry(id).df += 1;
                 out.push(id);
             }
         }
@@ -652,46 +841,46 @@ impl StoryClusterer {
         let Index { term_postings, entity_postings, hits, .. } = &mut self.index;
         let mut found: Vec<u32> = Vec::new();
         for &(t, w) in vector {
-            if self.term_df[t as usize] as f32 > max_df {
+            if self.terms.df(t) as f32 > max_df {
                 continue;
             }
-            let list = &mut term_postings[t as usize];
-            list.retain(|&s| {
-                let st = &stories[s as usize];
+            let Some(list) = term_postings.get_mut(&t) else { continue };
+            list.retain(|s| {
+                let st = &stories[s];
                 let keep = is_open(st, watermark, window) && st.centroid.binary_search_by_key(&t, |e| e.0).is_ok();
                 if keep {
-                    if hits[s as usize] == 0.0 {
-                        found.push(s);
+                    let h = hits.entry(*s).or_insert(0.0);
+                    if *h == 0.0 {
+                        found.push(*s);
                     }
-                    hits[s as usize] += w;
+                    *h += w;
                 }
                 keep
             });
         }
         for &e in entities {
-            if self.entity_df[e as usize] as f32 > max_df {
+            if self.entities.df(e) as f32 > max_df {
                 continue;
             }
-            let list = &mut entity_postings[e as usize];
-            list.retain(|&s| {
-                let keep = is_open(&stories[s as usize], watermark, window);
+            let Some(list) = entity_postings.get_mut(&e) else { continue };
+            list.retain(|s| {
+                let keep = is_open(&stories[s], watermark, window);
                 if keep {
-                    if hits[s as usize] == 0.0 {
-                        found.push(s);
+                    let h = hits.entry(*s).or_insert(0.0);
+                    if *h == 0.0 {
+                        found.push(*s);
                     }
-                    hits[s as usize] += 0.1;
+                    *h += 0.1;
                 }
                 keep
             });
         }
-        found.sort_by(|&a, &b| hits[b as usize].total_cmp(&hits[a as usize]).then(a.cmp(&b)));
-        for &s in &found {
-            hits[s as usize] = 0.0;
-        }
+        found.sort_by(|a, b| hits[b].total_cmp(&hits[a]).then(a.cmp(b)));
+        hits.clear();
         found.truncate(config.candidates);
         let mut best: Option<(f32, u32)> = None;
         for s in found {
-            let score = self.score(&stories[s as usize], vector, entities, date);
+            let score = self.score(&stories[&s], vector, entities, date);
             if score >= config.threshold && best.is_none_or(|(b, bs)| score > b || (score == b && s < bs)) {
                 best = Some((score, s));
             }
@@ -720,7 +909,7 @@ impl StoryClusterer {
         } else {
             let (mut shared, mut total) = (0.0f32, 0.0f32);
             for &e in entities {
-                let w = self.idf(self.entity_df[e as usize]);
+                let w = self.idf(self.entities.df(e));
                 total += w;
                 if let Ok(i) = st.entities.binary_search_by_key(&e, |x| x.0) {
                     shared += w * (st.entities[i].1 as f32 / st.size.max(1) as f32).min(1.0);
@@ -735,7 +924,7 @@ impl StoryClusterer {
     fn join(&mut self, s: u32, doc: &str, vector: &[(u32, f32)], entities: &[u32], date: Option<i32>) {
         self.changed.push(s);
         let cap = self.config.centroid_terms.max(1);
-        let st = &mut self.stories[s as usize];
+        let st = self.stories.get_mut(&s).expect("joined stories are held");
         let before: Vec<u32> = st.centroid.iter().map(|e| e.0).collect();
         let mut merged: Vec<(u32, f32)> = Vec::with_capacity(st.centroid.len() + vector.len());
         let (mut i, mut j) = (0, 0);
@@ -770,7 +959,7 @@ impl StoryClusterer {
         st.centroid = merged;
         for &(t, _) in &st.centroid {
             if before.binary_search(&t).is_err() {
-                self.index.term_postings[t as usize].push(s);
+                self.index.term_postings.entry(t).or_default().push(s);
             }
         }
         for &e in entities {
@@ -778,7 +967,7 @@ impl StoryClusterer {
                 Ok(i) => st.entities[i].1 += 1,
                 Err(i) => {
                     st.entities.insert(i, (e, 1));
-                    self.index.entity_postings[e as usize].push(s);
+                    self.index.entity_postings.entry(e).or_default().push(s);
                 }
             }
         }
@@ -786,6 +975,7 @@ impl StoryClusterer {
         st.size += 1;
         extend_span(st, date);
         self.doc_story.insert(doc.to_owned(), s);
+        self.placed.push((doc.to_owned(), s));
     }
 }
 
@@ -930,35 +1120,6 @@ mod tests {
         let mut back: StoryClusterer = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         let e = back.add(&doc("e", "خبر", "نص مختلف تماما.").sharing_passages_with(vec!["d".into()]));
         assert_eq!(e, "a");
-    }
-
-    #[test]
-    fn saved_in_parts_it_goes_on_as_if_never_saved() {
-        let texts = [
-            ("a", "أسعار الذهب", "تراجعت أسعار الذهب في الأسواق العالمية مع صعود الدولار الأمريكي."),
-            ("b", "مباراة الهلال", "فاز فريق الهلال على النصر في مباراة الدوري بهدفين نظيفين."),
-            ("c", "الذهب يتراجع", "تراجعت أسعار الذهب مجددا في الأسواق العالمية مع صعود الدولار."),
-            ("d", "الهلال يفوز", "فاز الهلال على النصر في الدوري بهدفين."),
-            ("e", "حفل فني", "أقيم حفل فني في جدة بحضور جمهور كبير."),
-        ];
-        let mut whole = StoryClusterer::new(StoryConfig::default());
-        for (id, title, text) in &texts[..2] {
-            whole.add(&doc(id, title, text));
-        }
-        // Saved after the first two: the core and every changed story.
-        let changed = whole.take_changed();
-        assert_eq!(changed, vec![0, 1]);
-        let core = whole.saved_core();
-        let stories: Vec<SavedStory> = (0..whole.len()).map(|i| whole.saved_story(i).unwrap()).collect();
-        let mut parts = StoryClusterer::from_parts(core.clone(), stories.clone()).unwrap();
-        for (id, title, text) in &texts[2..] {
-            assert_eq!(whole.add(&doc(id, title, text)), parts.add(&doc(id, title, text)));
-        }
-        assert_eq!(whole.stories(), parts.stories());
-        // Only the stories the new documents joined or started are changed.
-        assert_eq!(parts.take_changed(), vec![0, 1, 2]);
-        // Parts that do not fit together are refused.
-        assert!(StoryClusterer::from_parts(core, stories[..1].to_vec()).is_none());
     }
 
     #[test]
