@@ -509,6 +509,23 @@ pub const MIGRATIONS: &[Migration] = &[
             DELETE FROM story_state;
         "#,
     },
+    Migration {
+        description: "timeline year pass through a name index, entries settled by anchor (timeline_view.rs)",
+        sql: r#"
+            -- Which units of a family's year name an entity: the candidates
+            -- of a year unit, found without reading the year.
+            CREATE TABLE timeline_unit_names (
+                bucket  TEXT NOT NULL,
+                name    TEXT NOT NULL,
+                unit    TEXT NOT NULL,
+                PRIMARY KEY (bucket, name, unit)
+            ) WITHOUT ROWID;
+            DROP INDEX timeline_units_bucket;
+            CREATE INDEX timeline_units_bucket ON timeline_units(bucket, granularity, date);
+            CREATE INDEX timeline_units_joins ON timeline_units(joins) WHERE joins IS NOT NULL;
+            INSERT OR REPLACE INTO view_state (key, value) VALUES ('timeline_all', 1);
+        "#,
+    },
 ];
 
 /// The version that added `documents.display_title`; databases older than

@@ -39,7 +39,7 @@ use std::hash::{Hash, Hasher};
 use marsad_extract::corpus::{self, EntityRef, TimelineEntry, TimelineMember, Who};
 use marsad_extract::{Event, Granularity};
 use rusqlite::{params, Connection, OptionalExtension};
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StoreError;
@@ -70,6 +70,11 @@ impl Names {
         let plain = std::mem::take(&mut who);
         who.extend(&plain);
         who
+    }
+
+    /// Every id it names, in any role.
+    fn all(&self) -> impl Iterator<Item = &String> {
+        self.persons.iter().chain(&self.others).chain(&self.places)
     }
 
     fn extend(&mut self, o: &Names) {
@@ -154,29 +159,147 @@ pub(crate) fn update(db: &Connection, changed: &BTreeSet<String>) -> Result<(), 
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         docs.extend(every);
+        for table in ["timeline", "timeline_actors", "timeline_units", "timeline_unit_names"] {
+            db.execute(&format!("DELETE FROM {table}"), [])?;
+        }
         db.execute("DELETE FROM view_state WHERE key = 'timeline_all'", [])?;
     }
     let mut groups: BTreeSet<String> = BTreeSet::new();
     for doc in &docs {
         rewrite_items(db, doc, &mut groups)?;
     }
-    let mut months: BTreeSet<String> = BTreeSet::new();
-    let mut buckets: BTreeSet<String> = BTreeSet::new();
-    // Every touched group's old units go first: a unit is keyed by its
-    // first event, which may have moved to another group.
+    // Pass 1 on every touched group first: a unit is keyed by its first
+    // event, which may have moved to another group, so every group's stale
+    // units go before any new one is written.
+    let mut fresh: Vec<(&str, Vec<NewUnit>)> = Vec::with_capacity(groups.len());
     for grp in &groups {
-        db.prepare_cached("DELETE FROM timeline_units WHERE grp = ?1")?.execute([grp])?;
+        fresh.push((grp, cluster_group(db, grp)?));
     }
-    for grp in &groups {
-        cluster_group(db, grp, &mut months, &mut buckets)?;
+    let mut touched = Touched::default();
+    for (grp, units) in &mut fresh {
+        remove_stale_units(db, grp, units, &mut touched)?;
     }
-    for month in &months {
-        attach_months(db, month)?;
+    for (_, units) in &fresh {
+        for unit in units.iter().filter(|u| !u.kept) {
+            insert_unit(db, unit, &mut touched)?;
+        }
     }
-    for bucket in &buckets {
-        settle_bucket(db, bucket)?;
+    for month in &touched.months.clone() {
+        attach_months(db, month, &mut touched)?;
+    }
+    for bucket in &touched.buckets.clone() {
+        attach_years(db, bucket, &mut touched)?;
+    }
+    for (bucket, anchors) in &touched.anchors {
+        for anchor in anchors {
+            settle_entry(db, bucket, anchor)?;
+        }
     }
     Ok(())
+}
+
+/// What pass 1 changed, for pass 2 and the entries.
+#[derive(Default)]
+struct Touched {
+    /// Family-months whose units changed.
+    months: BTreeSet<String>,
+    /// Family-years whose units changed.
+    buckets: BTreeSet<String>,
+    /// By bucket, the units an entry may have been or may now be anchored
+    /// on: those that changed, and the units they joined before and after.
+    anchors: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Touched {
+    fn anchor(&mut self, bucket: &str, unit: &str) {
+        if let Some(set) = self.anchors.get_mut(bucket) {
+            set.insert(unit.to_owned());
+        } else {
+            self.anchors.insert(bucket.to_owned(), BTreeSet::from([unit.to_owned()]));
+        }
+    }
+}
+
+/// A unit as pass 1 makes it.
+struct NewUnit {
+    key: String,
+    grp: String,
+    bucket: String,
+    month: Option<String>,
+    granularity: u8,
+    date: String,
+    who: Names,
+    members: String,
+    hash: i64,
+    /// Stored already as it is.
+    kept: bool,
+}
+
+/// The units a changed group had and no longer has as they were go, with
+/// their names; the others are marked kept.
+fn remove_stale_units(
+    db: &Connection,
+    grp: &str,
+    units: &mut [NewUnit],
+    touched: &mut Touched,
+) -> Result<(), StoreError> {
+    let old: Vec<(String, String, Option<String>, i64, String, u8, Option<String>)> = db
+        .prepare_cached("SELECT unit, bucket, month, hash, who, granularity, joins FROM timeline_units WHERE grp = ?1")?
+        .query_map([grp], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<Result<_, _>>()?;
+    for (key, bucket, month, hash, who, granularity, joins) in old {
+        if let Some(unit) = units.iter_mut().find(|u| u.key == key && u.hash == hash) {
+            unit.kept = true;
+            continue;
+        }
+        db.prepare_cached("DELETE FROM timeline_units WHERE unit = ?1")?.execute([&key])?;
+        let who: Names = decode(&who, "timeline who")?;
+        let mut forget =
+            db.prepare_cached("DELETE FROM timeline_unit_names WHERE bucket = ?1 AND name = ?2 AND unit = ?3")?;
+        for name in who.all() {
+            forget.execute(params![bucket, name, key])?;
+        }
+        touched.anchor(&bucket, anchor_of(&key, granularity, joins.as_deref()));
+        touched.months.extend(month);
+        touched.buckets.insert(bucket);
+    }
+    Ok(())
+}
+
+fn insert_unit(db: &Connection, unit: &NewUnit, touched: &mut Touched) -> Result<(), StoreError> {
+    db.prepare_cached(
+        "INSERT INTO timeline_units (unit, grp, bucket, month, granularity, date, who, members, hash, joins)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)",
+    )?
+    .execute(params![
+        unit.key,
+        unit.grp,
+        unit.bucket,
+        unit.month,
+        unit.granularity,
+        unit.date,
+        encode(&unit.who)?,
+        unit.members,
+        unit.hash,
+    ])?;
+    let mut name =
+        db.prepare_cached("INSERT OR IGNORE INTO timeline_unit_names (bucket, name, unit) VALUES (?1, ?2, ?3)")?;
+    for n in unit.who.all() {
+        name.execute(params![unit.bucket, n, unit.key])?;
+    }
+    touched.anchor(&unit.bucket, &unit.key);
+    touched.months.extend(unit.month.clone());
+    touched.buckets.insert(unit.bucket.clone());
+    Ok(())
+}
+
+/// The unit whose entry a unit is in: the one it joined in pass 2, or
+/// itself.
+fn anchor_of<'a>(key: &'a str, granularity: u8, joins: Option<&'a str>) -> &'a str {
+    match joins {
+        Some(target) if granularity == Granularity::Month as u8 || granularity == Granularity::Year as u8 => target,
+        _ => key,
+    }
 }
 
 /// Replaces a document's items; adds the groups they were and are in.
@@ -238,19 +361,11 @@ fn events_of(db: &Connection, doc: &str) -> Result<Vec<(i64, Event)>, StoreError
     Ok(out)
 }
 
-/// Pass 1 on one group: its units made again from its items (its old
-/// units are gone).
-fn cluster_group(
-    db: &Connection,
-    grp: &str,
-    months: &mut BTreeSet<String>,
-    buckets: &mut BTreeSet<String>,
-) -> Result<(), StoreError> {
+/// Pass 1 on one group: its units as its items make them now.
+fn cluster_group(db: &Connection, grp: &str) -> Result<Vec<NewUnit>, StoreError> {
     let key = parse_group(grp)?;
     let bucket = bucket_of(&key);
     let month = month_of(&key);
-    buckets.insert(bucket.clone());
-    months.extend(month.clone());
     // The canonical order (document, sentence, type, date, title); the date
     // is the group's.
     let items: Vec<(String, i64, String, i64)> = db
@@ -260,17 +375,11 @@ fn cluster_group(
         )?
         .query_map([grp], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    if items.is_empty() {
-        return Ok(());
-    }
     let names: Vec<Names> = items.iter().map(|i| decode(&i.2, "timeline who")).collect::<Result<_, _>>()?;
     let mut intern = Interner::default();
     let whos: Vec<Who> = names.iter().map(|n| n.numbered(&mut intern)).collect();
     let refs: Vec<&Who> = whos.iter().collect();
-    let mut add = db.prepare_cached(
-        "INSERT INTO timeline_units (unit, grp, bucket, month, granularity, date, who, members, hash, joins)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)",
-    )?;
+    let mut out = Vec::new();
     for cluster in corpus::cluster_same_date(&refs) {
         let first = &items[cluster[0]];
         let mut who = Names::default();
@@ -281,19 +390,20 @@ fn cluster_group(
             members.push((&items[i].0, items[i].1));
             hashes.push((&items[i].0, items[i].1, items[i].3));
         }
-        add.execute(params![
-            unit_key(&first.0, first.1),
-            grp,
-            bucket,
-            month,
-            key.granularity,
-            key.date,
-            encode(&who)?,
-            encode(&members)?,
-            hash_of(&hashes),
-        ])?;
+        out.push(NewUnit {
+            key: unit_key(&first.0, first.1),
+            grp: grp.to_owned(),
+            bucket: bucket.clone(),
+            month: month.clone(),
+            granularity: key.granularity,
+            date: key.date.to_owned(),
+            who,
+            members: encode(&members)?,
+            hash: hash_of(&hashes),
+            kept: false,
+        });
     }
-    Ok(())
+    Ok(out)
 }
 
 /// One unit as pass 2 reads it.
@@ -302,37 +412,51 @@ struct Unit {
     granularity: u8,
     date: String,
     who: Names,
-    hash: i64,
     joins: Option<String>,
 }
 
 fn read_units(db: &Connection, sql: &str, arg: &str) -> Result<Vec<Unit>, StoreError> {
-    let rows: Vec<(String, u8, String, String, i64, Option<String>)> = db
+    let rows: Vec<(String, u8, String, String, Option<String>)> = db
         .prepare_cached(sql)?
-        .query_map([arg], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .query_map([arg], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<Result<_, _>>()?;
     rows.into_iter()
-        .map(|(key, granularity, date, who, hash, joins)| {
-            Ok(Unit { key, granularity, date, who: decode(&who, "timeline who")?, hash, joins })
+        .map(|(key, granularity, date, who, joins)| {
+            Ok(Unit { key, granularity, date, who: decode(&who, "timeline who")?, joins })
         })
         .collect()
 }
 
-fn set_joins(db: &Connection, unit: &Unit, joins: Option<&str>) -> Result<(), StoreError> {
+/// Records what a coarse unit joins now; a change moves it from one entry
+/// to another, and both are settled again.
+fn set_joins(
+    db: &Connection,
+    bucket: &str,
+    unit: &Unit,
+    joins: Option<&str>,
+    touched: &mut Touched,
+) -> Result<(), StoreError> {
     if unit.joins.as_deref() != joins {
         db.prepare_cached("UPDATE timeline_units SET joins = ?2 WHERE unit = ?1")?.execute(params![unit.key, joins])?;
+        touched.anchor(bucket, anchor_of(&unit.key, unit.granularity, unit.joins.as_deref()));
+        touched.anchor(bucket, anchor_of(&unit.key, unit.granularity, joins));
+        touched.buckets.insert(bucket.to_owned());
     }
     Ok(())
 }
 
 /// Pass 2, months: each month unit of a family's month attached to the
 /// best day unit of that month, or to none.
-fn attach_months(db: &Connection, month: &str) -> Result<(), StoreError> {
+fn attach_months(db: &Connection, month: &str, touched: &mut Touched) -> Result<(), StoreError> {
     let units = read_units(
         db,
-        "SELECT unit, granularity, date, who, hash, joins FROM timeline_units WHERE month = ?1 ORDER BY unit",
+        "SELECT unit, granularity, date, who, joins FROM timeline_units WHERE month = ?1 ORDER BY unit",
         month,
     )?;
+    let Some((family, m)) = month.rsplit_once('/') else {
+        return Err(StoreError::Corrupt(format!("timeline month {month:?}")));
+    };
+    let bucket = format!("{family}/{}", m.split('-').next().unwrap_or(""));
     let mut intern = Interner::default();
     let whos: Vec<Who> = units.iter().map(|u| u.who.numbered(&mut intern)).collect();
     let days: Vec<usize> = (0..units.len()).filter(|&i| units[i].granularity == Granularity::Day as u8).collect();
@@ -346,115 +470,131 @@ fn attach_months(db: &Connection, month: &str) -> Result<(), StoreError> {
             .filter(|&d| units[d].date.starts_with(&unit.date) && units[d].date.len() > unit.date.len())
             .collect();
         let target = corpus::attach_to(&whos[i], candidates.iter().map(|&d| (d, &whos[d])), candidates.len());
-        set_joins(db, unit, target.map(|d| units[d].key.as_str()))?;
+        set_joins(db, &bucket, unit, target.map(|d| units[d].key.as_str()), touched)?;
     }
     Ok(())
 }
 
-/// Pass 2, years, and the entries: each year unit of a family's year
-/// attached to the best finer cluster of that year; then every entry of the
-/// year whose members changed is made again.
-fn settle_bucket(db: &Connection, bucket: &str) -> Result<(), StoreError> {
-    let mut units = read_units(
+/// Pass 2, years: each year unit of a family's year attached to the best
+/// finer cluster of that year (a day unit with the months that joined it,
+/// or a month unit that joined none). The candidates are found through
+/// `timeline_unit_names`: the finer clusters that share a name with the
+/// year unit, which is all [`corpus::attach_to`] needs besides whether the
+/// year holds exactly one finer cluster; so a year of thousands of units is
+/// not read.
+fn attach_years(db: &Connection, bucket: &str, touched: &mut Touched) -> Result<(), StoreError> {
+    let (day, month, year) = (Granularity::Day as u8, Granularity::Month as u8, Granularity::Year as u8);
+    let years = read_units(
         db,
-        "SELECT unit, granularity, date, who, hash, joins FROM timeline_units WHERE bucket = ?1 ORDER BY unit",
+        "SELECT unit, granularity, date, who, joins FROM timeline_units WHERE bucket = ?1 AND granularity = 2
+         ORDER BY unit",
         bucket,
     )?;
-    let index: FxHashMap<String, usize> = units.iter().enumerate().map(|(i, u)| (u.key.clone(), i)).collect();
-    let (day, month, year) = (Granularity::Day as u8, Granularity::Month as u8, Granularity::Year as u8);
-    // The clusters after the month pass: a day unit with the months that
-    // joined it; a month unit that joined none.
-    let mut fine: Vec<(usize, Names)> = Vec::new();
-    let mut fine_of: FxHashMap<usize, usize> = FxHashMap::default();
-    for (i, u) in units.iter().enumerate() {
-        if u.granularity == day || (u.granularity == month && u.joins.is_none()) {
-            fine_of.insert(i, fine.len());
-            fine.push((i, u.who.clone()));
+    for unit in &years {
+        let in_period = |date: &str| date.starts_with(&unit.date) && date.len() > unit.date.len();
+        // The finer clusters of the period, as far as "exactly one" needs
+        // (dates of a year's period are `YYYY-…`: a range of the index).
+        let (from, to) = (format!("{}-", unit.date), format!("{}.", unit.date));
+        let mut first_two: Vec<String> = Vec::new();
+        for sql in [
+            "SELECT unit FROM timeline_units WHERE bucket = ?1 AND granularity = 0 AND date >= ?2 AND date < ?3 LIMIT 2",
+            "SELECT unit FROM timeline_units WHERE bucket = ?1 AND granularity = 1 AND date >= ?2 AND date < ?3
+             AND joins IS NULL LIMIT 2",
+        ] {
+            let found: Vec<String> = db
+                .prepare_cached(sql)?
+                .query_map(params![bucket, from, to], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            first_two.extend(found);
         }
-    }
-    for u in &units {
-        if u.granularity == month {
-            if let Some(&d) = u.joins.as_ref().and_then(|j| index.get(j)) {
-                if let Some(&f) = fine_of.get(&d) {
-                    fine[f].1.extend(&u.who);
-                }
-            }
-        }
-    }
-    let mut intern = Interner::default();
-    let fine_whos: Vec<Who> = fine.iter().map(|(_, n)| n.numbered(&mut intern)).collect();
-    let mut postings: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
-    for (f, who) in fine_whos.iter().enumerate() {
-        for id in who.all() {
-            let list = postings.entry(id).or_default();
-            if list.last() != Some(&f) {
-                list.push(f);
-            }
-        }
-    }
-    let mut year_joins: Vec<(usize, Option<String>)> = Vec::new();
-    for (i, u) in units.iter().enumerate() {
-        if u.granularity != year {
-            continue;
-        }
-        let in_period = |f: usize| {
-            let d = &units[fine[f].0].date;
-            d.starts_with(&u.date) && d.len() > u.date.len()
-        };
-        let total = (0..fine.len()).filter(|&f| in_period(f)).count();
-        let who = u.who.numbered(&mut intern);
-        let mut candidates: Vec<usize> =
-            who.all().flat_map(|id| postings.get(&id).into_iter().flatten().copied()).collect();
+        first_two.truncate(2);
+        let total = first_two.len();
+        let mut fine: BTreeSet<String> = BTreeSet::new();
         if total == 1 {
-            candidates.extend((0..fine.len()).filter(|&f| in_period(f)));
+            fine.insert(first_two[0].clone());
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates.retain(|&f| in_period(f));
-        let target = corpus::attach_to(&who, candidates.iter().map(|&f| (f, &fine_whos[f])), total);
-        year_joins.push((i, target.map(|f| units[fine[f].0].key.clone())));
-    }
-    for (i, joins) in year_joins {
-        set_joins(db, &units[i], joins.as_deref())?;
-        units[i].joins = joins;
-    }
-
-    // The final clusters, by anchor: the unit the others joined.
-    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, u) in units.iter().enumerate() {
-        let anchor = match &u.joins {
-            Some(target) if u.granularity == month || u.granularity == year => target.as_str(),
-            _ => u.key.as_str(),
-        };
-        members.entry(anchor).or_default().push(i);
-    }
-    let stored: FxHashMap<String, (i64, i64)> = db
-        .prepare_cached("SELECT anchor, seq, sig FROM timeline WHERE bucket = ?1")?
-        .query_map([bucket], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))))?
-        .collect::<Result<_, _>>()?;
-    let mut keep: FxHashSet<&str> = FxHashSet::default();
-    for (anchor, list) in &members {
-        let mut parts: Vec<(&str, i64)> = list.iter().map(|&i| (units[i].key.as_str(), units[i].hash)).collect();
-        parts.sort_unstable();
-        let sig = hash_of(&parts);
-        match stored.get(*anchor) {
-            Some(&(_, old)) if old == sig => {
-                keep.insert(anchor);
+        for name in unit.who.all() {
+            let named: Vec<(String, u8, String, Option<String>)> = db
+                .prepare_cached(
+                    "SELECT u.unit, u.granularity, u.date, u.joins FROM timeline_unit_names n
+                     JOIN timeline_units u ON u.unit = n.unit WHERE n.bucket = ?1 AND n.name = ?2",
+                )?
+                .query_map(params![bucket, name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<_, _>>()?;
+            for (key, granularity, date, joins) in named {
+                if !in_period(&date) {
+                    continue;
+                }
+                match (granularity, joins) {
+                    (g, _) if g == day => fine.insert(key),
+                    (g, None) if g == month => fine.insert(key),
+                    (g, Some(target)) if g == month => fine.insert(target),
+                    _ => false,
+                };
+            }
+        }
+        let mut intern = Interner::default();
+        let who = unit.who.numbered(&mut intern);
+        let mut candidates: Vec<(String, Who)> = Vec::with_capacity(fine.len());
+        for key in fine {
+            let (granularity, date, own): (u8, String, String) = db
+                .prepare_cached("SELECT granularity, date, who FROM timeline_units WHERE unit = ?1")?
+                .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            if !(granularity == day || granularity == month) || !in_period(&date) {
                 continue;
             }
-            Some(&(seq, _)) => delete_entry(db, seq)?,
-            None => {}
+            let mut names: Names = decode(&own, "timeline who")?;
+            let joined: Vec<String> = db
+                .prepare_cached("SELECT who FROM timeline_units WHERE joins = ?1 AND granularity = 1")?
+                .query_map([&key], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for j in &joined {
+                names.extend(&decode(j, "timeline who")?);
+            }
+            candidates.push((key, names.numbered(&mut intern)));
         }
-        let keys: Vec<&str> = list.iter().map(|&i| units[i].key.as_str()).collect();
-        write_entry(db, bucket, anchor, sig, &entry_of(db, &keys)?)?;
-        keep.insert(anchor);
-    }
-    for (anchor, &(seq, _)) in &stored {
-        if !keep.contains(anchor.as_str()) {
-            delete_entry(db, seq)?;
-        }
+        let target = corpus::attach_to(&who, candidates.iter().map(|(k, w)| (k.as_str(), w)), total);
+        debug_assert!(unit.granularity == year);
+        set_joins(db, bucket, unit, target, touched)?;
     }
     Ok(())
+}
+
+/// The entry anchored on `anchor`: made again when its members' signature
+/// changed, removed when the unit is gone or joined another.
+fn settle_entry(db: &Connection, bucket: &str, anchor: &str) -> Result<(), StoreError> {
+    // A unit keeps its key when its first event moves to another date, so
+    // it may be in another bucket now.
+    let row: Option<(u8, Option<String>, i64)> = db
+        .prepare_cached("SELECT granularity, joins, hash FROM timeline_units WHERE unit = ?1 AND bucket = ?2")?
+        .query_row([anchor, bucket], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let stored: Option<(i64, i64)> = db
+        .prepare_cached("SELECT seq, sig FROM timeline WHERE bucket = ?1 AND anchor = ?2")?
+        .query_row([bucket, anchor], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let own = row.filter(|(granularity, joins, _)| anchor_of(anchor, *granularity, joins.as_deref()) == anchor);
+    let Some((_, _, hash)) = own else {
+        if let Some((seq, _)) = stored {
+            delete_entry(db, seq)?;
+        }
+        return Ok(());
+    };
+    let mut parts: Vec<(String, i64)> = db
+        .prepare_cached("SELECT unit, hash FROM timeline_units WHERE joins = ?1 AND granularity IN (1, 2)")?
+        .query_map([anchor], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    parts.push((anchor.to_owned(), hash));
+    parts.sort_unstable();
+    let borrowed: Vec<(&str, i64)> = parts.iter().map(|(k, h)| (k.as_str(), *h)).collect();
+    let sig = hash_of(&borrowed);
+    match stored {
+        Some((_, old)) if old == sig => return Ok(()),
+        Some((seq, _)) => delete_entry(db, seq)?,
+        None => {}
+    }
+    let keys: Vec<&str> = parts.iter().map(|(k, _)| k.as_str()).collect();
+    write_entry(db, bucket, anchor, sig, &entry_of(db, &keys)?)
 }
 
 /// The entry of the events of these units, from the stored events.

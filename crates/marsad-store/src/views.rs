@@ -1079,7 +1079,7 @@ impl StageClock {
 }
 
 /// The tables the incremental views keep (reuse and stories aside).
-const VIEW_TABLES: [&str; 21] = [
+const VIEW_TABLES: [&str; 22] = [
     "entities",
     "entity_names",
     "entity_docs",
@@ -1096,6 +1096,7 @@ const VIEW_TABLES: [&str; 21] = [
     "timeline_actors",
     "timeline_items",
     "timeline_units",
+    "timeline_unit_names",
     "graph_edges",
     "graph_edge_kinds",
     "graph_docs",
