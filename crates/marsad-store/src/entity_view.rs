@@ -326,19 +326,25 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<BTreeSet<Str
     let mut decided: HashMap<(String, String, i64), String> = HashMap::new();
     for (ty, key) in &decide {
         let entity_type = parse_type(ty)?;
-        let mut words: BTreeSet<i64> = db
-            .prepare_cached("SELECT DISTINCT words FROM entity_locals WHERE type = ?1 AND key = ?2")?
-            .query_map([ty, key], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        words.extend(new_words.get(&(ty.as_str(), key.as_str())).into_iter().flatten());
+        // Only a person's lone name and a nasab chain that begins a longer
+        // one depend on the corpus; any other name's cluster is fixed by
+        // the name, so its stored rows cannot move and are not read (a
+        // country is in tens of thousands of rows).
+        let depends = |w: i64| entity_type == EntityType::Person && (w == 1 || corpus::is_nasab_prefix(key));
+        let mut words: BTreeSet<i64> = new_words.get(&(ty.as_str(), key.as_str())).cloned().unwrap_or_default();
+        if entity_type == EntityType::Person {
+            words.extend(stored_words(db, ty, key)?);
+        }
         for w in words {
             let info = NameInfo { key: key.clone(), words: w.max(0) as usize, family: None };
             let cluster = corpus::cluster_key(entity_type, &info, |k| lone_target(db, k), |k| nasab_alias(db, k));
-            let moving = select_rows(
-                db,
-                "type = ?1 AND key = ?2 AND words = ?3 AND cluster <> ?4",
-                params![ty, key, w, cluster],
-            )?;
+            let mut moving = Vec::new();
+            if depends(w) {
+                for other in ["cluster < ?4", "cluster > ?4"] {
+                    let filter = format!("type = ?1 AND key = ?2 AND words = ?3 AND {other}");
+                    moving.extend(select_rows(db, &filter, params![ty, key, w, cluster])?);
+                }
+            }
             for row in moving {
                 if !row.cluster.is_empty() {
                     deltas.apply(&row, &row.cluster, -1);
@@ -409,12 +415,29 @@ fn touch(touched: &mut BTreeSet<(String, String)>, row: &LocalRow) {
     }
 }
 
+/// The distinct word counts stored under a (type, key), one index seek
+/// each.
+fn stored_words(db: &Connection, ty: &str, key: &str) -> Result<Vec<i64>, StoreError> {
+    let mut out = Vec::new();
+    let mut next = db.prepare_cached(
+        "SELECT words FROM entity_locals WHERE type = ?1 AND key = ?2 AND words > ?3 ORDER BY words LIMIT 1",
+    )?;
+    let mut after = i64::MIN;
+    while let Some(w) = next.query_row(params![ty, key, after], |r| r.get::<_, i64>(0)).optional()? {
+        out.push(w);
+        after = w;
+    }
+    Ok(out)
+}
+
 /// The full name a lone family name stands for, from the counts.
 fn lone_target(db: &Connection, family: &str) -> Option<String> {
     let fulls: Vec<(String, usize, usize)> = (|| -> rusqlite::Result<_> {
         db.prepare_cached(
+            // CROSS JOIN keeps the family's few names as the outer loop;
+            // left to itself the planner may scan every person key.
             "SELECT f.key, k.docs, k.mentions FROM entity_families f
-             JOIN entity_keys k ON k.type = 'person' AND k.key = f.key WHERE f.family = ?1",
+             CROSS JOIN entity_keys k ON k.type = 'person' AND k.key = f.key WHERE f.family = ?1",
         )?
         .query_map([family], |r| {
             Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as usize, r.get::<_, i64>(2)?.max(0) as usize))

@@ -235,6 +235,10 @@ struct NewUnit {
     kept: bool,
 }
 
+/// A stored unit as pass 1 compares it: key, bucket, month, hash, who,
+/// granularity, joins.
+type StoredUnit = (String, String, Option<String>, i64, String, u8, Option<String>);
+
 /// The units a changed group had and no longer has as they were go, with
 /// their names; the others are marked kept.
 fn remove_stale_units(
@@ -243,7 +247,7 @@ fn remove_stale_units(
     units: &mut [NewUnit],
     touched: &mut Touched,
 ) -> Result<(), StoreError> {
-    let old: Vec<(String, String, Option<String>, i64, String, u8, Option<String>)> = db
+    let old: Vec<StoredUnit> = db
         .prepare_cached("SELECT unit, bucket, month, hash, who, granularity, joins FROM timeline_units WHERE grp = ?1")?
         .query_map([grp], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<Result<_, _>>()?;

@@ -269,7 +269,9 @@ pub fn cluster_key(
     nasab_alias: impl FnOnce(&str) -> Option<String>,
 ) -> String {
     let mut key = info.key.clone();
-    if entity_type == EntityType::Person && info.words == 1 {
+    // A one-word name whose key is empty (nothing left once folded) has no
+    // family name to stand for.
+    if entity_type == EntityType::Person && info.words == 1 && !key.is_empty() {
         if let Some(t) = lone_target(&key) {
             key = t;
         }
@@ -311,7 +313,8 @@ pub struct NameInfo {
     pub key: String,
     /// Number of words in the key.
     pub words: usize,
-    /// Skeleton of the family name (persons with two words or more).
+    /// Skeleton of the family name (persons with two words or more, when
+    /// one is found).
     pub family: Option<String>,
 }
 
@@ -326,13 +329,17 @@ pub fn name_info(ty: EntityType, name: &str) -> NameInfo {
         }
         skeleton_into(w, &mut key);
     }
-    let family = (ty == EntityType::Person && refs.len() >= 2).then(|| {
-        let mut f = String::new();
-        if let Some(w) = family_word(&refs) {
-            skeleton_into(w, &mut f);
-        }
-        f
-    });
+    // No family name (none found, or nothing left once folded): `None`,
+    // so that such names are never the candidates of an empty one.
+    let family = (ty == EntityType::Person && refs.len() >= 2)
+        .then(|| {
+            let mut f = String::new();
+            if let Some(w) = family_word(&refs) {
+                skeleton_into(w, &mut f);
+            }
+            f
+        })
+        .filter(|f| !f.is_empty());
     NameInfo { key, words: refs.len(), family }
 }
 
