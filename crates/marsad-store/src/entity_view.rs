@@ -522,19 +522,28 @@ fn summarize(db: &Connection, ty: &str, cluster: &str) -> Result<bool, StoreErro
         remove_entity(db, &old_id, cluster)?;
     }
     db.prepare_cached(
-        "INSERT OR REPLACE INTO entities (id, type, cluster, name, variants, roles, docs, mentions)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        // An upsert leaves the id's index alone (a replace would delete and
+        // insert the row again, and its entry in every index).
+        "INSERT INTO entities (id, type, cluster, name, variants, roles, docs, mentions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET type = excluded.type, cluster = excluded.cluster, name = excluded.name,
+             variants = excluded.variants, roles = excluded.roles, docs = excluded.docs, mentions = excluded.mentions",
     )?
     .execute(params![id, ty, cluster, name, encode(&variants)?, encode(&roles)?, docs, mentions])?;
     db.prepare_cached("UPDATE entity_clusters SET id = ?3 WHERE type = ?1 AND cluster = ?2")?
         .execute(params![ty, cluster, id])?;
-    db.prepare_cached("DELETE FROM entity_names WHERE entity_id = ?1")?.execute([&id])?;
-    let mut keys: Vec<String> =
+    // The name keys it is found by: only those that changed are written.
+    let keys: BTreeSet<String> =
         variants.iter().chain(std::iter::once(&name)).map(|v| corpus::name_key(v)).filter(|k| !k.is_empty()).collect();
-    keys.sort();
-    keys.dedup();
-    for k in keys {
-        db.prepare_cached("INSERT INTO entity_names (key, entity_id) VALUES (?1, ?2)")?.execute([&k, &id])?;
+    let stored: BTreeSet<String> = db
+        .prepare_cached("SELECT key FROM entity_names WHERE entity_id = ?1")?
+        .query_map([&id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for k in stored.difference(&keys) {
+        db.prepare_cached("DELETE FROM entity_names WHERE entity_id = ?1 AND key = ?2")?.execute([&id, k])?;
+    }
+    for k in keys.difference(&stored) {
+        db.prepare_cached("INSERT INTO entity_names (key, entity_id) VALUES (?1, ?2)")?.execute([k, &id])?;
     }
     Ok(id != old_id || old_name.as_deref() != Some(name.as_str()))
 }

@@ -363,25 +363,36 @@ fn save(db: &Connection, clusterer: &mut StoryClusterer) -> Result<(), StoreErro
 }
 
 /// Saves the core, the vocabulary entries changed and the stories
-/// `changed`.
+/// `changed`. Upserts, not `INSERT OR REPLACE`: a replace deletes and
+/// inserts the row again, and with it its entry in every index (the term's
+/// unique index, a story's last day), where an update leaves the indexes
+/// whose columns did not change alone.
 fn save_rows(db: &Connection, clusterer: &mut StoryClusterer, changed: &[usize]) -> Result<(), StoreError> {
     db.execute("DELETE FROM story_state WHERE key <> ?1", [STATE_KEY])?;
     db.execute(
         "INSERT OR REPLACE INTO story_state (key, json) VALUES (?1, ?2)",
         params![STATE_KEY, encode(&clusterer.saved_core())?],
     )?;
-    let mut put =
-        db.prepare_cached("INSERT OR REPLACE INTO story_terms (id, term, df, surfaces) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut put = db.prepare_cached(
+        "INSERT INTO story_terms (id, term, df, surfaces) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET df = excluded.df, surfaces = excluded.surfaces",
+    )?;
     for e in clusterer.take_changed_terms() {
         let surfaces = bincode::serialize(&e.surfaces)
             .map_err(|err| StoreError::Corrupt(format!("encoding story terms: {err}")))?;
         put.execute(params![e.id, e.text, e.df, surfaces])?;
     }
-    let mut put = db.prepare_cached("INSERT OR REPLACE INTO story_entity_df (id, entity, df) VALUES (?1, ?2, ?3)")?;
+    let mut put = db.prepare_cached(
+        "INSERT INTO story_entity_df (id, entity, df) VALUES (?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET df = excluded.df",
+    )?;
     for e in clusterer.take_changed_entities() {
         put.execute(params![e.id, e.text, e.df])?;
     }
-    let mut put = db.prepare_cached("INSERT OR REPLACE INTO story_rows (idx, state, last_day) VALUES (?1, ?2, ?3)")?;
+    let mut put = db.prepare_cached(
+        "INSERT INTO story_rows (idx, state, last_day) VALUES (?1, ?2, ?3)
+         ON CONFLICT (idx) DO UPDATE SET state = excluded.state, last_day = excluded.last_day",
+    )?;
     for &idx in changed {
         if let Some(story) = clusterer.saved_story(idx) {
             put.execute(params![idx as i64, encode(&story)?, story.last_day()])?;
@@ -399,8 +410,10 @@ fn write_stories(
     changed: &[usize],
     placed: &[(String, u32)],
 ) -> Result<(), StoreError> {
-    let mut add_story =
-        db.prepare_cached("INSERT OR REPLACE INTO stories (id, rank, size, json) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut add_story = db.prepare_cached(
+        "INSERT INTO stories (id, rank, size, json) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET size = excluded.size, json = excluded.json",
+    )?;
     let mut ids: BTreeMap<usize, String> = BTreeMap::new();
     for &created in changed {
         let Some(story) = clusterer.story_at(created) else { continue };

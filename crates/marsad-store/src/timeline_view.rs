@@ -19,14 +19,21 @@
 //!   in are clustered again, from their items alone.
 //! * `timeline_units`: the clusters of pass 1, each with the union of who
 //!   its members name, a hash of its members, and `joins`, the cluster it
-//!   joined in pass 2. A month whose units changed has its month units
-//!   attached again (reading its units only); a family's year whose units
-//!   changed has its year units attached again, reading the units of that
-//!   year (a few columns each, not documents).
+//!   joined in pass 2. A group clustered again keeps the units that come
+//!   out the same (key and hash) and writes only the others. A month whose
+//!   units changed has its month units attached again (reading its units
+//!   only); a family's year whose units changed has its year units
+//!   attached again. A year's units run to thousands (every attack of
+//!   2015), but a year unit can only join a finer cluster that names
+//!   someone it names, or the only one there is: `timeline_unit_names`
+//!   (bucket, entity id, unit) finds the former, a two-row range of the
+//!   bucket index the latter, and the year is never read whole.
 //! * `timeline`: one entry per final cluster, keyed by its *anchor* (the
 //!   finest unit, which the others joined) with a signature of its units'
-//!   hashes. Only entries whose signature changed are made again, from
-//!   their members' events, and written.
+//!   hashes. The anchors to look at again are the units that changed and
+//!   the units they joined before and after; an entry is made again, from
+//!   its members' events, only when its signature changed, and removed when
+//!   its anchor is gone or joined another.
 //!
 //! The units are keyed by their first member (document and event number), so
 //! a cluster that comes out the same keeps its key, and an entry whose
