@@ -70,9 +70,10 @@ pub(crate) fn update(
     // No state (a new store, a store from before stories, a rebuilt reuse
     // history) or state another version wrote (it holds only derived data):
     // place every indexed document again, in order.
-    if rebuilt || resume(db)?.is_none() {
+    let resumed = if rebuilt { None } else { resume(db)? };
+    let Some(mut clusterer) = resumed else {
         return rebuild_all(db, entities_of, partners_of);
-    }
+    };
     // In slices, so the texts and weighted terms of a large ingest are
     // never all in memory at once, nor the stories closed meanwhile.
     for slice in added.chunks(WEIGHING_SLICE) {
@@ -88,7 +89,7 @@ pub(crate) fn update(
                 partners_of,
             )?);
         }
-        if !place(db, story_docs(inputs))? {
+        if !place(db, &mut clusterer, story_docs(inputs))? {
             return rebuild_all(db, entities_of, partners_of);
         }
     }
@@ -104,7 +105,8 @@ fn rebuild_all(
     for table in ["stories", "story_docs", "story_rows", "story_terms", "story_entity_df", "story_state"] {
         db.execute(&format!("DELETE FROM {table}"), [])?;
     }
-    save(db, &mut StoryClusterer::new(StoryConfig::default()))?;
+    let mut clusterer = StoryClusterer::new(StoryConfig::default());
+    save(db, &mut clusterer)?;
     let mut next = 0i64;
     loop {
         let rows: Vec<(i64, String, Option<String>, Option<String>)> = db
@@ -121,32 +123,35 @@ fn rebuild_all(
             let origin = near_duplicate_origin(db, seq)?;
             inputs.push(story_input(db, &id, date, title, origin, entities_of, partners_of)?);
         }
-        if !place(db, story_docs(inputs))? {
+        if !place(db, &mut clusterer, story_docs(inputs))? {
             return Err(StoreError::Corrupt("stories written in this run do not read back".into()));
         }
     }
     Ok(())
 }
 
-/// Places one slice of documents: resumes the clusterer with the open
-/// stories and what the slice reads, adds the documents in order, saves
-/// what changed and rewrites the stories they joined. `false` when the
-/// saved state does not fit together (then everything is placed again).
-fn place(db: &Connection, docs: Vec<StoryDoc>) -> Result<bool, StoreError> {
-    let Some(mut clusterer) = resume(db)? else { return Ok(false) };
-    if !prepare(db, &mut clusterer, &docs)? {
+/// Places one slice of documents: loads what the slice reads and the
+/// clusterer does not hold, adds the documents in order, saves what changed
+/// and rewrites the stories they joined, then forgets the stories closed
+/// meanwhile, so that a first ingest holds the open window, not the corpus.
+/// `false` when the saved state does not fit together (then everything is
+/// placed again).
+fn place(db: &Connection, clusterer: &mut StoryClusterer, docs: Vec<StoryDoc>) -> Result<bool, StoreError> {
+    let clusterer = &mut *clusterer;
+    if !prepare(db, clusterer, &docs)? {
         return Ok(false);
     }
     for doc in &docs {
         clusterer.add(doc);
     }
     let changed = clusterer.take_changed();
-    if !prepare_labels(db, &mut clusterer, &changed)? {
+    if !prepare_labels(db, clusterer, &changed)? {
         return Ok(false);
     }
     let placed = clusterer.take_placed();
-    write_stories(db, &clusterer, &changed, &placed)?;
-    save_rows(db, &mut clusterer, &changed)?;
+    write_stories(db, clusterer, &changed, &placed)?;
+    save_rows(db, clusterer, &changed)?;
+    clusterer.forget_closed();
     Ok(true)
 }
 

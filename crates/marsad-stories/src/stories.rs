@@ -563,6 +563,20 @@ impl StoryClusterer {
         fits
     }
 
+    /// Forgets the stories no longer open and the placements into them:
+    /// what a store does after saving, to hold the open window and not the
+    /// corpus. The vocabularies stay (a new document needs most of them
+    /// again). Call only when everything changed has been saved: what is
+    /// forgotten is loaded again from the saved parts when a document names
+    /// it ([`StoryClusterer::missing`]).
+    pub fn forget_closed(&mut self) {
+        let (watermark, window) = (self.watermark, self.config.window_days);
+        self.stories.retain(|_, st| is_open(st, watermark, window));
+        let stories = &self.stories;
+        self.doc_story.retain(|_, s| stories.contains_key(s));
+        self.index.built = false;
+    }
+
     /// Story `index` (in the order stories were started), for saving.
     pub fn saved_story(&self, index: usize) -> Option<SavedStory> {
         self.stories.get(&(index as u32)).cloned().map(SavedStory)
