@@ -9,7 +9,10 @@
 //! * [`stories`]: [`StoryClusterer`] groups documents into stories online, one
 //!   document at a time, as a news monitor does: a new article joins the most
 //!   similar open story (terms, entities, date) or starts its own. Its state
-//!   is plain serde data, so the store can persist it and keep adding.
+//!   is plain serde data that a store can save in parts (vocabulary,
+//!   placements, one story each) and resume holding only the open stories
+//!   and what new documents name, so adding to months of news costs what is
+//!   added.
 //! * [`summary`]: [`summarize`] picks the salient sentences of any set of
 //!   documents (a story, an entity's documents, a hand-picked list), drops
 //!   the ones that say the same thing again, and returns them in date order
