@@ -342,12 +342,20 @@ impl marsad_reuse::ReuseTables for SqlTables<'_> {
             }
         }
         if seen < limit && self.filter.as_ref().is_none_or(|f| f.may_hold(table, key)) {
-            let mut stmt = self.db.prepare_cached(
-                "SELECT doc FROM reuse_buckets WHERE tbl = ?1 AND key = ?2 ORDER BY doc DESC LIMIT ?3",
-            )?;
-            let mut rows = stmt.query(params![table.code(), key, (limit - seen) as i64])?;
-            while let Some(r) = rows.next()? {
+            // The limit is written into the statement, not bound: the
+            // planner reads a bound LIMIT, so SQLite prepares the statement
+            // again whenever its value changes (a fifth of a large ingest's
+            // time went to parsing). The limit is the configuration's, one
+            // statement; the rows the waiting entries took are skipped here.
+            let mut stmt = self.db.prepare_cached(&format!(
+                "SELECT doc FROM reuse_buckets WHERE tbl = ?1 AND key = ?2 ORDER BY doc DESC LIMIT {limit}"
+            ))?;
+            let mut rows = stmt.query(params![table.code(), key])?;
+            let mut left = limit - seen;
+            while left > 0 {
+                let Some(r) = rows.next()? else { break };
                 f(r.get(0)?);
+                left -= 1;
             }
         }
         Ok(())
