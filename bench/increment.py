@@ -6,9 +6,11 @@ of SaudiNewsNet (resampled past the corpus size, as in bench/scale.py) is
 built once by `marsad ingest`; then, RUNS times, a copy of it takes 10 new
 articles (the corpus's last ones, never in any base) in one
 `marsad ingest`, timed with /usr/bin/time -v: wall time and peak RSS of the
-whole process, corpus views included. The copy is flushed to disk (sync)
-before the timed run: its writeback is the harness's cost, not Marsad's. The ratios against the empty store
-are what the issue bounds (≤ ×3 time, ≤ ×3 peak RSS).
+whole process, corpus views included. Each run's stderr is kept in OUT
+(with MARSAD_TIMINGS=1, the refresh's stage times). The copy is flushed to
+disk (sync) before the timed run: its writeback is the harness's cost, not
+Marsad's. The ratios against the empty store are what the issue bounds
+(≤ ×3 time, ≤ ×3 peak RSS).
 
     python3 bench/increment.py --corpus ../shared/corpus/saudinewsnet \\
         --bin target/release --out bench/out/increment --sizes 0,10000,26000 --runs 3
@@ -55,7 +57,8 @@ def main():
         if n > 0:
             source = os.path.join(a.out, f"base-{n}.jsonl")
             write_corpus(base_pool, n, source)
-            secs, rss, out = time_v([marsad, "--data", base, "ingest", "--json", source])
+            secs, rss, out = time_v([marsad, "--data", base, "ingest", "--json", source],
+                                    log=os.path.join(a.out, f"base-{n}.stderr"))
             build = {"secs": secs, "peak_rss": rss, "stored": last_json(out).get("added")}
             os.remove(source)
         else:
@@ -69,7 +72,8 @@ def main():
             # The copy's gigabyte of dirty pages would otherwise be flushed
             # by the ingest's first fsync and timed as Marsad's.
             os.sync()
-            secs, rss, _ = time_v([marsad, "--data", work, "ingest", "--json", batches[r]])
+            secs, rss, _ = time_v([marsad, "--data", work, "ingest", "--json", batches[r]],
+                                  log=os.path.join(a.out, f"add-{n}-{r}.stderr"))
             times.append(secs)
             peaks.append(rss)
             shutil.rmtree(work)

@@ -73,8 +73,13 @@ def write_corpus(all_articles, n, path):
             f.write(json.dumps(a, ensure_ascii=False) + "\n")
 
 
-def time_v(cmd):
+def time_v(cmd, log=None):
+    """Wall time, peak RSS and stdout of `cmd`; its stderr (with
+    MARSAD_TIMINGS=1, the refresh's stage times) goes to `log` if given."""
     r = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
+    if log:
+        with open(log, "w", encoding="utf-8") as f:
+            f.write(r.stderr)
     if r.returncode != 0:
         raise RuntimeError(f"{cmd} failed: {r.stderr[-2000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", r.stderr)

@@ -68,10 +68,29 @@ pub(crate) struct ReuseUpdate {
     pub rebuilt: bool,
 }
 
+/// What one refresh carries from slice to slice of its pending documents
+/// (each slice is its own transaction, see `Store::refresh_views`): the
+/// band-key filter of a large refresh, built once from the stored keys and
+/// kept up to date as documents are added, instead of a scan of the bucket
+/// index per slice.
+pub(crate) struct ReuseCarry {
+    /// Documents the whole refresh takes in: whether a filter pays, and its
+    /// size.
+    adding: usize,
+    filter: Option<KeyFilter>,
+}
+
+impl ReuseCarry {
+    /// For a refresh of `adding` pending documents in all.
+    pub(crate) fn new(adding: usize) -> ReuseCarry {
+        ReuseCarry { adding, filter: None }
+    }
+}
+
 /// Brings the reuse index and its groups up to the `pending` documents (new,
 /// replaced or reanalysed since the last refresh). Runs inside the refresh
 /// transaction; reads only what the new documents touch.
-pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<ReuseUpdate, StoreError> {
+pub(crate) fn update(db: &Connection, pending: &[String], carry: &mut ReuseCarry) -> Result<ReuseUpdate, StoreError> {
     let mut rebuild = false;
     let mut fresh: Vec<(String, Option<String>, String)> = Vec::new(); // id, date, hash
     {
@@ -106,7 +125,12 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<ReuseUpdate,
         fresh = start_over(db)?;
         regroup_all = true;
     }
-    let mut added = match add_fresh(db, &mut fresh) {
+    if rebuild {
+        // The buckets were emptied: the filter would only be looser, but
+        // the history is made again in this slice anyway.
+        carry.filter = None;
+    }
+    let mut added = match add_fresh(db, &mut fresh, carry) {
         Ok(added) => added,
         // A saved row that does not decode (another version, a damaged
         // blob) is found when a new document is compared with it: the
@@ -115,7 +139,8 @@ pub(crate) fn update(db: &Connection, pending: &[String]) -> Result<ReuseUpdate,
             rebuild = true;
             regroup_all = true;
             fresh = start_over(db)?;
-            add_fresh(db, &mut fresh)?
+            carry.filter = None;
+            add_fresh(db, &mut fresh, carry)?
         }
         Err(e) => return Err(e),
     };
@@ -169,12 +194,16 @@ struct Added {
 /// Adds the `fresh` documents (id, date, content hash) to the index, in
 /// date order (undated last), then id: the earlier article enters first, as
 /// it would have in a live feed.
-fn add_fresh(db: &Connection, fresh: &mut [(String, Option<String>, String)]) -> Result<Added, StoreError> {
+fn add_fresh(
+    db: &Connection,
+    fresh: &mut [(String, Option<String>, String)],
+    carry: &mut ReuseCarry,
+) -> Result<Added, StoreError> {
     fresh.sort_by(|a, b| {
         (a.1.is_none(), a.1.as_deref(), a.0.as_str()).cmp(&(b.1.is_none(), b.1.as_deref(), b.0.as_str()))
     });
     let config = ReuseConfig::default();
-    let mut tables = SqlTables::new(db, fresh.len())?;
+    let mut tables = SqlTables::new(db, fresh.len().max(carry.adding), carry.filter.take())?;
     let mut out = Added {
         documents: Vec::with_capacity(fresh.len()),
         touched_passages: BTreeSet::new(),
@@ -198,6 +227,7 @@ fn add_fresh(db: &Connection, fresh: &mut [(String, Option<String>, String)]) ->
         out.documents.push(NewlyIndexed { id: id.clone(), date: date.clone(), title, near_duplicate_of });
     }
     tables.flush()?;
+    carry.filter = tables.filter.take();
     Ok(out)
 }
 
@@ -205,8 +235,9 @@ fn add_fresh(db: &Connection, fresh: &mut [(String, Option<String>, String)]) ->
 const FLUSH_EVERY: usize = 2048;
 
 /// From this many new documents in one refresh, [`SqlTables`] first reads
-/// every stored band key into a [`KeyFilter`].
-const FILTER_FROM: usize = 1000;
+/// every stored band key into a [`KeyFilter`] (a hundred in the unit
+/// tests, so that their batches build one and carry it across slices).
+const FILTER_FROM: usize = if cfg!(test) { 100 } else { 1000 };
 
 /// Which band keys the bucket table may hold: a Bloom filter (about ten
 /// bits a key, four probes, under 1% false positives).
@@ -279,10 +310,13 @@ struct SqlTables<'a> {
 }
 
 impl<'a> SqlTables<'a> {
-    /// The tables, about to take `adding` new documents.
-    fn new(db: &'a Connection, adding: usize) -> Result<SqlTables<'a>, StoreError> {
+    /// The tables, about to take `adding` new documents (in this call and
+    /// the refresh's later slices), with the filter an earlier slice built.
+    fn new(db: &'a Connection, adding: usize, kept: Option<KeyFilter>) -> Result<SqlTables<'a>, StoreError> {
         let count: i64 = db.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM reuse_docs", [], |r| r.get(0))?;
-        let filter = if adding >= FILTER_FROM {
+        let filter = if kept.is_some() {
+            kept
+        } else if adding >= FILTER_FROM {
             let stored: i64 = db.query_row("SELECT COUNT(*) FROM reuse_buckets", [], |r| r.get(0))?;
             // About 260 keys a document.
             let mut filter = KeyFilter::with_capacity(stored as usize + adding * 260);

@@ -53,26 +53,39 @@ pub const SUMMARY_MAX_DOCS: usize = 400;
 
 /// Places the newly indexed documents into stories and rewrites the stories
 /// they joined. `entities_of` gives a document's corpus entities, heaviest
-/// first.
+/// first. `carried` is the clusterer an earlier slice of the same refresh
+/// left (as saved, so equal to one resumed from the rows, without reading
+/// them again); this call leaves its own there.
 pub(crate) fn update(
     db: &Connection,
     added: &[NewlyIndexed],
     rebuilt: bool,
     entities_of: &dyn Fn(&str) -> Vec<String>,
     partners_of: &dyn Fn(&str) -> Result<Vec<String>, StoreError>,
+    carried: &mut Option<StoryClusterer>,
 ) -> Result<(), StoreError> {
-    let has_state: bool =
-        db.query_row("SELECT EXISTS (SELECT 1 FROM story_state WHERE key = ?1)", [STATE_KEY], |r| r.get(0))?;
+    // The clusterer an earlier slice of this refresh left, as saved.
+    let kept = carried.take();
+    let has_state = kept.is_some()
+        || db.query_row("SELECT EXISTS (SELECT 1 FROM story_state WHERE key = ?1)", [STATE_KEY], |r| r.get(0))?;
     if added.is_empty() && !rebuilt && has_state {
         // Labels are made when read, so nothing else can have changed.
+        *carried = kept;
         return Ok(());
     }
     // No state (a new store, a store from before stories, a rebuilt reuse
     // history) or state another version wrote (it holds only derived data):
     // place every indexed document again, in order.
-    let resumed = if rebuilt { None } else { resume(db)? };
+    let resumed = if rebuilt {
+        None
+    } else if kept.is_some() {
+        kept
+    } else {
+        resume(db)?
+    };
     let Some(mut clusterer) = resumed else {
-        return rebuild_all(db, entities_of, partners_of);
+        *carried = Some(rebuild_all(db, entities_of, partners_of)?);
+        return Ok(());
     };
     // In slices, so the texts and weighted terms of a large ingest are
     // never all in memory at once, nor the stories closed meanwhile.
@@ -90,9 +103,11 @@ pub(crate) fn update(
             )?);
         }
         if !place(db, &mut clusterer, story_docs(inputs))? {
-            return rebuild_all(db, entities_of, partners_of);
+            *carried = Some(rebuild_all(db, entities_of, partners_of)?);
+            return Ok(());
         }
     }
+    *carried = Some(clusterer);
     Ok(())
 }
 
@@ -101,7 +116,7 @@ fn rebuild_all(
     db: &Connection,
     entities_of: &dyn Fn(&str) -> Vec<String>,
     partners_of: &dyn Fn(&str) -> Result<Vec<String>, StoreError>,
-) -> Result<(), StoreError> {
+) -> Result<StoryClusterer, StoreError> {
     for table in ["stories", "story_docs", "story_rows", "story_terms", "story_entity_df", "story_state"] {
         db.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -127,7 +142,7 @@ fn rebuild_all(
             return Err(StoreError::Corrupt("stories written in this run do not read back".into()));
         }
     }
-    Ok(())
+    Ok(clusterer)
 }
 
 /// Places one slice of documents: loads what the slice reads and the

@@ -14,8 +14,9 @@
 //! that ترمب in one article is دونالد ترامب in another, that three articles
 //! tell one summit. Writing an analysis marks its document in
 //! `view_pending`; [`Store::refresh_views`] then takes the pending
-//! documents in, in one transaction, and records the batch generation it
-//! saw in `view_state`. Each view is kept by its own module and writes only
+//! documents in, one transaction per slice of 20,000 (each as an increment
+//! of its documents would), and records the batch generation it saw in
+//! `view_state` with the last. Each view is kept by its own module and writes only
 //! its own tables: `entity_view` (what each document gave, counted, so a
 //! document's contribution can be taken back and only the name decisions
 //! it feeds are asked again), `timeline_view` (the three passes of the
@@ -478,36 +479,61 @@ impl Store {
     pub fn refresh_views(&mut self) -> Result<ViewSummary, StoreError> {
         self.lock_writer()?;
         let (_, generation) = self.view_generations()?;
-        let tx = self.db.transaction()?;
+        let (pending, seen_before) = pending_in_arrival_order(&self.db)?;
         let mut clock = StageClock::new();
-        {
-            let pending: Vec<String> = tx
-                .prepare("SELECT doc_id FROM view_pending ORDER BY doc_id")?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            // In slices, so that a whole corpus pending (a first ingest,
-            // a migration) is taken in with a batch's working set.
-            let mut changed = std::collections::BTreeSet::new();
-            for slice in pending.chunks(ENTITY_SLICE) {
-                changed.append(&mut crate::entity_view::update(&tx, slice)?);
-            }
+        // In slices, each its own transaction: a whole corpus pending (a
+        // first ingest, a migration) is taken in with a bounded working
+        // set and a bounded write-ahead log (one transaction over 250,000
+        // articles grew it to gigabytes, and every page read searched it).
+        // A slice leaves the views as an increment of its documents would;
+        // the generation is recorded with the last, so a refresh cut off
+        // between slices is taken up again from the documents still
+        // pending. The documents an earlier refresh took in (replaced,
+        // reanalysed, deleted) go first, all in one slice: until its
+        // contributions are taken back, such a document's stored rows and
+        // its new analysis disagree, and the timeline reads stored rows.
+        // The new documents follow in the reuse index's arrival order
+        // (date, then id), so reuse and stories see them as one refresh
+        // would.
+        let slices = refresh_slices(&pending, seen_before);
+        let mut reuse_carry = crate::reuse::ReuseCarry::new(pending.len());
+        let mut clusterer = None;
+        let last = slices.len() - 1;
+        // A slice that rebuilt the reuse history (a document changed text)
+        // leaves placing every document in stories to the last slice, when
+        // every document's entities are current.
+        let mut reuse_rebuilt = false;
+        for (i, slice) in slices.into_iter().enumerate() {
+            let tx = self.db.transaction()?;
+            let changed = crate::entity_view::update(&tx, slice)?;
             clock.lap("entities");
             crate::timeline_view::update(&tx, &changed)?;
             clock.lap("timeline");
             crate::graph_view::update(&tx, &changed)?;
             clock.lap("graph");
-            tx.execute("DELETE FROM view_pending", [])?;
+            {
+                let mut done = tx.prepare_cached("DELETE FROM view_pending WHERE doc_id = ?1")?;
+                for id in slice {
+                    done.execute([id])?;
+                }
+            }
             // Reuse and stories: incremental, see reuse.rs and stories.rs.
-            let reuse = crate::reuse::update(&tx, &pending)?;
+            let reuse = crate::reuse::update(&tx, slice, &mut reuse_carry)?;
+            reuse_rebuilt |= reuse.rebuilt;
             clock.lap("reuse");
-            let entities_of = |doc: &str| -> Vec<String> { heaviest_entities(&tx, doc).unwrap_or_default() };
-            let partners_of = |doc: &str| crate::reuse::passage_partners(&tx, doc);
-            crate::stories::update(&tx, &reuse.added, reuse.rebuilt, &entities_of, &partners_of)?;
-            clock.lap("stories");
-            tx.execute("INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)", [generation])?;
+            if !reuse_rebuilt || i == last {
+                let entities_of = |doc: &str| -> Vec<String> { heaviest_entities(&tx, doc).unwrap_or_default() };
+                let partners_of = |doc: &str| crate::reuse::passage_partners(&tx, doc);
+                let added = if reuse_rebuilt { &[][..] } else { &reuse.added[..] };
+                crate::stories::update(&tx, added, reuse_rebuilt, &entities_of, &partners_of, &mut clusterer)?;
+                clock.lap("stories");
+            }
+            if i == last {
+                tx.execute("INSERT OR REPLACE INTO view_state (key, value) VALUES ('generation', ?1)", [generation])?;
+            }
+            tx.commit()?;
+            clock.lap("commit");
         }
-        tx.commit()?;
-        clock.lap("commit");
         let count = |sql: &str| -> Result<usize, StoreError> {
             Ok(self.db.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as usize)
         };
@@ -1058,8 +1084,44 @@ fn analyze_parallel(docs: &[(String, String, Option<String>, Option<String>)]) -
     })
 }
 
-/// Pending documents the entities view takes in at a time.
-const ENTITY_SLICE: usize = 20_000;
+/// Pending documents one transaction of a refresh takes in (a few in the
+/// unit tests, so that every refresh of more than a handful of documents
+/// they make goes through several slices).
+const REFRESH_SLICE: usize = if cfg!(test) { 7 } else { 20_000 };
+
+/// The pending documents, those an earlier refresh took in first (how
+/// many is the second value: those with a row in the reuse index, which a
+/// refresh writes in the transaction that writes the document's views,
+/// and deleted ones), then the new ones in the order the reuse index takes
+/// them in: dated first, by date, then by id (see `reuse::add_fresh`).
+fn pending_in_arrival_order(db: &Connection) -> Result<(Vec<String>, usize), StoreError> {
+    let rows: Vec<(String, bool)> = db
+        .prepare(
+            "SELECT p.doc_id, d.id IS NULL OR r.doc_id IS NOT NULL AS seen
+             FROM view_pending p LEFT JOIN documents d ON d.id = p.doc_id
+             LEFT JOIN reuse_docs r ON r.doc_id = p.doc_id
+             ORDER BY seen DESC, d.date IS NULL, d.date, p.doc_id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let seen = rows.iter().take_while(|(_, seen)| *seen).count();
+    Ok((rows.into_iter().map(|(id, _)| id).collect(), seen))
+}
+
+/// The slices of a refresh: the first `seen_before` pending documents
+/// together, then the rest by [`REFRESH_SLICE`]; always at least one.
+fn refresh_slices(pending: &[String], seen_before: usize) -> Vec<&[String]> {
+    let (seen, new) = pending.split_at(seen_before);
+    let mut slices: Vec<&[String]> = Vec::new();
+    if !seen.is_empty() {
+        slices.push(seen);
+    }
+    slices.extend(new.chunks(REFRESH_SLICE));
+    if slices.is_empty() {
+        slices.push(pending);
+    }
+    slices
+}
 
 /// Stage timings of a refresh on stderr, when `MARSAD_TIMINGS` is set: how
 /// a slow increment is taken apart.
