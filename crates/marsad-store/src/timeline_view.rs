@@ -471,16 +471,30 @@ fn attach_months(db: &Connection, month: &str, touched: &mut Touched) -> Result<
     let mut intern = Interner::default();
     let whos: Vec<Who> = units.iter().map(|u| u.who.numbered(&mut intern)).collect();
     let days: Vec<usize> = (0..units.len()).filter(|&i| units[i].granularity == Granularity::Day as u8).collect();
+    // Every day unit of the month is in a month unit's period; the only
+    // ones `attach_to` needs are those sharing a name with it (and the
+    // one there is, if there is one): found by name, not by comparing
+    // every month unit with every day unit (a month of a large store holds
+    // thousands of each).
+    let mut by_name: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for &d in &days {
+        for name in whos[d].all() {
+            by_name.entry(name).or_default().push(d);
+        }
+    }
     for (i, unit) in units.iter().enumerate() {
         if unit.granularity != Granularity::Month as u8 {
             continue;
         }
-        let candidates: Vec<usize> = days
-            .iter()
-            .copied()
-            .filter(|&d| units[d].date.starts_with(&unit.date) && units[d].date.len() > unit.date.len())
-            .collect();
-        let target = corpus::attach_to(&whos[i], candidates.iter().map(|&d| (d, &whos[d])), candidates.len());
+        let mut candidates: Vec<usize> = if days.len() == 1 {
+            days.clone()
+        } else {
+            whos[i].all().filter_map(|name| by_name.get(&name)).flatten().copied().collect()
+        };
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|&d| units[d].date.starts_with(&unit.date) && units[d].date.len() > unit.date.len());
+        let target = corpus::attach_to(&whos[i], candidates.iter().map(|&d| (d, &whos[d])), days.len());
         set_joins(db, &bucket, unit, target.map(|d| units[d].key.as_str()), touched)?;
     }
     Ok(())
