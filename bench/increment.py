@@ -10,7 +10,9 @@ whole process, corpus views included. Each run's stderr is kept in OUT
 (with MARSAD_TIMINGS=1, the refresh's stage times). The copy is flushed to
 disk (sync) before the timed run: its writeback is the harness's cost, not
 Marsad's. The ratios against the empty store are what the issue bounds
-(≤ ×3 time, ≤ ×3 peak RSS).
+(≤ ×3 time, ≤ ×3 peak RSS). With --keep, the base stores stay in OUT and
+a later run with --keep times new increments on them without building
+them again (a 250k base takes half an hour).
 
     python3 bench/increment.py --corpus ../shared/corpus/saudinewsnet \\
         --bin target/release --out bench/out/increment --sizes 0,10000,26000 --runs 3
@@ -36,6 +38,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--sizes", default="0,10000,26000")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", action="store_true",
+                    help="keep each base store in OUT, and use one already there instead of building it")
     a = ap.parse_args()
     marsad = os.path.join(a.bin, "marsad")
     os.makedirs(a.out, exist_ok=True)
@@ -52,9 +56,11 @@ def main():
     rows = []
     for n in [int(s) for s in a.sizes.split(",") if s != ""]:
         base = os.path.join(a.out, f"base-{n}")
-        shutil.rmtree(base, ignore_errors=True)
         build = None
-        if n > 0:
+        if a.keep and n > 0 and os.path.isdir(base):
+            print(f"base-{n}: kept from an earlier run", file=sys.stderr)
+        elif n > 0:
+            shutil.rmtree(base, ignore_errors=True)
             source = os.path.join(a.out, f"base-{n}.jsonl")
             write_corpus(base_pool, n, source)
             secs, rss, out = time_v([marsad, "--data", base, "ingest", "--json", source],
@@ -62,6 +68,7 @@ def main():
             build = {"secs": secs, "peak_rss": rss, "stored": last_json(out).get("added")}
             os.remove(source)
         else:
+            shutil.rmtree(base, ignore_errors=True)
             os.makedirs(base)
         times, peaks = [], []
         load = os.getloadavg()[0]
@@ -79,7 +86,8 @@ def main():
             shutil.rmtree(work)
         rows.append({"base": n, "build": build, "secs": statistics.median(times), "peak_rss": statistics.median(peaks),
                      "runs": times, "load": load})
-        shutil.rmtree(base)
+        if not (a.keep and n > 0):
+            shutil.rmtree(base)
         print(json.dumps(rows[-1]), flush=True)
     empty = rows[0]
     print()
@@ -87,7 +95,8 @@ def main():
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         b = row["build"]
-        print(f"| {row['base']:,} | {b['secs']:.1f} | {b['peak_rss'] / 2**20:.0f} |" if b else "| empty | | |", end="")
+        label = f"{row['base']:,}" if row["base"] else "empty"
+        print(f"| {label} | {b['secs']:.1f} | {b['peak_rss'] / 2**20:.0f} |" if b else f"| {label} | | |", end="")
         print(f" {row['secs']:.2f} | ×{row['secs'] / empty['secs']:.2f} | {row['peak_rss'] / 2**20:.0f} |"
               f" ×{row['peak_rss'] / empty['peak_rss']:.2f} | {row['load']:.2f} |")
     with open(os.path.join(a.out, "increment.json"), "w") as f:

@@ -161,8 +161,10 @@ pub(crate) fn update(db: &Connection, changed: &BTreeSet<String>) -> Result<(), 
         .is_some();
     let mut docs: BTreeSet<String> = changed.clone();
     if all {
+        // Documents still pending for a later slice of the refresh come
+        // with their slice (their entity rows are not current yet).
         let every: Vec<String> = db
-            .prepare("SELECT DISTINCT doc_id FROM doc_events")?
+            .prepare("SELECT DISTINCT doc_id FROM doc_events WHERE doc_id NOT IN (SELECT doc_id FROM view_pending)")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         docs.extend(every);

@@ -488,10 +488,10 @@ impl Store {
         // A slice leaves the views as an increment of its documents would;
         // the generation is recorded with the last, so a refresh cut off
         // between slices is taken up again from the documents still
-        // pending. The documents an earlier refresh took in (replaced,
-        // reanalysed, deleted) go first, all in one slice: until its
-        // contributions are taken back, such a document's stored rows and
-        // its new analysis disagree, and the timeline reads stored rows.
+        // pending. The documents whose contributions the views hold
+        // (replaced, reanalysed, deleted) go first, all in one slice: until
+        // they are taken back, such a document's stored rows and its new
+        // analysis disagree, and the timeline reads stored rows.
         // The new documents follow in the reuse index's arrival order
         // (date, then id), so reuse and stories see them as one refresh
         // would.
@@ -1089,17 +1089,22 @@ fn analyze_parallel(docs: &[(String, String, Option<String>, Option<String>)]) -
 /// they make goes through several slices).
 const REFRESH_SLICE: usize = if cfg!(test) { 7 } else { 20_000 };
 
-/// The pending documents, those an earlier refresh took in first (how
-/// many is the second value: those with a row in the reuse index, which a
-/// refresh writes in the transaction that writes the document's views,
-/// and deleted ones), then the new ones in the order the reuse index takes
-/// them in: dated first, by date, then by id (see `reuse::add_fresh`).
+/// The pending documents, those whose earlier contributions the views
+/// still hold first (how many is the second value: deleted documents, and
+/// those with rows in `entity_locals`, `timeline_items` or `graph_docs`,
+/// which is none after `rebuild_views` cleared the views, so a rebuild is
+/// sliced like a first ingest), then the new ones in the order the reuse
+/// index takes them in: dated first, by date, then by id (see
+/// `reuse::add_fresh`).
 fn pending_in_arrival_order(db: &Connection) -> Result<(Vec<String>, usize), StoreError> {
     let rows: Vec<(String, bool)> = db
         .prepare(
-            "SELECT p.doc_id, d.id IS NULL OR r.doc_id IS NOT NULL AS seen
+            "SELECT p.doc_id,
+                    d.id IS NULL
+                    OR EXISTS (SELECT 1 FROM entity_locals e WHERE e.doc_id = p.doc_id)
+                    OR EXISTS (SELECT 1 FROM timeline_items t WHERE t.doc_id = p.doc_id)
+                    OR EXISTS (SELECT 1 FROM graph_docs g WHERE g.doc_id = p.doc_id) AS seen
              FROM view_pending p LEFT JOIN documents d ON d.id = p.doc_id
-             LEFT JOIN reuse_docs r ON r.doc_id = p.doc_id
              ORDER BY seen DESC, d.date IS NULL, d.date, p.doc_id",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
