@@ -392,13 +392,7 @@ pub fn display_name(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
-        let cu = c as u32;
-        let mark = (0x064B..=0x065F).contains(&cu)
-            || cu == 0x0670
-            || cu == 0x0640
-            || (0x06D6..=0x06ED).contains(&cu)
-            || matches!(cu, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF);
-        if mark {
+        if marsad_text::normalize::is_removed(c) {
             continue;
         }
         if c.is_whitespace() {

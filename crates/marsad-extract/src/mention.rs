@@ -199,14 +199,9 @@ fn is_initial(t: &Token) -> bool {
 }
 
 /// Whether `c` is a mark that belongs to the letter before it (diacritics,
-/// tatweel, invisible joiners).
+/// tatweel, invisible joiners and direction marks).
 pub(crate) fn is_mark(c: char) -> bool {
-    let cu = c as u32;
-    (0x064B..=0x065F).contains(&cu)
-        || cu == 0x0670
-        || cu == 0x0640
-        || (0x06D6..=0x06ED).contains(&cu)
-        || matches!(cu, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF)
+    marsad_text::normalize::is_removed(c)
 }
 
 /// Byte offset in `text` after the first `n` letters of `span` (and the

@@ -127,7 +127,7 @@ pub(crate) fn looks_like_text(text: &str) -> bool {
 
 fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-        && (c.is_alphabetic() || ('\u{064B}'..='\u{065F}').contains(&c))
+        && (c.is_alphabetic() || marsad_text::normalize::is_mark(c))
 }
 
 fn is_latin_letter(c: char) -> bool {

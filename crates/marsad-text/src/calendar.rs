@@ -11,11 +11,11 @@ use std::sync::OnceLock;
 const MONTHS: &str = include_str!("../../../data/lexicon/months-ar.txt");
 
 /// Folds the letter variants that month names are spelled with, so that
-/// أذار/آذار/اذار and يونية/يونيه compare equal. Kept local so this table does
-/// not depend on the normalization module's details.
+/// أذار/آذار/اذار and يونية/يونيه compare equal (a lighter fold than
+/// [`crate::normalize()`]: the ta marbuta folds to ha here).
 fn fold(name: &str) -> String {
     name.chars()
-        .filter(|c| !('\u{064B}'..='\u{0652}').contains(c) && *c != '\u{0640}')
+        .filter(|&c| !crate::normalize::is_mark(c))
         .map(|c| match c {
             'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
             'ى' | 'ی' => 'ي',
@@ -68,7 +68,7 @@ pub fn month_prefix(text: &str) -> Option<(u32, usize)> {
     let mut words = 0;
     let mut in_word = false;
     for (i, c) in trimmed.char_indices() {
-        let letter = c.is_alphabetic() || ('\u{064B}'..='\u{0652}').contains(&c);
+        let letter = c.is_alphabetic() || crate::normalize::is_mark(c);
         if letter && !in_word {
             in_word = true;
         } else if !letter && in_word {

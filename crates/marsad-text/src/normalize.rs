@@ -235,6 +235,20 @@ impl Class {
     }
 }
 
+/// Whether `c` is a diacritic, Quranic mark or tatweel ([`Fold::Mark`]):
+/// part of the letter before it. The one definition of "Arabic mark" of the
+/// workspace; the other crates ask here instead of writing the ranges.
+pub fn is_mark(c: char) -> bool {
+    fold_char(c) == Fold::Mark
+}
+
+/// Whether `c` disappears from normalized text: a mark ([`is_mark`]) or an
+/// invisible joiner, separator or direction control. What a name shown to
+/// a reader drops.
+pub fn is_removed(c: char) -> bool {
+    entry(c).class.is_removed()
+}
+
 /// What normalization does with `c`. The building block of [`normalize`] and
 /// of the tokenizer.
 pub fn fold_char(c: char) -> Fold {
@@ -564,6 +578,19 @@ pub(crate) mod tests {
         let mut out = String::new();
         fold_decomposed('ﻷ', |c| out.push(c));
         assert_eq!(out, "لا");
+    }
+
+    #[test]
+    fn marks_and_removed_characters() {
+        for c in ['\u{064B}', '\u{0651}', '\u{065F}', '\u{0670}', '\u{0640}', '\u{0615}', '\u{06D6}'] {
+            assert!(is_mark(c) && is_removed(c), "{:04X}", c as u32);
+        }
+        for c in ['\u{200C}', '\u{200F}', '\u{FEFF}', '\u{061C}'] {
+            assert!(!is_mark(c) && is_removed(c), "{:04X}", c as u32);
+        }
+        for c in ['ب', 'أ', 'ة', '٣', ' ', 'a', '،'] {
+            assert!(!is_mark(c) && !is_removed(c), "{c}");
+        }
     }
 
     #[test]

@@ -525,8 +525,7 @@ impl<'a> Scan<'a> {
             // وقبل أسبوعين: the conjunction is not part of the date.
             let surface = &self.text[first.span.clone()];
             let mut chars = surface.char_indices().skip(1);
-            let skip =
-                chars.find(|&(_, c)| !matches!(c as u32, 0x064B..=0x065F | 0x0670 | 0x0640)).map_or(0, |(i, _)| i);
+            let skip = chars.find(|&(_, c)| !marsad_text::normalize::is_mark(c)).map_or(0, |(i, _)| i);
             start += skip;
         }
         let span = start..self.tokens[tokens.end - 1].span.end;
