@@ -87,3 +87,29 @@ fn pure_crates_do_no_io() {
         assert!(broken.is_empty(), "{krate} does I/O:\n{}", broken.join("\n"));
     }
 }
+
+/// One place for Arabic marks: the diacritic range (U+064B…) is written in
+/// `marsad-text`'s normalization table only; every other crate asks
+/// `marsad_text::normalize::{is_mark, is_removed}`, so the crates cannot
+/// come to disagree about what a mark is.
+#[test]
+fn arabic_marks_are_defined_once() {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(workspace().join("crates")).unwrap() {
+        let src = entry.unwrap().path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    let home = workspace().join("crates/marsad-text/src/normalize.rs");
+    let mut broken = Vec::new();
+    for path in files.iter().filter(|p| p.canonicalize().ok() != home.canonicalize().ok()) {
+        for (n, line) in code_lines(path) {
+            let lower = line.to_ascii_lowercase();
+            if ["0x064b", "u{064b}", "u{64b}", "0x64b"].iter().any(|p| lower.contains(p)) {
+                broken.push(format!("{}:{n}: {line}", path.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "Arabic marks written outside marsad_text::normalize:\n{}", broken.join("\n"));
+}
