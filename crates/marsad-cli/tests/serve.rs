@@ -2,13 +2,10 @@
 //! on port 0, asked over plain HTTP/1.1. The seed test skips with a message
 //! when `../shared/corpus/seeds` is absent.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-
 use serde_json::Value;
 
 mod common;
-use common::{dated_store, get_json, request, run, run_json, start};
+use common::{dated_store, get_json, request, request_with, run, run_json, start};
 
 #[test]
 fn serve_answers_like_the_cli_on_the_seeds() {
@@ -65,16 +62,9 @@ fn serve_with_a_token_takes_uploads() {
     .to_string();
     let (status, _) = request(&server.addr, "POST", "/api/documents", &article);
     assert_eq!(status, 401, "no token sent");
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
-    write!(
-        stream,
-        "POST /api/documents HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer s3cret\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{article}",
-        article.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    let (status, body) =
+        request_with(&server.addr, "POST", "/api/documents", "Authorization: Bearer s3cret\r\n", &article);
+    assert_eq!(status, 201, "{body}");
     let hits = get_json(&server.addr, "/api/search?q=%D8%A7%D9%84%D9%86%D8%A7%D8%AF%D8%B1%D8%A9");
     assert_eq!(hits["hits"][0]["doc"], "upload-1", "{hits}");
 }

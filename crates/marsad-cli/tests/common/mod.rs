@@ -101,10 +101,16 @@ pub fn start(data: &Path, args: &[&str]) -> Server {
 
 /// One request; returns (status, body).
 pub fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    request_with(addr, method, path, "", body)
+}
+
+/// One request with extra header lines (each ending in `\r\n`), e.g. an
+/// `Authorization`; returns (status, body).
+pub fn request_with(addr: &str, method: &str, path: &str, headers: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
