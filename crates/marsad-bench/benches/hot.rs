@@ -9,9 +9,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use marsad_engine::marsad_extract::{date, ner};
+use marsad_engine::{Engine, SearchOptions};
 use marsad_ingest::{CleanDocument, Format, SourceDocument};
-use marsad_store::marsad_extract::{date, ner};
-use marsad_store::{SearchOptions, Store};
 
 const ARTICLE: &str = include_str!("../../../demo/corpus/2026-03-02_al-sabah.txt");
 
@@ -93,7 +93,7 @@ fn reuse(c: &mut Criterion) {
 
 fn search(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(dir.path()).expect("store");
+    let mut store = Engine::open(dir.path()).expect("store");
     let paragraphs: Vec<&str> = ARTICLE.lines().filter(|l| l.split_whitespace().count() > 5).collect();
     let docs = (0..500)
         .map(|i| {

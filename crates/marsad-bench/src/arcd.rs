@@ -13,8 +13,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use marsad_engine::{Engine, SearchOptions};
 use marsad_ingest::{CleanDocument, Format, SourceDocument};
-use marsad_store::{SearchOptions, Store};
 use serde::Deserialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
@@ -91,7 +91,7 @@ fn score(ranked: impl Iterator<Item = Vec<String>>, questions: &[(String, String
 
 pub fn marsad_quality(set: &ArcdSet) -> Result<Quality> {
     let dir = tempfile::tempdir()?;
-    let mut store = Store::open(dir.path())?;
+    let mut store = Engine::open(dir.path())?;
     let docs = set
         .paragraphs
         .iter()

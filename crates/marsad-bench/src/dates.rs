@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use marsad_store::marsad_extract::date;
+use marsad_engine::marsad_extract::date;
 
 pub fn anchors(gold: &Path) -> Result<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(gold).with_context(|| format!("cannot read {}", gold.display()))?;

@@ -13,9 +13,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use marsad_engine::marsad_extract::{self, ner, DocumentInput};
+use marsad_engine::{Engine, EntityFilter, EntityLookup, QuoteFilter, TimelineFilter};
 use marsad_ingest::{CleanDocument, SourceDocument};
-use marsad_store::marsad_extract::{self, ner, DocumentInput};
-use marsad_store::{EntityFilter, EntityLookup, QuoteFilter, Store, TimelineFilter};
 
 fn load_documents(corpus: &Path, limit: usize) -> Result<Vec<SourceDocument>> {
     let mut files: Vec<_> = std::fs::read_dir(corpus)
@@ -123,7 +123,7 @@ pub fn analysis(corpus: &Path, runs: usize, limit: usize) -> Result<()> {
 }
 
 pub fn views(data: &Path, runs: usize) -> Result<()> {
-    let mut store = Store::open(data).with_context(|| format!("open {}", data.display()))?;
+    let mut store = Engine::open(data).with_context(|| format!("open {}", data.display()))?;
     store.ensure_views()?;
     let runs = runs.max(1);
     let mut rows = Vec::new();

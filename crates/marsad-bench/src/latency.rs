@@ -1,16 +1,16 @@
 //! Search latency over an existing store (e.g. all of SaudiNewsNet): queries
 //! are two or three words drawn deterministically from the stored documents'
 //! titles, so they are realistic and always have matches. Each query runs
-//! through the full `Store::search` path, snippets included.
+//! through the full `Engine::search` path, snippets included.
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
-use marsad_store::{ListOptions, SearchOptions, Store};
+use marsad_engine::{Engine, ListOptions, SearchOptions};
 
 pub fn run(data: &Path, queries: usize, queries_out: Option<&Path>) -> Result<()> {
-    let store = Store::open(data)?;
+    let store = Engine::open(data)?;
     let titles: Vec<String> = store
         .list_documents(ListOptions { offset: 0, limit: 5_000 })?
         .documents

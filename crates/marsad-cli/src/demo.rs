@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use marsad_store::pipeline::{self, IngestOptions};
-use marsad_store::{SearchOptions, Store};
+use marsad_engine::{Engine, SearchOptions};
+use marsad_engine::{IngestOptions, IngestSummary};
 use serde::Serialize;
 
 use crate::render;
@@ -31,14 +31,14 @@ const DEMO_QUERIES: &[&str] = &["والجفاف", "\"صندوق إقليمي\" a
 #[derive(Serialize)]
 struct DemoReport {
     data: String,
-    ingest: pipeline::IngestSummary,
-    stats: marsad_store::Stats,
-    searches: Vec<(String, marsad_store::SearchResults)>,
-    entities: marsad_store::EntityList,
-    quotes: marsad_store::QuoteList,
-    timeline: Vec<marsad_store::marsad_extract::corpus::TimelineEntry>,
-    reuse: marsad_store::ReuseList,
-    stories: marsad_store::StoryList,
+    ingest: IngestSummary,
+    stats: marsad_engine::Stats,
+    searches: Vec<(String, marsad_engine::SearchResults)>,
+    entities: marsad_engine::EntityList,
+    quotes: marsad_engine::QuoteList,
+    timeline: Vec<marsad_engine::marsad_extract::corpus::TimelineEntry>,
+    reuse: marsad_engine::ReuseList,
+    stories: marsad_engine::StoryList,
 }
 
 pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
@@ -49,9 +49,9 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
         std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
     }
 
-    let mut store = Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let mut store = Engine::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
     let summary =
-        pipeline::ingest_paths(&mut store, std::slice::from_ref(&corpus), IngestOptions::default(), &mut |_| {})?;
+        marsad_engine::ingest_paths(&mut store, std::slice::from_ref(&corpus), IngestOptions::default(), &mut |_| {})?;
     let stats = store.stats()?;
     let mut searches = Vec::new();
     for query in DEMO_QUERIES {
@@ -59,10 +59,10 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
         searches.push((query.to_string(), results));
     }
 
-    let entities = store.entities(&marsad_store::EntityFilter { limit: Some(8), ..Default::default() })?;
-    let quotes = store.quotes(&marsad_store::QuoteFilter { limit: Some(3), ..Default::default() })?;
+    let entities = store.entities(&marsad_engine::EntityFilter { limit: Some(8), ..Default::default() })?;
+    let quotes = store.quotes(&marsad_engine::QuoteFilter { limit: Some(3), ..Default::default() })?;
     let timeline = store.timeline(&Default::default())?;
-    let reuse = store.reuse_groups(&marsad_store::ReuseFilter {
+    let reuse = store.reuse_groups(&marsad_engine::ReuseFilter {
         across_documents: true,
         limit: Some(3),
         ..Default::default()

@@ -1,7 +1,7 @@
 //! `marsad`: the command-line shell over the Marsad library.
 //!
 //! Every command here parses arguments, calls one library function
-//! (`marsad_store`), and renders the result either as a human-readable table or,
+//! (`marsad_engine`), and renders the result either as a human-readable table or,
 //! with `--json`, as exactly one JSON object on stdout. No analysis happens in
 //! this crate, so the CLI and the HTTP server cannot drift apart.
 
@@ -16,12 +16,12 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use marsad_store::marsad_extract::{ner, EntityType};
-use marsad_store::pipeline::{self, IngestOptions, IngestProgress, IngestSummary};
-use marsad_store::{
-    responses, EntityFilter, EntityLookup, GraphOptions, QuoteFilter, ReuseFilter, SearchOptions, Store, SummaryScope,
+use marsad_engine::marsad_extract::{ner, EntityType};
+use marsad_engine::{
+    Engine, EntityFilter, EntityLookup, GraphOptions, List, QuoteFilter, ReuseFilter, SearchOptions, SummaryScope,
     TimelineFilter,
 };
+use marsad_engine::{IngestOptions, IngestProgress, IngestSummary};
 
 /// Marsad (مرصد): an Arabic-first news-intelligence engine.
 #[derive(Parser, Debug)]
@@ -58,7 +58,7 @@ enum Command {
         /// The query (quote it in the shell).
         query: String,
         /// How many hits to show.
-        #[arg(long, short = 'n', default_value_t = 10)]
+        #[arg(long, short = 'n', default_value_t = List::Search.default_limit())]
         limit: usize,
         /// Skip this many hits (paging).
         #[arg(long, default_value_t = 0)]
@@ -101,7 +101,7 @@ enum Command {
         /// Enables POST /api/documents for clients sending `Authorization: Bearer TOKEN`.
         #[arg(long, env = "MARSAD_TOKEN", hide_env_values = true)]
         token: Option<String>,
-        /// Store handles for concurrent reads [default: 2 × cores].
+        /// Engine handles for concurrent reads [default: 2 × cores].
         #[arg(long)]
         readers: Option<usize>,
     },
@@ -114,7 +114,7 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
         /// How many to show (most documents first); 0 for all.
-        #[arg(long, short = 'n', default_value_t = 50)]
+        #[arg(long, short = 'n', default_value_t = List::Entities.default_limit())]
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
@@ -137,7 +137,7 @@ enum Command {
         #[arg(long)]
         doc: Option<String>,
         /// How many to show (in date order); 0 for all.
-        #[arg(long, short = 'n', default_value_t = 100)]
+        #[arg(long, short = 'n', default_value_t = List::Quotes.default_limit())]
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
@@ -176,7 +176,7 @@ enum Command {
     /// Reused passages: text shared between documents, and repeated inside one.
     Reuse {
         /// Only passages of at least N words.
-        #[arg(long, default_value_t = marsad_store::GROUP_MIN_WORDS)]
+        #[arg(long, default_value_t = marsad_engine::GROUP_MIN_WORDS)]
         min_words: u32,
         /// Only passages found in this document.
         #[arg(long)]
@@ -185,7 +185,7 @@ enum Command {
         #[arg(long)]
         across: bool,
         /// How many groups to show (most documents first); 0 for all.
-        #[arg(long, short = 'n', default_value_t = 50)]
+        #[arg(long, short = 'n', default_value_t = List::Reuse.default_limit())]
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
@@ -198,7 +198,7 @@ enum Command {
         #[arg(long)]
         doc: Option<String>,
         /// How many groups to show (largest first); 0 for all.
-        #[arg(long, short = 'n', default_value_t = 50)]
+        #[arg(long, short = 'n', default_value_t = List::Duplicates.default_limit())]
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
@@ -208,7 +208,7 @@ enum Command {
     /// Stories: documents clustered by content and time, largest first.
     Stories {
         /// How many to show; 0 for all.
-        #[arg(long, short = 'n', default_value_t = 20)]
+        #[arg(long, short = 'n', default_value_t = List::Stories.default_limit())]
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
@@ -503,7 +503,7 @@ fn train_embeddings(
     std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!("wrote {} ({:.1} MB, {} words)", out.display(), bytes.len() as f64 / 1e6, vectors.vocabulary_len());
     for word in show {
-        let key = marsad_store::marsad_extract::gazetteer::phrase_key(word);
+        let key = marsad_engine::marsad_extract::gazetteer::phrase_key(word);
         let near: Vec<String> = vectors.nearest(&key, 10).into_iter().map(|(w, s)| format!("{w} {s:.2}")).collect();
         println!("{word}: {}", near.join(", "));
     }
@@ -573,7 +573,7 @@ fn serve(
 ) -> Result<ExitCode> {
     use std::io::Write;
     anyhow::ensure!(
-        data.join(marsad_store::store::DATABASE_FILE).exists(),
+        data.join(marsad_engine::DATABASE_FILE).exists(),
         "no store in {} (ingest something first: marsad --data {} ingest PATH…)",
         data.display(),
         data.display()
@@ -629,7 +629,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let analysis = store.analysis(&id)?;
             if json {
-                render::print_json(&responses::DocumentWithAnalysis { record: &record, analysis: analysis.as_ref() })?;
+                render::print_json(&marsad_engine::DocumentWithAnalysis {
+                    record: &record,
+                    analysis: analysis.as_ref(),
+                })?;
             } else if raw {
                 println!("{}", store.raw(&id)?.unwrap_or_default());
             } else {
@@ -688,12 +691,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             render::show(json, &list, render::quotes)
         }
         Command::Timeline { from, to, entity, sports, json } => {
-            for d in from.iter().chain(to.iter()) {
-                responses::check_date_bound(d).map_err(anyhow::Error::msg)?;
-            }
             let store = open_views(&data)?;
             let events = store.timeline(&TimelineFilter { from, to, entity, sports, ..TimelineFilter::default() })?;
-            render::show(json, &responses::Timeline::all(&events), |t| render::timeline(t.events))
+            render::show(json, &marsad_engine::Timeline::all(&events), |t| render::timeline(t.events))
         }
         Command::Graph { format, max_nodes, min_weight } => {
             let store = open_views(&data)?;
@@ -736,17 +736,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             render::show(json, &story, render::story)
         }
         Command::Summary { story, entity, docs, sentences, words, json } => {
-            let scope = match (story, entity, docs) {
-                (Some(id), _, _) => SummaryScope::Story(id),
-                (_, Some(e), _) => SummaryScope::Entity(e),
-                (_, _, Some(ids)) => {
-                    let ids: Vec<String> =
-                        ids.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
-                    anyhow::ensure!(!ids.is_empty(), "--docs needs at least one document id");
-                    SummaryScope::Documents(ids)
-                }
-                _ => SummaryScope::Corpus,
-            };
+            let scope = SummaryScope::from_request(story, entity, docs)?;
             let store = open_views(&data)?;
             let summary = store.summary(&scope, sentences, words)?;
             render::show(json, &summary, render::summary)
@@ -793,7 +783,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Opens the store for a corpus-view query, bringing the views up to date
 /// first when an earlier ingest did not finish.
-fn open_views(data: &std::path::Path) -> Result<Store> {
+fn open_views(data: &std::path::Path) -> Result<Engine> {
     let mut store = open_store(data)?;
     store.ensure_views().context("cannot refresh the corpus views")?;
     let stale = store.stale_analyses()?;
@@ -815,14 +805,14 @@ fn restore_sigpipe() {
     }
 }
 
-fn open_store(data: &std::path::Path) -> Result<Store> {
-    Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))
+fn open_store(data: &std::path::Path) -> Result<Engine> {
+    Engine::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))
 }
 
 /// Runs an ingest with a progress bar on stderr (hidden when stderr is not a
 /// terminal) and returns the library's summary.
 fn ingest(
-    store: &mut Store,
+    store: &mut Engine,
     paths: &[PathBuf],
     batch_size: usize,
     stdin_format: Option<&str>,
@@ -851,7 +841,7 @@ fn ingest(
         IngestSummary::default()
     } else {
         let owned: Vec<PathBuf> = files.into_iter().cloned().collect();
-        pipeline::ingest_paths(store, &owned, options, &mut on_progress)?
+        marsad_engine::ingest_paths(store, &owned, options, &mut on_progress)?
     };
     if !stdin.is_empty() {
         let format = stdin_format
@@ -861,7 +851,7 @@ fn ingest(
             })
             .transpose()?;
         let from_stdin =
-            pipeline::ingest_reader(store, "stdin", format, std::io::stdin().lock(), options, &mut on_progress)?;
+            marsad_engine::ingest_reader(store, "stdin", format, std::io::stdin().lock(), options, &mut on_progress)?;
         summary.merge(from_stdin);
     }
     bar.finish_and_clear();

@@ -9,9 +9,9 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Result;
-use marsad_store::marsad_extract::corpus::TimelineEntry;
-use marsad_store::pipeline::IngestSummary;
-use marsad_store::{
+use marsad_engine::marsad_extract::corpus::TimelineEntry;
+use marsad_engine::IngestSummary;
+use marsad_engine::{
     DocumentRecord, DuplicateList, EntityList, EntityProfile, QuoteList, ReuseList, SearchResults, Stats, StoryDetail,
     StoryList, SummaryView,
 };
@@ -277,7 +277,7 @@ pub fn timeline(events: &[TimelineEntry]) {
 
 /// What extraction found in one document: entities with roles, dates with
 /// their values, quotes with speakers, events.
-pub fn document_analysis(text: &str, a: &marsad_store::marsad_extract::DocumentAnalysis) {
+pub fn document_analysis(text: &str, a: &marsad_engine::marsad_extract::DocumentAnalysis) {
     if !a.entities.is_empty() {
         println!();
         println!("entities ({}):", a.entities.len());

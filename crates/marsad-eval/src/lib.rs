@@ -67,7 +67,7 @@ pub enum EvalError {
     },
     /// The evaluation store failed.
     #[error(transparent)]
-    Store(#[from] marsad_store::StoreError),
+    Engine(#[from] marsad_engine::StoreError),
 }
 
 impl EvalError {

@@ -3,7 +3,7 @@
 //! The evaluation runs the product, not a copy of it: the gold articles are
 //! written, as the JSON objects they are in SaudiNewsNet (plus their gold id
 //! as `id`), to a JSON Lines file in a temporary directory and ingested into
-//! a fresh store by [`marsad_store::pipeline::ingest_paths`], exactly as
+//! a fresh store by [`marsad_engine::pipeline::ingest_paths`], exactly as
 //! `marsad ingest` would. What the store then holds — the cleaned text, the
 //! stored analysis, the corpus entities and stories — is converted here to
 //! the gold set's terms: spans into the body, entity keys, event classes.
@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
+use marsad_engine::{ingest_paths, IngestOptions};
+use marsad_engine::{Engine, EntityFilter};
 use marsad_extract::EntityType;
-use marsad_store::pipeline::{ingest_paths, IngestOptions};
-use marsad_store::{EntityFilter, Store};
 use serde_json::Value;
 
 use crate::gold::{Annotations, ArticleRef, EntityMark, EventClass, EventMark, EventStatus, MentionType, QuoteMark};
@@ -71,7 +71,7 @@ fn gold_objects(corpus: &Path, articles: &[&ArticleRef]) -> Result<Vec<Value>, E
 struct Ingested {
     /// The temporary directory holding the store; dropping it deletes it.
     _dir: tempfile::TempDir,
-    store: Store,
+    store: Engine,
     /// The exact duplicates `(id, original)` ingest set aside.
     duplicates: Vec<(String, String)>,
 }
@@ -91,7 +91,7 @@ fn ingest(corpus: &Path, articles: &[&ArticleRef]) -> Result<Ingested, EvalError
         }
         file.flush().map_err(|e| EvalError::io(&input, e))?;
     }
-    let mut store = Store::open(&dir.path().join("store"))?;
+    let mut store = Engine::open(&dir.path().join("store"))?;
     let summary = ingest_paths(&mut store, &[input], IngestOptions::default(), &mut |_| {})?;
     if let Some(failure) = summary.failures.first() {
         return Err(EvalError::Corpus(format!("{}: {}", failure.origin, failure.reason)));

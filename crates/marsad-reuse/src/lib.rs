@@ -106,6 +106,7 @@ mod words;
 
 use std::borrow::Cow;
 
+use marsad_text::UnionFind;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -479,26 +480,20 @@ pub(crate) fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
-struct UnionFind(Vec<u32>);
+/// [`UnionFind`] over `u32` items (document and occurrence numbers).
+struct Partition(UnionFind);
 
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind((0..n as u32).collect())
+impl Partition {
+    fn new(n: usize) -> Partition {
+        Partition(UnionFind::new(n))
     }
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.0[x as usize] != x {
-            let p = self.0[self.0[x as usize] as usize];
-            self.0[x as usize] = p;
-            x = p;
-        }
-        x
+
+    fn find(&mut self, x: u32) -> u32 {
+        self.0.find(x as usize) as u32
     }
+
     fn union(&mut self, a: u32, b: u32) {
-        let (a, b) = (self.find(a), self.find(b));
-        if a != b {
-            let (lo, hi) = (a.min(b), a.max(b));
-            self.0[hi as usize] = lo;
-        }
+        self.0.union(a as usize, b as usize);
     }
 }
 
@@ -588,7 +583,7 @@ impl ReuseIndex {
                 ]
             })
             .collect();
-        let mut uf = UnionFind::new(occ.len());
+        let mut uf = Partition::new(occ.len());
         for k in 0..rows.len() {
             uf.union(2 * k as u32, 2 * k as u32 + 1);
         }
@@ -644,7 +639,7 @@ impl ReuseIndex {
     /// and its template siblings form one group. Sorted
     /// by size (largest first), then by first id.
     pub fn near_duplicates(&self) -> Vec<DuplicateGroup> {
-        let mut uf = UnionFind::new(self.documents.len());
+        let mut uf = Partition::new(self.documents.len());
         for d in &self.duplicates {
             uf.union(d.a, d.b);
         }

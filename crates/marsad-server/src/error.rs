@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use marsad_store::StoreError;
+use marsad_engine::StoreError;
 
 /// What can stop [`crate::router`] or [`crate::serve`].
 #[derive(Debug, thiserror::Error)]

@@ -3,9 +3,9 @@
 //!
 //! `marsad serve` runs [`serve`]; tests and embedders can take the
 //! [`router`] and drive it directly. Every `/api` route calls the same
-//! [`marsad_store::Store`] functions as a CLI command and answers with the
+//! [`marsad_engine::Engine`] functions as a CLI command and answers with the
 //! same JSON the command prints with `--json` — the wrapper shapes are
-//! shared through [`marsad_store::responses`] — so the CLI and the server
+//! shared through [`marsad_engine::responses`] — so the CLI and the server
 //! cannot drift apart. `GET /api/openapi.json` describes every route.
 //!
 //! ```no_run
@@ -21,7 +21,7 @@
 //!
 //! # Why it is built this way
 //!
-//! **Handles are opened once.** A `Store` holds a SQLite connection (usable
+//! **Handles are opened once.** A `Engine` holds a SQLite connection (usable
 //! by one thread at a time) and a tantivy reader (cheap to query, costly to
 //! open). The server opens [`ServerOptions::readers`] handles at start and
 //! lends them to requests, which run their store calls on tokio's blocking
@@ -88,7 +88,7 @@ pub struct ServerOptions {
     pub max_body_bytes: usize,
     /// Longest a request may take (default 30 s); then it gets 503.
     pub request_timeout: Duration,
-    /// Store handles for reads, i.e. how many reads run at once (default:
+    /// Engine handles for reads, i.e. how many reads run at once (default:
     /// twice the number of cores).
     pub readers: usize,
 }

@@ -1,6 +1,6 @@
 //! The store handles a server shares between requests.
 //!
-//! A [`Store`] owns a SQLite connection, which may move between threads but
+//! A [`Engine`] owns a SQLite connection, which may move between threads but
 //! not be used by two at once, and a tantivy reader, which is cheap to query
 //! but costly to open. So the server opens its handles once, at start, and
 //! lends them out:
@@ -16,7 +16,7 @@
 //!
 //! Freshness: every finished write bumps a generation counter. A reader
 //! whose handle has seen an older generation reloads its search view
-//! ([`Store::refresh`]) before use; SQLite (in WAL mode) shows each new read
+//! ([`Engine::refresh`]) before use; SQLite (in WAL mode) shows each new read
 //! the latest committed rows by itself. So the first request after a write
 //! sees the new document, and readers never reload when nothing changed.
 
@@ -24,14 +24,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use marsad_store::Store;
+use marsad_engine::Engine;
 use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, ServerError};
 
 /// A reader handle and the write generation its search view reflects.
 struct Reader {
-    store: Store,
+    store: Engine,
     seen: u64,
 }
 
@@ -49,11 +49,11 @@ impl Stores {
     /// to date once, so no read has to.
     pub(crate) fn open(dir: &Path, readers: usize) -> Result<Stores, ServerError> {
         let failed = |source| ServerError::Store { dir: dir.to_path_buf(), source };
-        let mut first = Store::open(dir).map_err(failed)?;
+        let mut first = Engine::open(dir).map_err(failed)?;
         first.ensure_views().map_err(failed)?;
         let mut handles = vec![Reader { store: first, seen: 0 }];
         for _ in 1..readers.max(1) {
-            handles.push(Reader { store: Store::open(dir).map_err(failed)?, seen: 0 });
+            handles.push(Reader { store: Engine::open(dir).map_err(failed)?, seen: 0 });
         }
         Ok(Stores {
             dir: dir.to_path_buf(),
@@ -68,7 +68,7 @@ impl Stores {
     pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
     {
         let permit = Arc::clone(&self.permits)
             .acquire_owned()
@@ -107,7 +107,7 @@ impl Stores {
                 // replacement so the pool keeps its size.
                 let dir = self.dir.clone();
                 let pool = Arc::clone(self);
-                let reopened = tokio::task::spawn_blocking(move || Store::open(&dir)).await;
+                let reopened = tokio::task::spawn_blocking(move || Engine::open(&dir)).await;
                 match reopened {
                     Ok(Ok(store)) => {
                         pool.lock_readers().push(Reader { store, seen: 0 });
@@ -127,12 +127,12 @@ impl Stores {
     pub(crate) async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut Engine) -> Result<T, ApiError> + Send + 'static,
     {
         let pool = Arc::clone(self);
         let joined = tokio::task::spawn_blocking(move || {
             let _write = pool.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let mut store = Store::open(&pool.dir).map_err(ApiError::from)?;
+            let mut store = Engine::open(&pool.dir).map_err(ApiError::from)?;
             let result = f(&mut store);
             drop(store);
             pool.generation.fetch_add(1, Ordering::AcqRel);

@@ -2,7 +2,7 @@
 //! pooled handle, serialize what it returns.
 //!
 //! The answers are the same types the CLI prints with `--json`
-//! ([`marsad_store::SearchResults`], [`marsad_store::responses`], …), so
+//! ([`marsad_engine::SearchResults`], [`marsad_engine::responses`], …), so
 //! `marsad search Q --json` and `GET /api/search?q=Q` give the same JSON.
 //! No handler does analysis of its own, and none can panic on input: every
 //! bad parameter is a 400 with a message, every unknown id a 404.
@@ -19,13 +19,13 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use marsad_store::marsad_extract::EntityType;
-use marsad_store::pipeline::{self, IngestOptions, IngestSummary};
-use marsad_store::responses::{check_date_bound, DocumentWithAnalysis, Timeline};
-use marsad_store::{
-    CountStep, EntityFilter, EntityLookup, GraphOptions, ListOptions, QuoteFilter, ReuseFilter, SearchOptions,
+use marsad_engine::marsad_extract::EntityType;
+use marsad_engine::{
+    CountStep, EntityFilter, EntityLookup, GraphOptions, List, ListOptions, QuoteFilter, ReuseFilter, SearchOptions,
     SummaryScope, TimelineFilter, GROUP_MIN_WORDS,
 };
+use marsad_engine::{DocumentWithAnalysis, Timeline};
+use marsad_engine::{IngestOptions, IngestSummary};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -38,7 +38,7 @@ pub const MAX_OFFSET: usize = 100_000;
 pub const MAX_SEARCH_LIMIT: usize = 100;
 /// Largest page of entities, quotes, reuse groups, stories.
 pub const MAX_LIST_LIMIT: usize = 1_000;
-/// Hits counted by search facets (see [`marsad_store::facets`]).
+/// Hits counted by search facets (see [`marsad_engine::facets`]).
 pub const FACET_HITS: usize = 1_000;
 /// Largest actor graph served.
 pub const MAX_GRAPH_NODES: usize = 2_000;
@@ -100,16 +100,16 @@ pub(crate) struct SearchParams {
 #[derive(Serialize)]
 struct SearchAnswer {
     #[serde(flatten)]
-    results: marsad_store::SearchResults,
+    results: marsad_engine::SearchResults,
     #[serde(skip_serializing_if = "Option::is_none")]
-    facets: Option<marsad_store::SearchFacets>,
+    facets: Option<marsad_engine::SearchFacets>,
 }
 
 pub(crate) async fn search(State(state): State<AppState>, Params(p): Params<SearchParams>) -> Answer {
     let Some(q) = p.q.filter(|q| !q.trim().is_empty()) else {
         return Err(ApiError::bad_request("missing query: /api/search?q=…"));
     };
-    let (limit, offset) = page(p.limit, p.offset, 10, MAX_SEARCH_LIMIT)?;
+    let (limit, offset) = page(p.limit, p.offset, List::Search.default_limit(), MAX_SEARCH_LIMIT)?;
     let facets = flag(p.facets.as_deref());
     state
         .stores
@@ -148,7 +148,7 @@ pub(crate) struct DocumentsParams {
 
 /// A page of documents (titles, sources, dates), newest first.
 pub(crate) async fn documents(State(state): State<AppState>, Params(p): Params<DocumentsParams>) -> Answer {
-    let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
+    let (limit, offset) = page(p.limit, p.offset, List::Documents.default_limit(), MAX_LIST_LIMIT)?;
     state.stores.read(move |store| to_json(&store.list_documents(ListOptions { offset, limit })?)).await
 }
 
@@ -186,7 +186,7 @@ pub(crate) async fn entities(State(state): State<AppState>, Params(p): Params<En
                 ApiError::bad_request(format!("unknown type {t:?} (person, organization, place, misc)"))
             })?),
         };
-    let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
+    let (limit, offset) = page(p.limit, p.offset, List::Entities.default_limit(), MAX_LIST_LIMIT)?;
     let filter = EntityFilter { entity_type, name: given(p.name), offset, limit: Some(limit), doc_ids: p.doc_ids };
     state.stores.read(move |store| to_json(&store.entities(&filter)?)).await
 }
@@ -229,7 +229,7 @@ pub(crate) struct QuotesParams {
 }
 
 pub(crate) async fn quotes(State(state): State<AppState>, Params(p): Params<QuotesParams>) -> Answer {
-    let (limit, offset) = page(p.limit, p.offset, 100, MAX_LIST_LIMIT)?;
+    let (limit, offset) = page(p.limit, p.offset, List::Quotes.default_limit(), MAX_LIST_LIMIT)?;
     let filter = QuoteFilter { speaker: given(p.speaker), doc: given(p.doc), offset, limit: Some(limit) };
     state.stores.read(move |store| to_json(&store.quotes(&filter)?)).await
 }
@@ -252,9 +252,6 @@ pub(crate) struct TimelineParams {
 
 pub(crate) async fn timeline(State(state): State<AppState>, Params(p): Params<TimelineParams>) -> Answer {
     let (from, to) = (given(p.from), given(p.to));
-    for bound in from.iter().chain(to.iter()) {
-        check_date_bound(bound).map_err(ApiError::bad_request)?;
-    }
     let sports = given(p.sports).is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
     let step = match given(p.counts) {
         None => None,
@@ -325,7 +322,7 @@ pub(crate) struct ReuseParams {
 }
 
 pub(crate) async fn reuse(State(state): State<AppState>, Params(p): Params<ReuseParams>) -> Answer {
-    let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
+    let (limit, offset) = page(p.limit, p.offset, List::Reuse.default_limit(), MAX_LIST_LIMIT)?;
     let filter = ReuseFilter {
         min_words: p.min_words.unwrap_or(GROUP_MIN_WORDS),
         doc: given(p.doc),
@@ -346,7 +343,7 @@ pub(crate) struct DuplicatesParams {
 }
 
 pub(crate) async fn duplicates(State(state): State<AppState>, Params(p): Params<DuplicatesParams>) -> Answer {
-    let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
+    let (limit, offset) = page(p.limit, p.offset, List::Duplicates.default_limit(), MAX_LIST_LIMIT)?;
     let doc = given(p.doc);
     state.stores.read(move |store| to_json(&store.duplicates(doc.as_deref(), Some(limit), offset)?)).await
 }
@@ -360,7 +357,7 @@ pub(crate) struct StoriesParams {
 }
 
 pub(crate) async fn stories(State(state): State<AppState>, Params(p): Params<StoriesParams>) -> Answer {
-    let (limit, offset) = page(p.limit, p.offset, 50, MAX_LIST_LIMIT)?;
+    let (limit, offset) = page(p.limit, p.offset, List::Stories.default_limit(), MAX_LIST_LIMIT)?;
     let preview = p.preview.map(|n| n.min(MAX_STORY_PREVIEW));
     state.stores.read(move |store| to_json(&store.stories_with_preview(Some(limit), offset, preview)?)).await
 }
@@ -392,21 +389,8 @@ const MAX_SUMMARY_WORDS: usize = 2_000;
 
 /// One of `story=`, `entity=`, `docs=ID,ID`, or none (the whole corpus).
 pub(crate) async fn summary(State(state): State<AppState>, Params(p): Params<SummaryParams>) -> Answer {
-    let scopes = [given(p.story), given(p.entity), given(p.docs)];
-    let scope = match scopes {
-        [None, None, None] => SummaryScope::Corpus,
-        [Some(story), None, None] => SummaryScope::Story(story),
-        [None, Some(entity), None] => SummaryScope::Entity(entity),
-        [None, None, Some(docs)] => {
-            let ids: Vec<String> =
-                docs.split(',').map(str::trim).filter(|d| !d.is_empty()).map(str::to_string).collect();
-            if ids.is_empty() {
-                return Err(ApiError::bad_request("docs= lists no document id"));
-            }
-            SummaryScope::Documents(ids)
-        }
-        _ => return Err(ApiError::bad_request("give one of story=, entity= or docs= (or none for the whole corpus)")),
-    };
+    let docs = p.docs.map(|d| d.split(',').map(str::to_string).collect());
+    let scope = SummaryScope::from_request(p.story, p.entity, docs)?;
     let sentences = p.sentences.map(|n| n.clamp(1, MAX_SUMMARY_SENTENCES));
     let words = p.words.map(|n| n.clamp(1, MAX_SUMMARY_WORDS));
     state.stores.read(move |store| to_json(&store.summary(&scope, sentences, words)?)).await
@@ -497,7 +481,7 @@ pub(crate) async fn ingest(
         .write(move |store| {
             let mut summary = IngestSummary::default();
             for (name, format, bytes) in inputs {
-                let one = pipeline::ingest_reader(
+                let one = marsad_engine::ingest_reader(
                     store,
                     &name,
                     format,

@@ -8,10 +8,10 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use marsad_engine::IngestOptions;
+use marsad_engine::{DocumentWithAnalysis, Timeline};
+use marsad_engine::{Engine, SearchOptions, TimelineFilter};
 use marsad_server::{router, ServerOptions, OPENAPI, ROUTES};
-use marsad_store::pipeline::{self, IngestOptions};
-use marsad_store::responses::{DocumentWithAnalysis, Timeline};
-use marsad_store::{SearchOptions, Store, TimelineFilter};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -23,8 +23,8 @@ const ARTICLES: &str = r#"{"id": "t1", "title": "وزير الخارجية يز�
 "#;
 
 fn build_store(dir: &Path) {
-    let mut store = Store::open(dir).expect("open store");
-    pipeline::ingest_reader(
+    let mut store = Engine::open(dir).expect("open store");
+    marsad_engine::ingest_reader(
         &mut store,
         "articles.jsonl",
         Some(marsad_ingest::Format::JsonLines),
@@ -101,7 +101,7 @@ async fn search_answers_what_the_store_answers() {
     let f = fixture(None);
     let (status, value) = get(&f.app, &format!("/api/search?q={}&limit=5", encode("الخطيب القاهرة"))).await;
     assert_eq!(status, StatusCode::OK, "{value}");
-    let store = Store::open(&f.dir).unwrap();
+    let store = Engine::open(&f.dir).unwrap();
     let expected = store.search("الخطيب القاهرة", SearchOptions { limit: 5, offset: 0 }).unwrap();
     assert_eq!(value, json_of(&expected));
     assert!(expected.total >= 2, "{expected:?}");
@@ -144,7 +144,7 @@ async fn malformed_queries_are_400_with_the_parser_message() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&value, status);
     let message = value["error"]["message"].as_str().unwrap();
-    let parser = marsad_store::parse_query("\"بوتين").unwrap_err().to_string();
+    let parser = marsad_engine::parse_query("\"بوتين").unwrap_err().to_string();
     assert_eq!(message, parser);
 
     for bad in ["after:yesterday", "source:"] {
@@ -171,7 +171,7 @@ async fn documents_and_raw() {
     let f = fixture(None);
     let (status, value) = get(&f.app, "/api/docs/t2").await;
     assert_eq!(status, StatusCode::OK);
-    let store = Store::open(&f.dir).unwrap();
+    let store = Engine::open(&f.dir).unwrap();
     let record = store.document("t2").unwrap().unwrap();
     let analysis = store.analysis("t2").unwrap();
     let expected = DocumentWithAnalysis { record: &record, analysis: analysis.as_ref() };
@@ -194,7 +194,7 @@ async fn documents_and_raw() {
 #[tokio::test]
 async fn views_answer_what_the_store_answers() {
     let f = fixture(None);
-    let mut store = Store::open(&f.dir).unwrap();
+    let mut store = Engine::open(&f.dir).unwrap();
     store.ensure_views().unwrap();
 
     let (status, value) = get(&f.app, "/api/timeline").await;
@@ -238,7 +238,7 @@ async fn views_answer_what_the_store_answers() {
 
     let (status, value) = get(&f.app, "/api/entities?limit=5").await;
     assert_eq!(status, StatusCode::OK);
-    let list = store.entities(&marsad_store::EntityFilter { limit: Some(5), ..Default::default() }).unwrap();
+    let list = store.entities(&marsad_engine::EntityFilter { limit: Some(5), ..Default::default() }).unwrap();
     assert_eq!(value, json_of(&list));
     let (status, value) = get(&f.app, "/api/entities?type=planet").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -265,12 +265,12 @@ async fn views_answer_what_the_store_answers() {
 
     let (status, value) = get(&f.app, "/api/quotes").await;
     assert_eq!(status, StatusCode::OK);
-    let quotes = store.quotes(&marsad_store::QuoteFilter { limit: Some(100), ..Default::default() }).unwrap();
+    let quotes = store.quotes(&marsad_engine::QuoteFilter { limit: Some(100), ..Default::default() }).unwrap();
     assert_eq!(value, json_of(&quotes));
 
     let (status, value) = get(&f.app, "/api/graph?max_nodes=10").await;
     assert_eq!(status, StatusCode::OK);
-    let graph = store.graph(&marsad_store::GraphOptions { max_nodes: 10, min_weight: 1, max_edges: None }).unwrap();
+    let graph = store.graph(&marsad_engine::GraphOptions { max_nodes: 10, min_weight: 1, max_edges: None }).unwrap();
     assert_eq!(value, json_of(&graph));
 
     for uri in ["/api/reuse", "/api/duplicates", "/api/stories", "/api/summary", "/api/summary?docs=t1,t3&sentences=2"]
@@ -290,7 +290,7 @@ async fn views_answer_what_the_store_answers() {
     assert!(value["stories"].as_array().unwrap().iter().all(|s| s.get("titles").is_none()));
     let (status, value) = get(&f.app, "/api/docs?limit=2").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(value, json_of(store.list_documents(marsad_store::ListOptions { offset: 0, limit: 2 }).unwrap()));
+    assert_eq!(value, json_of(store.list_documents(marsad_engine::ListOptions { offset: 0, limit: 2 }).unwrap()));
     let (status, value) = get(&f.app, "/api/reuse?context=20&occurrences=2").await;
     assert_eq!(status, StatusCode::OK);
     for g in value["groups"].as_array().unwrap() {
@@ -541,9 +541,10 @@ async fn seeds_search() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
     {
-        let mut store = Store::open(&dir).unwrap();
+        let mut store = Engine::open(&dir).unwrap();
         let summary =
-            pipeline::ingest_paths(&mut store, &[seeds.to_path_buf()], IngestOptions::default(), &mut |_| {}).unwrap();
+            marsad_engine::ingest_paths(&mut store, &[seeds.to_path_buf()], IngestOptions::default(), &mut |_| {})
+                .unwrap();
         assert!(summary.documents_read > 0, "{summary:?}");
     }
     let app = router(&dir, &ServerOptions { readers: 2, ..ServerOptions::default() }).unwrap();

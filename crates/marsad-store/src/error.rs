@@ -14,8 +14,11 @@ pub enum StoreError {
     /// A file-system operation on the data directory failed.
     #[error("{action} {path}: {source}")]
     Io {
+        /// What failed ("cannot read", …).
         action: &'static str,
+        /// The file or directory.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
@@ -31,7 +34,12 @@ pub enum StoreError {
     /// The database was written by a newer Marsad with a schema this build
     /// does not know; opening it could corrupt it.
     #[error("database schema version {found} is newer than this build supports ({supported}); upgrade marsad")]
-    SchemaTooNew { found: u32, supported: u32 },
+    SchemaTooNew {
+        /// The database's schema version.
+        found: u32,
+        /// The newest this build knows.
+        supported: u32,
+    },
 
     /// Another process holds the index writer lock (e.g. a running
     /// `marsad ingest`); writing now would race with it.
@@ -45,7 +53,12 @@ pub enum StoreError {
 
     /// The thing asked for (a document, story, entity) is not in the store.
     #[error("no {what} {id:?} in this store")]
-    NotFound { what: &'static str, id: String },
+    NotFound {
+        /// What was looked for ("document", "story", "entity").
+        what: &'static str,
+        /// The id or name asked for.
+        id: String,
+    },
 
     /// A request the store cannot answer as asked (e.g. a name that fits
     /// several entities); the message says what to do instead.

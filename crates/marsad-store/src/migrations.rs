@@ -16,6 +16,7 @@ use crate::error::StoreError;
 pub struct Migration {
     /// What the step does, for humans reading the list.
     pub description: &'static str,
+    /// The statements that bring the schema to this version.
     pub sql: &'static str,
 }
 

@@ -41,13 +41,28 @@ pub enum QueryError {
     },
     /// `after:` / `before:` with something other than a calendar date.
     #[error("{filter}: expects YYYY-MM-DD, got {value:?}")]
-    BadDate { filter: &'static str, value: String },
+    BadDate {
+        /// The filter (`after`, `before`, …).
+        filter: &'static str,
+        /// What was given.
+        value: String,
+    },
     /// A filter key with nothing after the colon.
     #[error("{filter}: expects {expected}")]
-    MissingValue { filter: &'static str, expected: &'static str },
+    MissingValue {
+        /// The filter.
+        filter: &'static str,
+        /// What it takes.
+        expected: &'static str,
+    },
     /// `-after:` / `-before:` — use the other filter instead.
     #[error("-{filter}: cannot be negated; use {instead}: instead")]
-    NegatedDate { filter: &'static str, instead: &'static str },
+    NegatedDate {
+        /// The negated filter.
+        filter: &'static str,
+        /// The filter to use instead.
+        instead: &'static str,
+    },
 }
 
 /// One searchable unit of a query, before analysis.

@@ -41,21 +41,27 @@ impl BatchReport {
 /// otherwise carry every document three times.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DocumentRecord {
+    /// The document's id (from the input, or derived from its origin).
     pub id: String,
     /// The title as ingested; `null` when the document had none.
     pub title: Option<String>,
     /// `title`, or a title derived from the first sentence; never empty.
     pub display_title: String,
+    /// The outlet, when the input names one.
     pub source: Option<String>,
+    /// The author, when the input names one.
     pub author: Option<String>,
     /// ISO 8601 date (or date-time) as ingested.
     pub date: Option<String>,
+    /// Where the article was published, when known.
     pub url: Option<String>,
     /// Path (or `path#N`, or `stdin`) it was read from.
     pub origin: String,
     /// Input format name (`text`, `html`, `json`, `jsonl`, `feed`).
     pub format: String,
+    /// What decoding had to guess or repair, if anything.
     pub encoding_note: Option<String>,
+    /// Hash of title and cleaned text: equal content, equal hash.
     pub content_hash: String,
     /// When this version was stored (RFC 3339, UTC).
     pub ingested_at: String,
@@ -67,8 +73,10 @@ pub struct DocumentRecord {
     pub removed: Vec<RemovedPassage>,
     /// Ids that were recorded as exact duplicates of this document.
     pub duplicates: Vec<String>,
+    /// The text as read, before cleaning (one paragraph a line).
     #[serde(skip)]
     pub body: String,
+    /// The input exactly as it was read.
     #[serde(skip)]
     pub raw: String,
 }
@@ -82,26 +90,35 @@ pub struct RemovedPassage {
     /// any detail (`"of"` for repeated paragraphs).
     #[serde(flatten)]
     pub kind: RemovalReason,
+    /// The passage removed.
     pub text: String,
     /// Byte span of the passage in the document's body.
     pub start: usize,
+    /// End of the passage in `body` (byte offset).
     pub end: usize,
 }
 
 /// A line of a document listing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DocumentSummary {
+    /// Document id.
     pub id: String,
+    /// The title as the input gave it.
     pub title: Option<String>,
+    /// The title to show (the input's, or the text's first words).
     pub display_title: String,
+    /// The outlet.
     pub source: Option<String>,
+    /// Publication date (ISO), when known.
     pub date: Option<String>,
 }
 
 /// Paging for [`crate::Store::list_documents`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListOptions {
+    /// Documents to skip.
     pub offset: usize,
+    /// Documents to return at most.
     pub limit: usize,
 }
 
@@ -114,13 +131,16 @@ impl Default for ListOptions {
 /// One page of documents, newest first (undated last), and how many exist.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DocumentPage {
+    /// Documents in the store.
     pub total: usize,
+    /// This page, newest first.
     pub documents: Vec<DocumentSummary>,
 }
 
 /// What a store holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Stats {
+    /// Documents stored.
     pub documents: usize,
     /// Exact duplicates recorded (not stored as documents).
     pub duplicates: usize,
@@ -144,15 +164,20 @@ pub struct Stats {
     pub batches: usize,
 }
 
+/// Documents of one outlet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceCount {
     /// The outlet; `null` for documents without one.
     pub name: Option<String>,
+    /// Its documents.
     pub documents: usize,
 }
 
+/// How many passages cleaning removed for one reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReasonCount {
+    /// The reason, as described to readers.
     pub reason: String,
+    /// Passages removed for it.
     pub count: usize,
 }

@@ -40,7 +40,9 @@ const SNIPPET_CHARS: usize = 200;
 /// Paging for [`Store::search`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SearchOptions {
+    /// Hits to return at most.
     pub limit: usize,
+    /// Hits to skip (for paging).
     pub offset: usize,
 }
 
@@ -53,7 +55,9 @@ impl Default for SearchOptions {
 /// A page of results and the number of matching documents.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchResults {
+    /// Documents matching the query.
     pub total: usize,
+    /// This page of hits, best first.
     pub hits: Vec<Hit>,
 }
 
@@ -64,6 +68,7 @@ pub struct Hit {
     pub doc: String,
     /// The title, or the display title derived from the text; never empty.
     pub title: String,
+    /// The outlet.
     pub source: Option<String>,
     /// ISO date as ingested, or `null`.
     pub date: Option<String>,

@@ -13,7 +13,7 @@
 //! row) are written in **one** SQLite transaction, committed **first**. Only
 //! then is the batch applied to tantivy and committed with the generation as
 //! commit payload (bulk ingest commits the index every few thousand
-//! documents instead, see [`Store::ingest_batch_deferred`]; the payload is
+//! documents instead, see [`Store::ingest_deferred_with`]; the payload is
 //! still the newest generation the commit contains). A process killed at any
 //! point therefore leaves SQLite
 //! either without the batch (nothing happened) or with it, and the index at
@@ -29,6 +29,7 @@
 //! to repair the index), so `marsad search` works while `marsad ingest` runs;
 //! two concurrent writers get [`StoreError::Busy`].
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -44,12 +45,15 @@ use crate::records::{
     Stats,
 };
 use crate::title::display_title;
-use crate::views::{self, AnalyzedDocument};
 
 /// File name of the database inside the store directory.
 pub const DATABASE_FILE: &str = "marsad.sqlite3";
 /// Directory name of the search index inside the store directory.
 pub const INDEX_DIR: &str = "index";
+
+/// What a caller writes beside each document of a batch, inside the
+/// batch's transaction: `rows(tx, i)` for the `i`-th input document.
+pub type DocumentRows<'a> = dyn FnMut(&Connection, usize) -> Result<(), StoreError> + 'a;
 
 /// Segments smaller than this many documents are one merge level.
 const MERGE_MIN_LAYER: u32 = 100;
@@ -65,7 +69,7 @@ const WRITER_THREADS: usize = 2;
 /// A Marsad data directory: documents in SQLite, ranked search in tantivy.
 pub struct Store {
     dir: PathBuf,
-    pub(crate) db: Connection,
+    db: Connection,
     pub(crate) index: Index,
     pub(crate) fields: IndexFields,
     pub(crate) reader: IndexReader,
@@ -81,9 +85,10 @@ struct Unflushed {
     documents: usize,
 }
 
-/// Where a test wants [`Store::ingest_batch`] to stop, simulating a crash.
+/// Where a test wants [`Store::ingest_until`] to stop, simulating a crash.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FailPoint {
+pub enum FailPoint {
     /// Run to completion.
     None,
     /// Stop after the SQLite commit, before anything reaches tantivy.
@@ -125,6 +130,17 @@ impl Store {
         Ok(store)
     }
 
+    /// The database, for the engine's tables (read, or written inside a
+    /// transaction from [`Store::db_mut`] after [`Store::lock_writer`]).
+    pub fn db(&self) -> &Connection {
+        &self.db
+    }
+
+    /// The database, to open a transaction on.
+    pub fn db_mut(&mut self) -> &mut Connection {
+        &mut self.db
+    }
+
     /// The store directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -140,31 +156,37 @@ impl Store {
         Ok(self.reader.reload()?)
     }
 
-    /// Stores and indexes a batch atomically: after a crash either the whole
-    /// batch is in the store or none of it is (and the index catches up on
-    /// the next [`Store::open`]). On return the batch is durable and
-    /// searchable. See [`BatchReport`] for what happens to each document.
+    /// Stores and indexes a batch atomically, with nothing beside each
+    /// document: after a crash either the whole batch is in the store or
+    /// none of it is (and the index catches up on the next [`Store::open`]).
+    /// On return the batch is durable and searchable. See [`BatchReport`]
+    /// for what happens to each document. The engine stores its analyses
+    /// with [`Store::ingest_deferred_with`] instead.
     pub fn ingest_batch(&mut self, docs: Vec<CleanDocument>) -> Result<BatchReport, StoreError> {
-        let report = self.ingest_batch_until(docs, FailPoint::None)?;
+        let report = self.ingest_until(&docs, &mut |_, _| Ok(()), FailPoint::None)?;
         self.flush_index()?;
         Ok(report)
     }
 
-    /// Like [`Store::ingest_batch`], but leaves the index commit for later:
-    /// the batch is durable in the database on return, and searchable after
-    /// the next [`Store::flush_index`] (or `ingest_batch`). Bulk ingest uses
-    /// this because every index commit cuts new segments that tantivy must
-    /// then merge; committing every few thousand documents instead of every
-    /// batch halves the indexing time. Crash safety is unchanged: documents
-    /// not yet in a committed index are re-indexed on the next open.
-    pub fn ingest_batch_deferred(&mut self, docs: Vec<CleanDocument>) -> Result<BatchReport, StoreError> {
-        self.ingest_batch_until(docs, FailPoint::None)
-    }
-
-    /// [`Store::ingest_batch_deferred`] for documents already analyzed
-    /// (the ingest pipeline analyzes on its worker threads).
-    pub fn ingest_analyzed_deferred(&mut self, docs: Vec<AnalyzedDocument>) -> Result<BatchReport, StoreError> {
-        self.ingest_analyzed_until(docs, FailPoint::None)
+    /// Stores a batch atomically and hands it to the index, leaving the
+    /// index commit for later: the batch is durable in the database on
+    /// return, and searchable after the next [`Store::flush_index`]. Bulk
+    /// ingest defers because every index commit cuts new segments that
+    /// tantivy must then merge; committing every few thousand documents
+    /// instead of every batch halves the indexing time. Crash safety is
+    /// unchanged: documents not yet in a committed index are re-indexed on
+    /// the next open.
+    ///
+    /// `rows(tx, i)` writes what belongs beside the `i`-th document (its
+    /// analysis) inside the batch's transaction, after the document row,
+    /// for each document written (not for unchanged ones or duplicates):
+    /// a document is never stored without it.
+    pub fn ingest_deferred_with<D: Borrow<CleanDocument>>(
+        &mut self,
+        docs: &[D],
+        rows: &mut DocumentRows<'_>,
+    ) -> Result<BatchReport, StoreError> {
+        self.ingest_until(docs, rows, FailPoint::None)
     }
 
     /// Commits documents handed to the index since its last commit, making
@@ -198,36 +220,31 @@ impl Store {
     }
 
     /// Documents ingested but not yet searchable (see
-    /// [`Store::ingest_batch_deferred`]).
+    /// [`Store::ingest_deferred_with`]).
     pub fn unflushed_documents(&self) -> usize {
         self.unflushed.map_or(0, |p| p.documents)
     }
 
-    pub(crate) fn ingest_batch_until(
+    /// [`Store::ingest_deferred_with`], stopping where a test wants to
+    /// simulate a crash.
+    #[doc(hidden)]
+    pub fn ingest_until<D: Borrow<CleanDocument>>(
         &mut self,
-        docs: Vec<CleanDocument>,
-        fail: FailPoint,
-    ) -> Result<BatchReport, StoreError> {
-        let docs = docs.into_iter().map(AnalyzedDocument::new).collect();
-        self.ingest_analyzed_until(docs, fail)
-    }
-
-    pub(crate) fn ingest_analyzed_until(
-        &mut self,
-        docs: Vec<AnalyzedDocument>,
+        docs: &[D],
+        rows: &mut DocumentRows<'_>,
         fail: FailPoint,
     ) -> Result<BatchReport, StoreError> {
         // Take the writer lock before writing anything, so a concurrent
         // writer is refused up front instead of after its rows are committed.
         self.writer()?;
-        let written = write_batch(&mut self.db, &docs)?;
+        let written = write_batch(&mut self.db, docs, rows)?;
         if fail == FailPoint::AfterDatabaseCommit || written.to_index.is_empty() {
             return Ok(written.report);
         }
         let fields = self.fields;
         let writer = self.writer()?;
         for (i, needs_delete) in &written.to_index {
-            let doc = &docs[*i].clean;
+            let doc: &CleanDocument = docs[*i].borrow();
             if *needs_delete {
                 writer.delete_term(Term::from_field_text(fields.id, &doc.source.id));
             }
@@ -318,7 +335,7 @@ impl Store {
     }
 
     /// Takes the writer lock (the index writer's), or [`StoreError::Busy`].
-    pub(crate) fn lock_writer(&mut self) -> Result<(), StoreError> {
+    pub fn lock_writer(&mut self) -> Result<(), StoreError> {
         self.writer().map(|_| ())
     }
 
@@ -460,10 +477,10 @@ impl Store {
 
 /// The writer in `slot`, opened (taking the index lock) when absent.
 /// The columns [`document_summary`] reads, in its order.
-pub(crate) const DOCUMENT_SUMMARY_COLUMNS: &str = "id, title, display_title, source, date";
+pub const DOCUMENT_SUMMARY_COLUMNS: &str = "id, title, display_title, source, date";
 
 /// A listing row (selected as [`DOCUMENT_SUMMARY_COLUMNS`]).
-pub(crate) fn document_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
+pub fn document_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentSummary> {
     Ok(DocumentSummary {
         id: r.get(0)?,
         title: r.get(1)?,
@@ -568,7 +585,11 @@ struct WrittenBatch {
 }
 
 /// Writes a batch in one transaction. See [`BatchReport`] for the rules.
-fn write_batch(db: &mut Connection, docs: &[AnalyzedDocument]) -> Result<WrittenBatch, StoreError> {
+fn write_batch<D: Borrow<CleanDocument>>(
+    db: &mut Connection,
+    docs: &[D],
+    rows: &mut DocumentRows<'_>,
+) -> Result<WrittenBatch, StoreError> {
     let started_at = now();
     let tx = db.transaction()?;
     let generation: i64 = tx.query_row("SELECT COALESCE(MAX(generation), 0) + 1 FROM batches", [], |r| r.get(0))?;
@@ -601,8 +622,8 @@ fn write_batch(db: &mut Connection, docs: &[AnalyzedDocument]) -> Result<Written
         let mut forget_stale_duplicates =
             tx.prepare_cached("DELETE FROM duplicates WHERE duplicate_of = ?1 AND content_hash <> ?2")?;
 
-        for (i, analyzed) in docs.iter().enumerate() {
-            let doc = &analyzed.clean;
+        for (i, doc) in docs.iter().enumerate() {
+            let doc: &CleanDocument = doc.borrow();
             let id = doc.source.id.as_str();
             let hash = doc.content_hash.as_str();
             let existing: Option<String> = find_by_id.query_row([id], |r| r.get(0)).optional()?;
@@ -657,7 +678,7 @@ fn write_batch(db: &mut Connection, docs: &[AnalyzedDocument]) -> Result<Written
                     removal.span.end as i64,
                 ])?;
             }
-            views::write_analysis(&tx, id, src.date.as_deref(), &doc.text, &analyzed.analysis)?;
+            rows(&tx, i)?;
             if replacing {
                 forget_stale_duplicates.execute([id, hash])?;
                 report.replaced.push(id.to_string());

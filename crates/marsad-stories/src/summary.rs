@@ -37,6 +37,7 @@
 use std::ops::Range;
 
 use marsad_extract::DocumentAnalysis;
+use marsad_text::UnionFind;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -161,17 +162,17 @@ pub fn summarize(docs: &[SummaryInput<'_>], options: SummaryOptions) -> Vec<Summ
     // Groups of sentences that say the same thing.
     let n = cands.len();
     let sims = similarity_lists(&cands);
-    let mut parent: Vec<usize> = (0..n).collect();
+    let mut same = UnionFind::new(n);
     for (i, list) in sims.iter().enumerate() {
         for &(j, cos) in list {
             if cos >= SAME_COSINE || jaccard(&cands[i].stems, &cands[j].stems) >= SAME_JACCARD {
-                union(&mut parent, i, j);
+                same.union(i, j);
             }
         }
     }
     let mut members: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for i in 0..n {
-        let r = find(&mut parent, i);
+        let r = same.find(i);
         members.entry(r).or_default().push(i);
     }
     // Representative: earliest dated, then first document, then position.
@@ -502,22 +503,6 @@ fn lexrank(cands: &[Candidate], reps: &[usize], sims: &[Vec<(usize, f32)>]) -> V
         rank.iter_mut().for_each(|x| *x /= max);
     }
     rank
-}
-
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
-}
-
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        // The smaller index stays the root: deterministic.
-        parent[ra.max(rb)] = ra.min(rb);
-    }
 }
 
 /// Whether two sentences' stem sets say the same thing: Jaccard at least

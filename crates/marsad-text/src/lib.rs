@@ -69,9 +69,11 @@ pub mod normalize;
 pub mod sentence;
 pub mod stem;
 pub mod token;
+mod union_find;
 
 pub use analyze::{analyze, Analyzer, Term};
 pub use normalize::{normalize, normalize_key, Normalized};
 pub use sentence::{split_clauses, split_sentences};
 pub use stem::{is_stopword, stem};
 pub use token::{segment, tokenize, Segmentation, Token, TokenKind};
+pub use union_find::UnionFind;

@@ -41,6 +41,7 @@
 //! actors and a place), and
 //! one evidence sentence per source document.
 
+use marsad_text::UnionFind;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -199,28 +200,6 @@ fn agreement(a: &Who, b: &Who) -> Agreement {
     Agreement::Loose
 }
 
-struct UnionFind(Vec<u32>);
-
-impl UnionFind {
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] as usize != x {
-            let p = self.0[x] as usize;
-            self.0[x] = self.0[p];
-            x = p;
-        }
-        x
-    }
-
-    /// Unites, keeping the smaller index as root (deterministic).
-    fn union(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.find(a), self.find(b));
-        if a != b {
-            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-            self.0[hi] = lo as u32;
-        }
-    }
-}
-
 fn shared(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
@@ -275,7 +254,7 @@ pub fn same_date_group(event: &Event) -> String {
 /// join the only cluster there is, else stay alone. Returns the clusters as
 /// sorted indexes into `members`, listed by their first member.
 pub fn cluster_same_date(members: &[&Who]) -> Vec<Vec<usize>> {
-    let mut uf = UnionFind((0..members.len() as u32).collect());
+    let mut uf = UnionFind::new(members.len());
     let mut by_key: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     for (i, w) in members.iter().enumerate() {
         for key in w.all() {
@@ -366,7 +345,7 @@ pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
         }
     }
     items.sort_by(|a, b| canonical_order((a.member.doc, a.member.event), (b.member.doc, b.member.event)));
-    let mut uf = UnionFind((0..items.len() as u32).collect());
+    let mut uf = UnionFind::new(items.len());
 
     // Pass 1: same family, same date.
     let mut groups: FxHashMap<(&str, Granularity, &str), Vec<usize>> = FxHashMap::default();

@@ -1,13 +1,13 @@
 //! Ingest + index + a few searches over a real corpus, timed.
 //!
-//! `cargo bench -p marsad-store --bench ingest [-- PATH...]`; by default the
+//! `cargo bench -p marsad-engine --bench ingest [-- PATH...]`; by default the
 //! SaudiNewsNet dump in the shared corpus (26,368 articles). The target is
 //! under 20 s for that corpus on a 2-core machine.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use marsad_store::{ingest_paths, IngestOptions, SearchOptions, Store};
+use marsad_engine::{ingest_paths, Engine, IngestOptions, SearchOptions};
 
 fn main() {
     let args: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
@@ -26,7 +26,7 @@ fn main() {
     let batch_size = std::env::var("MARSAD_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
-    let mut store = Store::open(dir.path()).expect("open");
+    let mut store = Engine::open(dir.path()).expect("open");
     let summary = ingest_paths(&mut store, &paths, IngestOptions { batch_size }, &mut |_| {}).expect("ingest");
     let ingest = started.elapsed();
     println!(
@@ -40,7 +40,7 @@ fn main() {
     );
     drop(store);
     let started = Instant::now();
-    let store = Store::open(dir.path()).expect("reopen");
+    let store = Engine::open(dir.path()).expect("reopen");
     println!("reopen: {:.2?}", started.elapsed());
     let stats = store.stats().expect("stats");
     println!(

@@ -1,7 +1,7 @@
 //! Search facets: what the best hits of a query have in common.
 //!
 //! A person looking at a result list wants to narrow it — to one outlet, one
-//! month, one actor. [`Store::search_facets`] counts, over the `top` best
+//! month, one actor. [`Engine::search_facets`] counts, over the `top` best
 //! hits of a query (not over every match), their sources, their months and
 //! the corpus entities they mention.
 //!
@@ -19,14 +19,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::error::StoreError;
-use crate::search::SearchOptions;
-use crate::store::Store;
+use crate::Engine;
+use marsad_store::SearchOptions;
+use marsad_store::StoreError;
 
 /// How many values of each facet are returned at most.
 const MAX_VALUES: usize = 20;
 
-/// Counts over the best hits of a query ([`Store::search_facets`]).
+/// Counts over the best hits of a query ([`Engine::search_facets`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SearchFacets {
     /// How many hits were counted (at most the `top` asked for).
@@ -43,23 +43,29 @@ pub struct SearchFacets {
 /// One value of a facet and the number of documents having it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FacetCount {
+    /// The value (an outlet, a month `YYYY-MM`).
     pub value: String,
+    /// Hits with it.
     pub count: usize,
 }
 
 /// An entity and the number of counted documents mentioning it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EntityFacet {
+    /// Corpus entity id.
     pub id: String,
+    /// Its canonical name.
     pub name: String,
+    /// `person`, `organization`, `location` or `misc`.
     #[serde(rename = "type")]
     pub entity_type: String,
+    /// Hits that mention it.
     pub count: usize,
 }
 
-impl Store {
+impl Engine {
     /// Facets of the `top` best hits of `query` (see the module docs). A
-    /// malformed query is [`StoreError::Query`], as with [`Store::search`].
+    /// malformed query is [`StoreError::Query`], as with [`Engine::search`].
     pub fn search_facets(&self, query: &str, top: usize) -> Result<SearchFacets, StoreError> {
         let results = self.search(query, SearchOptions { limit: top, offset: 0 })?;
         let mut sources: BTreeMap<&str, usize> = BTreeMap::new();
@@ -83,7 +89,7 @@ impl Store {
         } else {
             let ids: Vec<&str> = results.hits.iter().map(|h| h.doc.as_str()).collect();
             let ids = serde_json::to_string(&ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let mut statement = self.db.prepare_cached(
+            let mut statement = self.db().prepare_cached(
                 "SELECT e.id, e.name, e.type, COUNT(DISTINCT d.doc_id) AS n
                  FROM entity_docs d JOIN entities e ON e.id = d.entity_id
                  WHERE d.doc_id IN (SELECT value FROM json_each(?1))

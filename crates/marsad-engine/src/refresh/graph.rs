@@ -15,8 +15,8 @@ use marsad_extract::corpus::{self, DocGraphInput};
 use marsad_extract::Relation;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::StoreError;
-use crate::views::{bump, decode, encode, refs_of};
+use crate::rows::{bump, decode, encode, refs_of};
+use marsad_store::StoreError;
 
 /// One document's edge: source, target (ids, sorted), weight, kinds.
 type DocEdge = (String, String, usize, Vec<String>);

@@ -49,14 +49,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::{Deserialize, Serialize};
 
-use crate::error::StoreError;
-use crate::views::{decode, encode, parse_type};
-
-/// The order of the timeline, as an `ORDER BY` list of its columns.
-pub(crate) const TIMELINE_ORDER: &str = "date, granularity, type, title, docs_key, tie, seq";
-/// [`TIMELINE_ORDER`] backwards.
-pub(crate) const TIMELINE_ORDER_DESC: &str =
-    "date DESC, granularity DESC, type DESC, title DESC, docs_key DESC, tie DESC, seq DESC";
+use crate::rows::{decode, encode, parse_type};
+use marsad_store::StoreError;
 
 /// Who an event or unit names, by corpus entity id, as stored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

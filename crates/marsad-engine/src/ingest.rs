@@ -33,12 +33,11 @@ use std::sync::Mutex;
 
 use marsad_ingest::{Format, IngestError, SourceDocument};
 
-use crate::views::AnalyzedDocument;
+use marsad_store::{BatchReport, StoreError};
 use serde::Serialize;
 
-use crate::error::StoreError;
-use crate::records::BatchReport;
-use crate::store::Store;
+use crate::analysis::AnalyzedDocument;
+use crate::Engine;
 
 /// Make ingested documents searchable (commit the index) at least every this
 /// many documents…
@@ -63,7 +62,9 @@ impl Default for IngestOptions {
 /// Where an ingest run stands; reported after each file and each batch.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct IngestProgress {
+    /// Files read so far.
     pub files_done: usize,
+    /// Files to read in all.
     pub files_total: usize,
     /// Bytes of the files completely read so far.
     pub bytes_done: u64,
@@ -82,6 +83,7 @@ pub struct IngestProgress {
 pub struct IngestFailure {
     /// `path`, `path#N` (item N of a multi-document file) or `stdin`.
     pub origin: String,
+    /// Why it failed, for a reader.
     pub reason: String,
 }
 
@@ -99,8 +101,11 @@ pub struct IngestSummary {
     /// Documents read successfully; each is counted in exactly one of
     /// `added`, `replaced`, `unchanged`, `duplicates`.
     pub documents_read: usize,
+    /// Documents new to the store.
     pub added: usize,
+    /// Documents whose content changed (same id).
     pub replaced: usize,
+    /// Documents already stored as they are.
     pub unchanged: usize,
     /// `(id, duplicate_of)` for each exact duplicate.
     pub duplicates: Vec<(String, String)>,
@@ -133,14 +138,14 @@ impl IngestSummary {
 
 /// Ingests files and folders (recursively; see [`marsad_ingest::discover`]).
 pub fn ingest_paths(
-    store: &mut Store,
+    engine: &mut Engine,
     paths: &[PathBuf],
     options: IngestOptions,
     progress: &mut dyn FnMut(IngestProgress),
 ) -> Result<IngestSummary, StoreError> {
     let discovery = marsad_ingest::discover(paths);
     with_cleaners(|cleaners| {
-        let mut run = Run::new(store, options, progress, cleaners);
+        let mut run = Run::new(engine, options, progress, cleaners);
         for error in &discovery.skipped {
             if error.is_skip() {
                 run.summary.skipped.push(error.into());
@@ -164,7 +169,7 @@ pub fn ingest_paths(
 /// Ingests one stream (standard input). `name` names it in origins and
 /// messages; `format` `None` sniffs it from the first bytes.
 pub fn ingest_reader(
-    store: &mut Store,
+    engine: &mut Engine,
     name: &str,
     format: Option<Format>,
     reader: impl Read,
@@ -172,7 +177,7 @@ pub fn ingest_reader(
     progress: &mut dyn FnMut(IngestProgress),
 ) -> Result<IngestSummary, StoreError> {
     with_cleaners(|cleaners| {
-        let mut run = Run::new(store, options, progress, cleaners);
+        let mut run = Run::new(engine, options, progress, cleaners);
         run.state.files_total = 1;
         run.state.current_file = Some(name.to_string());
         run.report();
@@ -199,9 +204,9 @@ struct Cleaners {
     waiting: BTreeMap<u64, Cleaned>,
 }
 
-/// Runs `body` with cleaning workers (one per core, at most four).
+/// Runs `body` with cleaning workers ([`crate::workers::count`]).
 fn with_cleaners<R>(body: impl FnOnce(Cleaners) -> R) -> R {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let workers = crate::workers::count();
     let (work_tx, work_rx) = mpsc::sync_channel::<(u64, SourceDocument)>(workers * 32);
     let (done_tx, done_rx) = mpsc::channel::<(u64, Cleaned)>();
     let work_rx = Mutex::new(work_rx);
@@ -240,7 +245,7 @@ fn clean_guarded(doc: SourceDocument) -> Cleaned {
 
 /// The state of one run, shared by the reader callback and the loop.
 struct Run<'a> {
-    store: &'a mut Store,
+    engine: &'a mut Engine,
     options: IngestOptions,
     progress: &'a mut dyn FnMut(IngestProgress),
     cleaners: Cleaners,
@@ -256,14 +261,14 @@ struct Run<'a> {
 
 impl<'a> Run<'a> {
     fn new(
-        store: &'a mut Store,
+        engine: &'a mut Engine,
         options: IngestOptions,
         progress: &'a mut dyn FnMut(IngestProgress),
         cleaners: Cleaners,
     ) -> Self {
         let options = IngestOptions { batch_size: options.batch_size.max(1) };
         Run {
-            store,
+            engine,
             options,
             progress,
             cleaners,
@@ -356,11 +361,11 @@ impl<'a> Run<'a> {
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.options.batch_size));
         let n = batch.len();
-        let report = self.store.ingest_analyzed_deferred(batch)?;
-        if self.store.unflushed_documents() >= INDEX_COMMIT_DOCUMENTS
+        let report = self.engine.ingest_analyzed_deferred(batch)?;
+        if self.engine.store.unflushed_documents() >= INDEX_COMMIT_DOCUMENTS
             || self.last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL
         {
-            self.store.flush_index()?;
+            self.engine.store.flush_index()?;
             self.last_index_commit = std::time::Instant::now();
         }
         self.summary.documents_read += n;
@@ -389,12 +394,12 @@ impl<'a> Run<'a> {
         self.collect(true);
         self.check()?;
         self.commit()?;
-        self.store.flush_index()?;
+        self.engine.store.flush_index()?;
         // Entities, timeline and graph need every document: one pass at the
         // end of the run, not one per batch.
         // The index merges its commits started ran beside the views.
-        self.store.refresh_views()?;
-        self.store.finish_merges()?;
+        self.engine.refresh_views()?;
+        self.engine.store.finish_merges()?;
         self.state.current_file = None;
         self.report();
         Ok(self.summary)

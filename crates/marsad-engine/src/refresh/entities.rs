@@ -34,8 +34,8 @@ use marsad_extract::corpus::{self, ClusterTotals, NameInfo};
 use marsad_extract::EntityType;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
-use crate::error::StoreError;
-use crate::views::{bump, decode, encode, parse_type};
+use crate::rows::{bump, decode, encode, parse_type};
+use marsad_store::StoreError;
 
 /// One local entity as the view holds it.
 struct LocalRow {
