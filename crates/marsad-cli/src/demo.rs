@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use marsad_engine::{Engine, SearchOptions};
-use marsad_engine::{IngestOptions, IngestSummary};
+use marsad_engine::{IngestInput, IngestOptions, IngestSummary};
 use serde::Serialize;
 
 use crate::render;
@@ -51,7 +51,7 @@ pub fn run(data: &Path, json: bool) -> Result<ExitCode> {
 
     let mut store = Engine::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
     let summary =
-        marsad_engine::ingest_paths(&mut store, std::slice::from_ref(&corpus), IngestOptions::default(), &mut |_| {})?;
+        store.ingest(IngestInput::Paths(std::slice::from_ref(&corpus)), IngestOptions::default(), &mut |_| {})?;
     let stats = store.stats()?;
     let mut searches = Vec::new();
     for query in DEMO_QUERIES {

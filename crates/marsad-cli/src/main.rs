@@ -21,7 +21,7 @@ use marsad_engine::{
     Engine, EntityFilter, EntityLookup, GraphOptions, List, QuoteFilter, ReuseFilter, SearchOptions, SummaryScope,
     TimelineFilter,
 };
-use marsad_engine::{IngestOptions, IngestProgress, IngestSummary};
+use marsad_engine::{IngestInput, IngestOptions, IngestProgress, IngestSummary};
 
 /// Marsad (مرصد): an Arabic-first news-intelligence engine.
 #[derive(Parser, Debug)]
@@ -78,6 +78,11 @@ enum Command {
     },
     /// Counts: documents, duplicates, sources, dates, removals, sizes.
     Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The keys answers use (entity types, event types, relation kinds) with their Arabic labels.
+    Vocabulary {
         #[arg(long)]
         json: bool,
     },
@@ -648,6 +653,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let stats = store.stats()?;
             render::show(json, &stats, |v| render::stats(&data, v))
         }
+        Command::Vocabulary { json } => render::show(json, &marsad_engine::Vocabulary::all(), render::vocabulary),
         Command::Demo { no_serve, addr, json } => {
             let code = demo::run(&data, json)?;
             if json || no_serve || code != ExitCode::SUCCESS {
@@ -841,7 +847,7 @@ fn ingest(
         IngestSummary::default()
     } else {
         let owned: Vec<PathBuf> = files.into_iter().cloned().collect();
-        marsad_engine::ingest_paths(store, &owned, options, &mut on_progress)?
+        store.ingest(IngestInput::Paths(&owned), options, &mut on_progress)?
     };
     if !stdin.is_empty() {
         let format = stdin_format
@@ -850,8 +856,7 @@ fn ingest(
                     .with_context(|| format!("unknown --stdin-format {f:?} (text, html, json, jsonl, feed)"))
             })
             .transpose()?;
-        let from_stdin =
-            marsad_engine::ingest_reader(store, "stdin", format, std::io::stdin().lock(), options, &mut on_progress)?;
+        let from_stdin = store.ingest(stdin_input(format), options, &mut on_progress)?;
         summary.merge(from_stdin);
     }
     bar.finish_and_clear();
@@ -865,4 +870,9 @@ fn exit_code_for(summary: &IngestSummary) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Standard input as an ingest stream.
+fn stdin_input(format: Option<marsad_ingest::Format>) -> IngestInput<'static> {
+    IngestInput::Stream { name: "stdin", format, reader: Box::new(std::io::stdin().lock()) }
 }

@@ -415,3 +415,18 @@ pub fn summary(view: &SummaryView) {
         println!("  {}", s.text.trim());
     }
 }
+
+/// The vocabularies, one key and label a line.
+pub fn vocabulary(v: &marsad_engine::Vocabulary) {
+    for (heading, terms) in
+        [("entity types", &v.entity_types), ("event types", &v.event_types), ("relation kinds", &v.relation_kinds)]
+    {
+        println!("{heading}:");
+        for t in terms {
+            match t.family.filter(|f| *f != t.key) {
+                Some(family) => println!("  {:<14} {}  ({family})", t.key, t.label),
+                None => println!("  {:<14} {}", t.key, t.label),
+            }
+        }
+    }
+}

@@ -77,6 +77,7 @@ fn cli_and_api_answers_keep_their_shape() {
         ("story", vec!["story", &story, "--json"]),
         ("summary", vec!["summary", "--json"]),
         ("summary-story", vec!["summary", "--story", &story, "--json"]),
+        ("vocabulary", vec!["vocabulary", "--json"]),
     ];
     for (name, args) in &cli {
         record(&format!("cli {name}"), &run_json(&data, args));
@@ -99,6 +100,7 @@ fn cli_and_api_answers_keep_their_shape() {
         ("story", format!("/api/stories/{story}")),
         ("summary", "/api/summary".to_owned()),
         ("summary-story", format!("/api/summary?story={story}")),
+        ("vocabulary", "/api/vocabulary".to_owned()),
     ];
     for (name, path) in &api {
         record(&format!("api {name}"), &get_json(&server.addr, path));

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use marsad_engine::{ingest_paths, Engine, IngestOptions, SearchOptions};
+use marsad_engine::{Engine, IngestInput, IngestOptions, SearchOptions};
 
 fn main() {
     let args: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
@@ -27,7 +27,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let mut store = Engine::open(dir.path()).expect("open");
-    let summary = ingest_paths(&mut store, &paths, IngestOptions { batch_size }, &mut |_| {}).expect("ingest");
+    let summary = store.ingest(IngestInput::Paths(&paths), IngestOptions { batch_size }, &mut |_| {}).expect("ingest");
     let ingest = started.elapsed();
     println!(
         "ingest: {} files, {} documents ({} added, {} duplicates, {} failures) in {:.2?}",

@@ -148,7 +148,7 @@ pub(crate) fn write_analysis(
         let mut add =
             db.prepare_cached("INSERT INTO doc_relations (doc_id, source, target, kind) VALUES (?1, ?2, ?3, ?4)")?;
         for r in &analysis.relations {
-            add.execute(params![id, r.source as i64, r.target as i64, r.kind])?;
+            add.execute(params![id, r.source as i64, r.target as i64, r.kind.as_str()])?;
         }
     }
     Ok(())

@@ -136,8 +136,45 @@ impl IngestSummary {
     }
 }
 
+/// What an ingest run reads.
+pub enum IngestInput<'a> {
+    /// Files and folders, recursively (see [`marsad_ingest::discover`]).
+    Paths(&'a [PathBuf]),
+    /// One stream (standard input, an uploaded file): `name` names it in
+    /// origins and messages; `format` `None` sniffs it from the first bytes.
+    Stream {
+        /// The stream's name (`stdin`, the uploaded file's name).
+        name: &'a str,
+        /// Its format, when known.
+        format: Option<Format>,
+        /// The bytes.
+        reader: Box<dyn Read + 'a>,
+    },
+}
+
+impl Engine {
+    /// The one way documents come in: reads `input`, cleans and analyzes
+    /// on the worker threads, stores in atomic batches, and refreshes the
+    /// corpus views at the end. A bad file or item is an
+    /// [`IngestFailure`] in the summary and reading goes on; only a store
+    /// error stops the run (see the module docs).
+    pub fn ingest(
+        &mut self,
+        input: IngestInput<'_>,
+        options: IngestOptions,
+        progress: &mut dyn FnMut(IngestProgress),
+    ) -> Result<IngestSummary, StoreError> {
+        match input {
+            IngestInput::Paths(paths) => ingest_paths(self, paths, options, progress),
+            IngestInput::Stream { name, format, reader } => {
+                ingest_reader(self, name, format, reader, options, progress)
+            }
+        }
+    }
+}
+
 /// Ingests files and folders (recursively; see [`marsad_ingest::discover`]).
-pub fn ingest_paths(
+fn ingest_paths(
     engine: &mut Engine,
     paths: &[PathBuf],
     options: IngestOptions,
@@ -168,7 +205,7 @@ pub fn ingest_paths(
 
 /// Ingests one stream (standard input). `name` names it in origins and
 /// messages; `format` `None` sniffs it from the first bytes.
-pub fn ingest_reader(
+fn ingest_reader(
     engine: &mut Engine,
     name: &str,
     format: Option<Format>,

@@ -4,7 +4,8 @@
 //! [`marsad_store`] keeps documents, their index and the schema; it knows
 //! nothing of what a document says. This crate is everything that does:
 //!
-//! * **ingest** ([`ingest_paths`], [`ingest_reader`], [`Engine::ingest_batch`]):
+//! * **ingest** ([`Engine::ingest`]; [`Engine::ingest_batch`] for documents
+//!   already cleaned):
 //!   read → clean → analyze on worker threads → one atomic batch per few
 //!   hundred documents, the analysis written in the same transaction as its
 //!   document (`analysis`), then the corpus views refreshed;
@@ -43,7 +44,7 @@ mod rows;
 mod workers;
 
 pub use analysis::{analyze, AnalyzedDocument, ANALYSIS_VERSION};
-pub use ingest::{ingest_paths, ingest_reader, IngestFailure, IngestOptions, IngestProgress, IngestSummary};
+pub use ingest::{IngestFailure, IngestInput, IngestOptions, IngestProgress, IngestSummary};
 pub use marsad_extract;
 pub use marsad_reuse;
 pub use marsad_store::{
@@ -58,7 +59,7 @@ pub use query::stories::{ListedStory, StoryDetail, StoryList, StoryRecord, Summa
 pub use requests::{
     CountStep, EntityDocument, EntityFilter, EntityList, EntityLookup, EntityProfile, EntityRecord, GraphOptions, List,
     ListedEntity, Neighbour, PeriodCount, ProfileTotals, QuoteFilter, QuoteList, QuoteRecord, SpeakerRef, SummaryScope,
-    TimelineFilter, ViewSummary,
+    Term, TimelineFilter, ViewSummary, Vocabulary,
 };
 pub use responses::{DocumentWithAnalysis, Timeline};
 pub use rows::GROUP_MIN_WORDS;
@@ -103,7 +104,7 @@ impl Engine {
     /// Stores documents already analyzed (the ingest pipeline analyzes on
     /// its worker threads), leaving the index commit for later
     /// ([`Store::ingest_deferred_with`]).
-    pub fn ingest_analyzed_deferred(&mut self, docs: Vec<AnalyzedDocument>) -> Result<BatchReport, StoreError> {
+    pub(crate) fn ingest_analyzed_deferred(&mut self, docs: Vec<AnalyzedDocument>) -> Result<BatchReport, StoreError> {
         self.store.ingest_deferred_with(&docs, &mut |tx, i| {
             let doc = &docs[i];
             analysis::write_analysis(

@@ -287,6 +287,52 @@ impl Default for GraphOptions {
     }
 }
 
+/// One word of a closed vocabulary: its stable key and its Arabic label.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Term {
+    /// The key answers use (`person`, `summit`, `met`).
+    pub key: &'static str,
+    /// What a reader is shown.
+    pub label: &'static str,
+    /// A plural label, where the UI needs one (entity types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plural: Option<&'static str>,
+    /// The family events of this type merge within (event types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<&'static str>,
+}
+
+/// The closed vocabularies answers use, with their Arabic labels: what a
+/// front end shows for a key, so the web UI keeps no copy of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Vocabulary {
+    /// Entity types.
+    pub entity_types: Vec<Term>,
+    /// Event types.
+    pub event_types: Vec<Term>,
+    /// Relation kinds (edge kinds of the actor graph).
+    pub relation_kinds: Vec<Term>,
+}
+
+impl Vocabulary {
+    /// Every vocabulary, in display order.
+    pub fn all() -> Vocabulary {
+        use marsad_extract::{EventType, RelationKind};
+        let term = |key, label| Term { key, label, plural: None, family: None };
+        Vocabulary {
+            entity_types: EntityType::ALL
+                .into_iter()
+                .map(|t| Term { plural: Some(t.plural_label()), ..term(t.as_str(), t.label()) })
+                .collect(),
+            event_types: EventType::ALL
+                .into_iter()
+                .map(|t| Term { family: Some(t.family()), ..term(t.as_str(), t.label()) })
+                .collect(),
+            relation_kinds: RelationKind::ALL.into_iter().map(|k| term(k.as_str(), k.label())).collect(),
+        }
+    }
+}
+
 /// The lists front ends page through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum List {

@@ -79,13 +79,13 @@ fn ingest_paths_goes_on_past_bad_files_and_reports_progress() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Engine::open(dir.path()).unwrap();
     let mut reports = Vec::new();
-    let summary = crate::ingest_paths(
-        &mut store,
-        &[corpus.path().to_path_buf()],
-        crate::IngestOptions { batch_size: 2 },
-        &mut |p| reports.push(p),
-    )
-    .unwrap();
+    let summary = store
+        .ingest(
+            crate::IngestInput::Paths(&[corpus.path().to_path_buf()]),
+            crate::IngestOptions { batch_size: 2 },
+            &mut |p| reports.push(p),
+        )
+        .unwrap();
     assert_eq!(summary.files, 5, "{summary:#?}");
     assert_eq!(summary.documents_read, 5, "{summary:#?}");
     assert_eq!(summary.added, 4);
@@ -105,8 +105,9 @@ fn ingest_paths_goes_on_past_bad_files_and_reports_progress() {
     assert_eq!(ids(&store, "source:wire"), strings(&["j1"]));
 
     // Again: nothing changes.
-    let again =
-        crate::ingest_paths(&mut store, &[corpus.path().to_path_buf()], Default::default(), &mut |_| {}).unwrap();
+    let again = store
+        .ingest(crate::IngestInput::Paths(&[corpus.path().to_path_buf()]), Default::default(), &mut |_| {})
+        .unwrap();
     assert_eq!((again.added, again.unchanged, again.duplicates.len()), (0, 4, 1));
 }
 
@@ -115,9 +116,13 @@ fn ingest_reader_reads_a_stream() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Engine::open(dir.path()).unwrap();
     let input = r#"[{"id":"s1","content":"Streamed text one."},{"id":"s2","content":"Streamed text two."}]"#;
-    let summary =
-        crate::ingest_reader(&mut store, "stdin", None, std::io::Cursor::new(input), Default::default(), &mut |_| {})
-            .unwrap();
+    let summary = store
+        .ingest(
+            crate::IngestInput::Stream { name: "stdin", format: None, reader: Box::new(std::io::Cursor::new(input)) },
+            Default::default(),
+            &mut |_| {},
+        )
+        .unwrap();
     assert_eq!((summary.documents_read, summary.added), (2, 2), "{summary:#?}");
     assert_eq!(sorted(ids(&store, "streamed")), strings(&["s1", "s2"]));
     assert_eq!(store.document("s1").unwrap().unwrap().origin, "stdin#1");
@@ -145,7 +150,7 @@ fn seeds_search_for_peskov() {
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("00"))
         .collect();
     files.sort();
-    let summary = crate::ingest_paths(&mut store, &files, Default::default(), &mut |_| {}).unwrap();
+    let summary = store.ingest(crate::IngestInput::Paths(&files), Default::default(), &mut |_| {}).unwrap();
     assert_eq!(summary.documents_read, 5, "{summary:?}");
     assert!(summary.failures.is_empty(), "{summary:?}");
     let results = store.search("بيسكوف", SearchOptions::default()).unwrap();
@@ -621,7 +626,7 @@ mod incremental {
             relations.entry(r.get(0).unwrap()).or_default().push(Relation {
                 source: r.get::<_, i64>(1).unwrap() as usize,
                 target: r.get::<_, i64>(2).unwrap() as usize,
-                kind: r.get(3).unwrap(),
+                kind: r.get::<_, String>(3).unwrap().parse().unwrap(),
                 sentence: 0,
             });
         }
@@ -894,7 +899,9 @@ mod incremental {
             .collect();
         files.sort();
         for file in &files {
-            crate::ingest_paths(&mut store, std::slice::from_ref(file), Default::default(), &mut |_| {}).unwrap();
+            store
+                .ingest(crate::IngestInput::Paths(std::slice::from_ref(file)), Default::default(), &mut |_| {})
+                .unwrap();
         }
         check(&mut store, "seeds one by one");
         let _ = EntityType::Person;

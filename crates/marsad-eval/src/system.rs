@@ -3,7 +3,7 @@
 //! The evaluation runs the product, not a copy of it: the gold articles are
 //! written, as the JSON objects they are in SaudiNewsNet (plus their gold id
 //! as `id`), to a JSON Lines file in a temporary directory and ingested into
-//! a fresh store by [`marsad_engine::pipeline::ingest_paths`], exactly as
+//! a fresh store by [`marsad_engine::Engine::ingest`], exactly as
 //! `marsad ingest` would. What the store then holds — the cleaned text, the
 //! stored analysis, the corpus entities and stories — is converted here to
 //! the gold set's terms: spans into the body, entity keys, event classes.
@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
-use marsad_engine::{ingest_paths, IngestOptions};
 use marsad_engine::{Engine, EntityFilter};
+use marsad_engine::{IngestInput, IngestOptions};
 use marsad_extract::EntityType;
 use serde_json::Value;
 
@@ -92,7 +92,7 @@ fn ingest(corpus: &Path, articles: &[&ArticleRef]) -> Result<Ingested, EvalError
         file.flush().map_err(|e| EvalError::io(&input, e))?;
     }
     let mut store = Engine::open(&dir.path().join("store"))?;
-    let summary = ingest_paths(&mut store, &[input], IngestOptions::default(), &mut |_| {})?;
+    let summary = store.ingest(IngestInput::Paths(&[input]), IngestOptions::default(), &mut |_| {})?;
     if let Some(failure) = summary.failures.first() {
         return Err(EvalError::Corpus(format!("{}: {}", failure.origin, failure.reason)));
     }
@@ -227,7 +227,7 @@ pub fn run_extraction(corpus: &Path, articles: &[&ArticleRef]) -> Result<SystemR
             marks.events.push(EventMark {
                 span,
                 trigger: e.trigger.clone(),
-                event_type: event_class(&e.event_type),
+                event_type: event_class(e.event_type.as_str()),
                 status: match e.status {
                     marsad_extract::EventStatus::Happened => EventStatus::Happened,
                     marsad_extract::EventStatus::Planned => EventStatus::Planned,

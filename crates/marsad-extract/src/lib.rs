@@ -43,6 +43,9 @@ pub mod gazetteer;
 pub mod mention;
 pub mod ner;
 pub mod quote;
+mod vocabulary;
+
+pub use vocabulary::{EventType, RelationKind};
 
 /// The kind of a named entity. Serialized in lowercase English
 /// (`"person"`, `"organization"`, `"place"`, `"misc"`), which is also what the
@@ -294,13 +297,9 @@ pub enum DateSource {
 /// sentence or, for a reported past event, by the article's day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// Event type, a stable English key (`summit`, `visit`, `meeting`,
-    /// `talks`, `agreement`, `sanctions`, `resolution`, `nuclear_test`,
-    /// `invasion`, `election`, `attack`, `recognition`, `military`,
-    /// `arrest`, `legal`, `accident`, `disaster`, `health`, `protest`,
-    /// `appointment`, `decision`, `launch`, `conference`, `business`,
-    /// `sports`, `death`): see `data/lexicon/event-triggers-ar.txt`.
-    pub event_type: String,
+    /// What kind of event (serialized as its stable English key:
+    /// `summit`, `visit`, …); see `data/lexicon/event-triggers-ar.txt`.
+    pub event_type: EventType,
     /// ISO date at `granularity`.
     pub date: String,
     /// How precise `date` is.
@@ -340,8 +339,8 @@ pub struct Relation {
     /// The entity acted on or with (who was met or visited, supplied, or
     /// spoken about), an index into [`DocumentAnalysis::entities`].
     pub target: usize,
-    /// `met`, `visited`, `quoted_about`, `supplies`.
-    pub kind: String,
+    /// How they relate (`met`, `visited`, `quoted_about`, `supplies`).
+    pub kind: RelationKind,
     /// Index of the sentence that says so.
     pub sentence: usize,
 }

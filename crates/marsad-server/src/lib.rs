@@ -124,6 +124,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/stories"),
     ("GET", "/api/stories/{id}"),
     ("GET", "/api/summary"),
+    ("GET", "/api/vocabulary"),
     ("POST", "/api/documents"),
     ("GET", "/api/openapi.json"),
 ];
@@ -154,6 +155,7 @@ pub fn router(store_dir: &Path, options: &ServerOptions) -> Result<Router, Serve
         .route("/api/stories", get(routes::stories))
         .route("/api/stories/{id}", get(routes::story))
         .route("/api/summary", get(routes::summary))
+        .route("/api/vocabulary", get(routes::vocabulary))
         .route("/api/documents", post(routes::ingest))
         .route("/api/openapi.json", get(openapi))
         .route("/", get(assets::index))

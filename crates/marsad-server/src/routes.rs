@@ -25,7 +25,7 @@ use marsad_engine::{
     SummaryScope, TimelineFilter, GROUP_MIN_WORDS,
 };
 use marsad_engine::{DocumentWithAnalysis, Timeline};
-use marsad_engine::{IngestOptions, IngestSummary};
+use marsad_engine::{IngestInput, IngestOptions, IngestSummary};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -396,6 +396,12 @@ pub(crate) async fn summary(State(state): State<AppState>, Params(p): Params<Sum
     state.stores.read(move |store| to_json(&store.summary(&scope, sentences, words)?)).await
 }
 
+/// The closed vocabularies with their Arabic labels (entity types, event
+/// types, relation kinds): what the UI shows for a key.
+pub(crate) async fn vocabulary() -> Answer {
+    to_json(&marsad_engine::Vocabulary::all())
+}
+
 fn flag(value: Option<&str>) -> bool {
     matches!(value, Some("1" | "true" | "yes"))
 }
@@ -481,14 +487,8 @@ pub(crate) async fn ingest(
         .write(move |store| {
             let mut summary = IngestSummary::default();
             for (name, format, bytes) in inputs {
-                let one = marsad_engine::ingest_reader(
-                    store,
-                    &name,
-                    format,
-                    std::io::Cursor::new(bytes),
-                    IngestOptions::default(),
-                    &mut |_| {},
-                )?;
+                let input = IngestInput::Stream { name: &name, format, reader: Box::new(std::io::Cursor::new(bytes)) };
+                let one = store.ingest(input, IngestOptions::default(), &mut |_| {})?;
                 summary.merge(one);
             }
             Ok(summary)

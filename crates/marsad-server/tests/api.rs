@@ -8,9 +8,9 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use marsad_engine::IngestOptions;
 use marsad_engine::{DocumentWithAnalysis, Timeline};
 use marsad_engine::{Engine, SearchOptions, TimelineFilter};
+use marsad_engine::{IngestInput, IngestOptions};
 use marsad_server::{router, ServerOptions, OPENAPI, ROUTES};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -24,15 +24,12 @@ const ARTICLES: &str = r#"{"id": "t1", "title": "وزير الخارجية يز�
 
 fn build_store(dir: &Path) {
     let mut store = Engine::open(dir).expect("open store");
-    marsad_engine::ingest_reader(
-        &mut store,
-        "articles.jsonl",
-        Some(marsad_ingest::Format::JsonLines),
-        ARTICLES.as_bytes(),
-        IngestOptions::default(),
-        &mut |_| {},
-    )
-    .expect("ingest");
+    let input = IngestInput::Stream {
+        name: "articles.jsonl",
+        format: Some(marsad_ingest::Format::JsonLines),
+        reader: Box::new(ARTICLES.as_bytes()),
+    };
+    store.ingest(input, IngestOptions::default(), &mut |_| {}).expect("ingest");
 }
 
 struct Fixture {
@@ -543,8 +540,7 @@ async fn seeds_search() {
     {
         let mut store = Engine::open(&dir).unwrap();
         let summary =
-            marsad_engine::ingest_paths(&mut store, &[seeds.to_path_buf()], IngestOptions::default(), &mut |_| {})
-                .unwrap();
+            store.ingest(IngestInput::Paths(&[seeds.to_path_buf()]), IngestOptions::default(), &mut |_| {}).unwrap();
         assert!(summary.documents_read > 0, "{summary:?}");
     }
     let app = router(&dir, &ServerOptions { readers: 2, ..ServerOptions::default() }).unwrap();

@@ -113,17 +113,21 @@ fn edges_of(db: &Connection, doc: &str) -> Result<Vec<DocEdge>, StoreError> {
             }
         }
     }
-    let relations: Vec<Relation> = db
+    let rows: Vec<(i64, i64, String)> = db
         .prepare_cached("SELECT source, target, kind FROM doc_relations WHERE doc_id = ?1")?
-        .query_map([doc], |r| {
+        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let relations = rows
+        .into_iter()
+        .map(|(source, target, kind)| {
             Ok(Relation {
-                source: r.get::<_, i64>(0)?.max(0) as usize,
-                target: r.get::<_, i64>(1)?.max(0) as usize,
-                kind: r.get(2)?,
+                source: source.max(0) as usize,
+                target: target.max(0) as usize,
+                kind: kind.parse().map_err(StoreError::Corrupt)?,
                 sentence: 0,
             })
-        })?
-        .collect::<Result<_, _>>()?;
+        })
+        .collect::<Result<Vec<Relation>, StoreError>>()?;
     let graph =
         corpus::build_graph(&[DocGraphInput { entity_sentences: &sentences, entities: &refs, relations: &relations }]);
     Ok(graph.edges.into_iter().map(|e| (e.source, e.target, e.weight, e.kinds)).collect())

@@ -346,7 +346,7 @@ fn rewrite_items(db: &Connection, doc: &str, groups: &mut BTreeSet<String>) -> R
             seq,
             grp,
             event.sentence as i64,
-            event.event_type,
+            event.event_type.as_str(),
             event.title,
             encode(&names)?,
             hash
@@ -688,7 +688,7 @@ fn write_entry(db: &Connection, bucket: &str, anchor: &str, sig: i64, entry: &Ti
         bucket,
         entry.date,
         entry.granularity as i64,
-        entry.event_type,
+        entry.event_type.as_str(),
         entry.title,
         // Joined with the lowest character, so that the text order is
         // the order of the sorted lists.

@@ -284,6 +284,7 @@ fn dot_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::RelationKind;
 
     fn r(id: &str, name: &str, t: EntityType) -> EntityRef {
         EntityRef { id: id.into(), name: name.into(), entity_type: t }
@@ -297,7 +298,7 @@ mod tests {
             r("L-1", "فلاديفوستوك", EntityType::Place),
         ];
         let sentences = vec![vec![0, 1, 1], vec![0, 2], vec![1]];
-        let relations = vec![Relation { source: 0, target: 1, kind: "met".into(), sentence: 0 }];
+        let relations = vec![Relation { source: 0, target: 1, kind: RelationKind::Met, sentence: 0 }];
         let g = build_graph(&[DocGraphInput { entity_sentences: &sentences, entities: &ents, relations: &relations }]);
         assert_eq!(g.nodes.len(), 3);
         let pk = g.edges.iter().find(|e| e.source == "P-1" && e.target == "P-2").unwrap();
@@ -330,7 +331,7 @@ mod tests {
             r("P-3", "c", EntityType::Person),
         ];
         let sentences = vec![vec![0, 1], vec![0, 1], vec![2]];
-        let relations = vec![Relation { source: 0, target: 2, kind: "supplies".into(), sentence: 5 }];
+        let relations = vec![Relation { source: 0, target: 2, kind: RelationKind::Supplies, sentence: 5 }];
         let g = build_graph(&[DocGraphInput { entity_sentences: &sentences, entities: &ents, relations: &relations }]);
         let p = g.pruned(10, 2, false);
         assert_eq!(p.edges.len(), 2);

@@ -5,7 +5,7 @@
 //! they agree on three things:
 //!
 //! * **Kind.** The same family of type: a summit, a meeting, talks and a
-//!   visit are one occasion in different words ([`event_family`]); anything
+//!   visit are one occasion in different words ([`EventType::family`]); anything
 //!   else must match its own family.
 //! * **When.** The same date at the same granularity — or, a coarser date
 //!   that contains a finer one (`2023-09` and `2023-09-13`): one article
@@ -46,8 +46,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::EntityRef;
-use crate::event::{event_family, type_rank};
-use crate::{EntityType, Event, EventStatus, Granularity};
+use crate::{EntityType, Event, EventStatus, EventType, Granularity};
 
 /// One document's events, with its local entities already resolved.
 #[derive(Clone, Copy, Debug)]
@@ -69,9 +68,9 @@ pub struct TimelineEntry {
     pub date: String,
     /// How precise `date` is.
     pub granularity: Granularity,
-    /// Event type key, as in [`Event::event_type`].
+    /// Event type, as in [`Event::event_type`].
     #[serde(rename = "type")]
-    pub event_type: String,
+    pub event_type: EventType,
     /// Short Arabic title, from the most informative member event.
     pub title: String,
     /// Who took part, as corpus entities.
@@ -222,7 +221,7 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
 /// corpus is the timelines of its buckets side by side.
 pub fn timeline_bucket(event: &Event) -> String {
     let year = event.date.split('-').next().unwrap_or("");
-    format!("{}/{year}", event_family(&event.event_type))
+    format!("{}/{year}", event.event_type.family())
 }
 
 /// How many comparisons one event makes per shared actor in pass 1.
@@ -244,7 +243,7 @@ pub fn canonical_order(a: (&str, &Event), b: (&str, &Event)) -> std::cmp::Orderi
 /// The group of pass 1 an event belongs to: its type's family, its
 /// granularity and its exact date (`encounter|0|2023-09-13`).
 pub fn same_date_group(event: &Event) -> String {
-    format!("{}|{}|{}", event_family(&event.event_type), event.granularity as u8, event.date)
+    format!("{}|{}|{}", event.event_type.family(), event.granularity as u8, event.date)
 }
 
 /// Pass 1 on one group (events of one family, granularity and exact date,
@@ -339,7 +338,7 @@ pub fn build_timeline(docs: &[DocEvents<'_>]) -> Vec<TimelineEntry> {
         for e in d.events {
             items.push(Item {
                 member: TimelineMember { doc: d.doc, event: e, refs: d.entities },
-                family: event_family(&e.event_type),
+                family: e.event_type.family(),
                 who: Who::of(e, d.entities, |id| intern.get(id).copied()),
             });
         }
@@ -454,15 +453,15 @@ pub fn timeline_entry(members: &[TimelineMember<'_>]) -> TimelineEntry {
     let finest: Vec<&TimelineMember> =
         members.iter().filter(|it| it.event.granularity == granularity && it.event.date == date).collect();
     // Type: the most frequent among the finest members, then the more specific.
-    let mut counts: Vec<(&str, usize)> = Vec::new();
+    let mut counts: Vec<(EventType, usize)> = Vec::new();
     for it in &finest {
         match counts.iter_mut().find(|(t, _)| *t == it.event.event_type) {
             Some(c) => c.1 += 1,
-            None => counts.push((&it.event.event_type, 1)),
+            None => counts.push((it.event.event_type, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(type_rank(a.0).cmp(&type_rank(b.0))).then(a.0.cmp(b.0)));
-    let event_type = counts.first().map_or("", |c| c.0).to_owned();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.rank().cmp(&b.0.rank())).then(a.0.cmp(&b.0)));
+    let event_type = counts.first().map_or(members[0].event.event_type, |c| c.0);
 
     // Title: the most informative member.
     let informative = |it: &TimelineMember| {
@@ -562,7 +561,7 @@ mod tests {
 
     fn event(ty: &str, date: &str, g: Granularity, actors: &[usize], place: Option<usize>, title: &str) -> Event {
         Event {
-            event_type: ty.into(),
+            event_type: ty.parse().unwrap(),
             date: date.into(),
             granularity: g,
             trigger: String::new(),

@@ -40,68 +40,12 @@ use rustc_hash::FxHashSet;
 
 use crate::date::Day;
 use crate::{
-    DateMention, DateSource, EntityType, Event, EventStatus, Granularity, LocalEntity, Mention, Quote, Relation,
+    DateMention, DateSource, EntityType, Event, EventStatus, EventType, Granularity, LocalEntity, Mention, Quote,
+    Relation, RelationKind,
 };
 use triggers::{trigger_at, Trigger};
 
 pub(crate) use triggers::is_event_noun;
-
-/// The family of an event type: summit, meeting, talks and visit are one
-/// occasion told in different words; every other type is its own family.
-pub fn event_family(event_type: &str) -> &str {
-    match event_type {
-        "summit" | "meeting" | "talks" | "visit" => "encounter",
-        other => other,
-    }
-}
-
-/// The Arabic noun naming an event type, for titles.
-pub fn type_label(event_type: &str) -> &'static str {
-    match event_type {
-        "summit" => "قمة",
-        "visit" => "زيارة",
-        "meeting" => "لقاء",
-        "talks" => "محادثات",
-        "agreement" => "اتفاق",
-        "sanctions" => "عقوبات",
-        "resolution" => "قرار",
-        "nuclear_test" => "تجربة نووية",
-        "missile_test" => "تجربة صاروخية",
-        "invasion" => "غزو",
-        "war" => "حرب",
-        "election" => "انتخاب",
-        "attack" => "هجوم",
-        "recognition" => "اعتراف",
-        "statement" => "بيان",
-        "exercise" => "مناورات",
-        "military" => "عملية عسكرية",
-        "arrest" => "ضبط",
-        "legal" => "إجراء قضائي",
-        "accident" => "حادث",
-        "disaster" => "كارثة",
-        "health" => "حدث صحي",
-        "protest" => "احتجاج",
-        "appointment" => "تعيين",
-        "decision" => "قرار",
-        "launch" => "تدشين",
-        "conference" => "فعالية",
-        "business" => "صفقة",
-        "sports" => "مباراة",
-        "death" => "وفاة",
-        _ => "حدث",
-    }
-}
-
-/// Which of two types a merged event shows: the more specific occasion.
-pub(crate) fn type_rank(event_type: &str) -> u8 {
-    match event_type {
-        "summit" => 0,
-        "visit" => 1,
-        "talks" => 2,
-        "meeting" => 3,
-        _ => 4,
-    }
-}
 
 /// A sentence, tokenized on demand, with token spans shifted to document offsets.
 struct SentenceTokens {
@@ -125,7 +69,7 @@ impl SentenceTokens {
     /// Triggers of `lex` in the sentence, skipping the ones the sentence
     /// dates by something else (see the module docs). The `i64` is a day
     /// shift (غداة: -1).
-    fn triggers(&self, lex: &triggers::Lexicon) -> Vec<(Trigger, i64)> {
+    fn triggers<K: Copy>(&self, lex: &triggers::Lexicon<K>) -> Vec<(Trigger<K>, i64)> {
         let mut out = Vec::new();
         let mut k = 0;
         while k < self.tokens.len() {
@@ -397,7 +341,7 @@ pub fn extract_anchored(
             .filter(|(t, _)| !is_denied(&st, t))
             .filter(|(t, _)| t.noun || st.tokens[t.tokens.start].segmentation.preposition.is_none())
             // الحرب: an ongoing state the sentence refers to, not an occurrence of its day.
-            .filter(|(t, _)| !(t.event_type == "war" && st.tokens[t.tokens.start].segmentation.article))
+            .filter(|(t, _)| !(t.event_type == EventType::War && st.tokens[t.tokens.start].segmentation.article))
             .collect();
         if found.is_empty() {
             continue;
@@ -423,11 +367,11 @@ pub fn extract_anchored(
             }
         }
         // One event per family: the most specific date, then the nearest.
-        pairs.sort_by_key(|&(di, ti, dist)| (event_family(found[ti].0.event_type), dates[di].granularity, dist, di));
+        pairs.sort_by_key(|&(di, ti, dist)| (found[ti].0.event_type.family(), dates[di].granularity, dist, di));
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         for (di, ti, _) in pairs {
             let (trigger, shift) = &found[ti];
-            if !seen.insert(event_family(trigger.event_type)) {
+            if !seen.insert(trigger.event_type.family()) {
                 continue;
             }
             let m = &dates[di];
@@ -468,11 +412,11 @@ pub fn extract_anchored(
             // A war is a state (حرب أوكرانيا), not the news of the article's
             // day; an encounter noun (زيارة، قمة) without a date is as often
             // one announced as one held: only its verb is dated by the article.
-            let encounter_noun = trigger.noun && event_family(trigger.event_type) == "encounter";
+            let encounter_noun = trigger.noun && trigger.event_type.family() == "encounter";
             if *shift != 0
-                || trigger.event_type == "war"
+                || trigger.event_type == EventType::War
                 || encounter_noun
-                || seen.contains(event_family(trigger.event_type))
+                || seen.contains(trigger.event_type.family())
             {
                 continue;
             }
@@ -489,7 +433,7 @@ pub fn extract_anchored(
             if !reports_news(&st, trigger, previous, place_after) {
                 continue;
             }
-            seen.insert(event_family(trigger.event_type));
+            seen.insert(trigger.event_type.family());
             let none = 0..0;
             let mut event = build_event(
                 text,
@@ -525,12 +469,12 @@ fn build_event(
     date_span: &Range<usize>,
 ) -> Event {
     let trigger_span = st.tokens[trigger.tokens.start].span.start..st.tokens[trigger.tokens.end - 1].span.end;
-    let visit = (trigger.event_type == "visit").then_some(trigger.noun);
+    let visit = (trigger.event_type == EventType::Visit).then_some(trigger.noun);
     let place = place_after(text, in_sentence, entities, &trigger_span, visit);
     let actors = actors_near(st, trigger, in_sentence, entities, place);
     let title = title(text, st, trigger, entities, &actors, place, date_span);
     Event {
-        event_type: trigger.event_type.to_owned(),
+        event_type: trigger.event_type,
         date,
         granularity,
         trigger: text[trigger_span].to_owned(),
@@ -661,7 +605,7 @@ fn title(
     place: Option<usize>,
     date_span: &Range<usize>,
 ) -> String {
-    let label = type_label(trigger.event_type);
+    let label = trigger.event_type.label();
     let mut out = String::new();
     if actors.is_empty() {
         let first = &st.tokens[trigger.tokens.start];
@@ -699,20 +643,20 @@ fn title(
         let first = &st.tokens[trigger.tokens.start];
         let own = trigger.noun
             && trigger.tokens.len() == 1
-            && type_rank(trigger.event_type) == 4
+            && trigger.event_type.rank() == 4
             && !matches!(
                 trigger.event_type,
-                "agreement"
-                    | "sanctions"
-                    | "resolution"
-                    | "nuclear_test"
-                    | "missile_test"
-                    | "invasion"
-                    | "war"
-                    | "election"
-                    | "attack"
-                    | "recognition"
-                    | "exercise"
+                EventType::Agreement
+                    | EventType::Sanctions
+                    | EventType::Resolution
+                    | EventType::NuclearTest
+                    | EventType::MissileTest
+                    | EventType::Invasion
+                    | EventType::War
+                    | EventType::Election
+                    | EventType::Attack
+                    | EventType::Recognition
+                    | EventType::Exercise
             )
             && !triggers::has_pronoun_suffix(first.base());
         if own {
@@ -739,7 +683,7 @@ fn title(
         }
     }
     if let Some(p) = place {
-        out.push_str(if trigger.event_type == "visit" { " إلى " } else { " في " });
+        out.push_str(if trigger.event_type == EventType::Visit { " إلى " } else { " في " });
         out.push_str(&entities[p].name);
     }
     out
@@ -755,25 +699,25 @@ pub fn relations(
     events: &[Event],
 ) -> Vec<Relation> {
     let mut out: Vec<Relation> = Vec::new();
-    let mut seen: FxHashSet<(usize, usize, &'static str, usize)> = FxHashSet::default();
-    let mut push = |out: &mut Vec<Relation>, source: usize, target: usize, kind: &'static str, sentence: usize| {
+    let mut seen: FxHashSet<(usize, usize, RelationKind, usize)> = FxHashSet::default();
+    let mut push = |out: &mut Vec<Relation>, source: usize, target: usize, kind: RelationKind, sentence: usize| {
         if source != target
             && source < entities.len()
             && target < entities.len()
             && seen.insert((source, target, kind, sentence))
         {
-            out.push(Relation { source, target, kind: kind.to_owned(), sentence });
+            out.push(Relation { source, target, kind, sentence });
         }
     };
     let kind_of = |e: usize| entities.get(e).map(|x| x.entity_type);
 
     // met: encounter events with two persons.
     for ev in events {
-        if matches!(ev.event_type.as_str(), "summit" | "meeting" | "talks") {
+        if matches!(ev.event_type, EventType::Summit | EventType::Meeting | EventType::Talks) {
             let persons: Vec<usize> =
                 ev.actors.iter().copied().filter(|&a| kind_of(a) == Some(EntityType::Person)).collect();
             for &b in persons.iter().skip(1) {
-                push(&mut out, persons[0], b, "met", ev.sentence);
+                push(&mut out, persons[0], b, RelationKind::Met, ev.sentence);
             }
         }
     }
@@ -796,7 +740,7 @@ pub fn relations(
         for (t, _) in st.triggers(event_lex) {
             let span = st.tokens[t.tokens.start].span.start..st.tokens[t.tokens.end - 1].span.end;
             match t.event_type {
-                "meeting" if !t.noun => {
+                EventType::Meeting if !t.noun => {
                     let mut distinct: Vec<usize> = Vec::new();
                     for p in &persons {
                         if !distinct.contains(&p.entity) {
@@ -804,10 +748,10 @@ pub fn relations(
                         }
                     }
                     for &b in distinct.iter().skip(1).take(3) {
-                        push(&mut out, distinct[0], b, "met", s);
+                        push(&mut out, distinct[0], b, RelationKind::Met, s);
                     }
                 }
-                "visit" => {
+                EventType::Visit => {
                     let Some(place) = place_after(text, ms, entities, &span, Some(t.noun)) else { continue };
                     let nearest = persons.iter().min_by_key(|p| {
                         if p.span.start >= span.end {
@@ -817,7 +761,7 @@ pub fn relations(
                         }
                     });
                     if let Some(p) = nearest {
-                        push(&mut out, p.entity, place, "visited", s);
+                        push(&mut out, p.entity, place, RelationKind::Visited, s);
                     }
                 }
                 _ => {}
@@ -826,7 +770,7 @@ pub fn relations(
         for (t, _) in st.triggers(supply_lex) {
             let span = st.tokens[t.tokens.start].span.start..st.tokens[t.tokens.end - 1].span.end;
             if let Some((a, b)) = supply_parties(text, ms, &span, t.noun) {
-                push(&mut out, a, b, "supplies", s);
+                push(&mut out, a, b, RelationKind::Supplies, s);
             }
         }
     }
@@ -839,7 +783,7 @@ pub fn relations(
         let first = by_start.partition_point(|m| m.span.start < q.span.start);
         for m in by_start[first..].iter().take_while(|m| m.span.start < q.span.end) {
             if m.span.end <= q.span.end && m.entity != speaker {
-                push(&mut out, speaker, m.entity, "quoted_about", q.sentence);
+                push(&mut out, speaker, m.entity, RelationKind::QuotedAbout, q.sentence);
             }
         }
     }

@@ -1,6 +1,8 @@
 // Small helpers shared by every page: DOM building, the API client, Arabic
 // labels, number and date formatting, and UTF-8 byte offsets → JS indexes.
 
+import VOCABULARY from './vocabulary.js';
+
 /** Build an element: h('a', {href: '#/x', class: 'y'}, 'text', childNode, [more]). */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -134,19 +136,18 @@ export function fmtDate(s, granularity) {
   return DAY_FMT.format(Date.UTC(+y, +mo - 1, +d));
 }
 
-export const TYPE_AR = { person: 'شخص', organization: 'منظمة', place: 'مكان', misc: 'أخرى' };
-export const TYPE_AR_PLURAL = { person: 'أشخاص', organization: 'منظمات', place: 'أماكن', misc: 'أخرى' };
+// The labels of the closed vocabularies come from the server
+// (`js/vocabulary.js`, written by `marsad serve` from the same table as
+// `/api/vocabulary`): the UI keeps no copy of its own.
+const labels = (terms, field = 'label') => Object.fromEntries(terms.map((t) => [t.key, t[field]]));
+export const TYPE_AR = labels(VOCABULARY.entity_types);
+export const TYPE_AR_PLURAL = labels(VOCABULARY.entity_types, 'plural');
 export const typeLabel = (t) => TYPE_AR[t] || t || '—';
 
-export const EVENT_AR = {
-  summit: 'قمة', visit: 'زيارة', meeting: 'لقاء', talks: 'محادثات', agreement: 'اتفاق',
-  sanctions: 'عقوبات', resolution: 'قرار', nuclear_test: 'تجربة نووية', missile_test: 'تجربة صاروخية',
-  invasion: 'غزو', war: 'حرب', election: 'انتخاب', attack: 'هجوم', recognition: 'اعتراف',
-  statement: 'بيان', exercise: 'مناورات',
-};
+export const EVENT_AR = labels(VOCABULARY.event_types);
 export const eventLabel = (t) => EVENT_AR[t] || t || 'حدث';
 
-export const KIND_AR = { met: 'التقيا', visited: 'زيارة', quoted_about: 'تصريح بشأن', supplies: 'إمداد' };
+export const KIND_AR = labels(VOCABULARY.relation_kinds);
 export const kindLabel = (k) => KIND_AR[k] || k;
 
 const REMOVAL_AR = {

@@ -130,6 +130,10 @@ test('timeline shows events from 2019 and 2023, zooms, and links to evidence', a
   await expect(page.locator('.tl-list')).toContainText('2023');
   await expect(page.locator('.tl-card', { hasText: '2019' }).first()).toBeAttached();
   await expect(page.locator('.tl-card', { hasText: '2023' }).first()).toBeAttached();
+  // event types are shown with the server's Arabic labels, never as keys
+  const pills = await page.locator('.tl-list .pill').allTextContents();
+  expect(pills.length).toBeGreaterThan(0);
+  for (const p of pills) expect(p, 'an event type shown as its key').not.toMatch(/^[a-z_]+$/);
   await shot(page, 'timeline.png');
   // zoom with the button and with the wheel
   const inner = page.locator('.tl-inner');
