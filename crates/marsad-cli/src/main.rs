@@ -81,6 +81,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Delete documents (with their analyses and what the corpus views took from them).
+    Delete {
+        /// Document ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The keys answers use (entity types, event types, relation kinds) with their Arabic labels.
     Vocabulary {
         #[arg(long)]
@@ -652,6 +660,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open_store(&data)?;
             let stats = store.stats()?;
             render::show(json, &stats, |v| render::stats(&data, v))
+        }
+        Command::Delete { ids, json } => {
+            let mut store = open_store(&data)?;
+            let deletion = store.delete(&ids)?;
+            render::show(json, &deletion, render::deletion)?;
+            // Asking to delete what is not there is an error the caller should see.
+            Ok(if deletion.missing.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Vocabulary { json } => render::show(json, &marsad_engine::Vocabulary::all(), render::vocabulary),
         Command::Demo { no_serve, addr, json } => {

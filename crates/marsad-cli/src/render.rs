@@ -430,3 +430,13 @@ pub fn vocabulary(v: &marsad_engine::Vocabulary) {
         }
     }
 }
+
+/// What `marsad delete` did.
+pub fn deletion(d: &marsad_engine::Deletion) {
+    for id in &d.deleted {
+        println!("deleted {id}");
+    }
+    for id in &d.missing {
+        eprintln!("no document with id {id:?}");
+    }
+}

@@ -128,6 +128,38 @@ fn reingesting_is_a_no_op_and_changed_content_replaces_the_old_version() {
     assert_eq!(stats["documents"], 1, "{stats}");
 }
 
+/// `marsad delete` on the seeds: the document leaves search, stats, the
+/// entity lists and the timeline; an unknown id is reported and fails.
+#[test]
+fn deleting_a_seed_article_removes_it_everywhere() {
+    let Some((_dir, data)) = seeded_store() else {
+        eprintln!("SKIPPED deleting_a_seed_article_removes_it_everywhere: shared corpus not present");
+        return;
+    };
+    let before = run_json(&data, &["search", "بيسكوف", "--json"]);
+    let gone = hit_ids(&before)[0].clone();
+    let deletion = run_json(&data, &["delete", &gone, "--json"]);
+    assert_eq!(deletion["deleted"], serde_json::json!([gone]), "{deletion}");
+    let after = run_json(&data, &["search", "بيسكوف", "--json"]);
+    assert!(!hit_ids(&after).contains(&gone), "{after}");
+    assert_eq!(run_json(&data, &["stats", "--json"])["documents"], 4);
+    let doc = run(&data, &["doc", &gone]);
+    assert!(!doc.status.success());
+    let lists: [(&[&str], &str); 3] = [
+        (&["entities", "--json", "-n", "0"], "entities"),
+        (&["quotes", "--json", "-n", "0"], "quotes"),
+        (&["timeline", "--json"], "events"),
+    ];
+    for (args, list) in lists {
+        let answer = run_json(&data, args);
+        assert!(answer[list].as_array().is_some_and(|l| !l.is_empty()), "{args:?}: {answer}");
+        assert!(!answer[list].to_string().contains(&gone), "{args:?} still names {gone}");
+    }
+    let missing = run(&data, &["delete", &gone]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains(&gone), "{}", String::from_utf8_lossy(&missing.stderr));
+}
+
 #[test]
 fn exact_duplicate_documents_are_reported_not_counted_twice() {
     let dir = tempfile::tempdir().unwrap();

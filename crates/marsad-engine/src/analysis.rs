@@ -63,6 +63,16 @@ fn analyze_guarded(input: &DocumentInput<'_>) -> DocumentAnalysis {
     catch_unwind(AssertUnwindSafe(|| marsad_extract::analyze_document(input))).unwrap_or_default()
 }
 
+/// Removes a deleted document's analysis inside the caller's transaction
+/// and marks it for the views, which take back what it gave.
+pub(crate) fn delete_analysis(db: &Connection, id: &str) -> Result<(), StoreError> {
+    for table in ["analyses", "doc_entities", "doc_quotes", "doc_events", "doc_relations"] {
+        db.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
+    }
+    db.prepare_cached("INSERT OR IGNORE INTO view_pending (doc_id) VALUES (?1)")?.execute([id])?;
+    Ok(())
+}
+
 /// Writes one document's analysis (replacing any previous one) inside the
 /// caller's transaction.
 pub(crate) fn write_analysis(

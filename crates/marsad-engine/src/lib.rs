@@ -64,6 +64,15 @@ pub use requests::{
 pub use responses::{DocumentWithAnalysis, Timeline};
 pub use rows::GROUP_MIN_WORDS;
 
+/// What [`Engine::delete`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Deletion {
+    /// Ids deleted, in the order asked.
+    pub deleted: Vec<String>,
+    /// Ids asked for that no stored document has.
+    pub missing: Vec<String>,
+}
+
 /// A Marsad data directory with everything Marsad knows about it: the
 /// documents and their search index ([`Store`]), the analyses and the
 /// corpus views.
@@ -115,6 +124,20 @@ impl Engine {
                 &doc.analysis,
             )
         })
+    }
+
+    /// Deletes documents by id: the documents, their analyses and what
+    /// the corpus views took from them (the views are refreshed before this
+    /// returns; reuse and stories are rebuilt when a deleted document was in
+    /// them, as for a changed one). Unknown ids are reported, not an error.
+    pub fn delete(&mut self, ids: &[String]) -> Result<Deletion, StoreError> {
+        let deleted = self.store.delete_documents(ids, &mut analysis::delete_analysis)?;
+        let mut missing: Vec<String> = ids.iter().filter(|id| !deleted.contains(id)).cloned().collect();
+        missing.dedup();
+        if !deleted.is_empty() {
+            self.refresh_views()?;
+        }
+        Ok(Deletion { deleted, missing })
     }
 
     /// Ranked search ([`Store::search`]).

@@ -832,6 +832,10 @@ mod incremental {
             store.refresh_views().unwrap();
         }
         check(&mut store, "after replacements and small batches");
+        // Delete a few stored documents, replaced ones among them.
+        let gone: Vec<String> = stored_ids.iter().step_by(37).take(12).cloned().collect();
+        assert_eq!(store.delete(&gone).unwrap().deleted, gone);
+        check(&mut store, "after deletions");
         let entities = store.entities(&EntityFilter::default()).unwrap();
         assert!(entities.total > 3000, "{}", entities.total);
         assert!(store.timeline_total(&TimelineFilter { sports: true, ..Default::default() }).unwrap() > 100);
@@ -854,6 +858,12 @@ mod incremental {
         store.refresh_views().unwrap();
         check(&mut store, "replaced");
         assert!(store.entities(&EntityFilter::default()).unwrap().entities.iter().all(|e| !e.docs.is_empty()));
+        let paper = super::views::paper().source.id;
+        let deletion = store.delete(&[paper.clone(), "no-such-id".to_string()]).unwrap();
+        assert_eq!((deletion.deleted, deletion.missing), (vec![paper.clone()], vec!["no-such-id".to_string()]));
+        check(&mut store, "deleted");
+        assert!(store.document(&paper).unwrap().is_none() && store.analysis(&paper).unwrap().is_none());
+        assert!(store.entities(&EntityFilter::default()).unwrap().entities.iter().all(|e| !e.docs.contains(&paper)));
     }
 
     /// A lone family name joins the one full name, leaves it when a second

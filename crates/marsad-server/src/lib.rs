@@ -113,6 +113,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/docs"),
     ("GET", "/api/docs/{id}"),
     ("GET", "/api/docs/{id}/raw"),
+    ("DELETE", "/api/docs/{id}"),
     ("GET", "/api/entities"),
     ("GET", "/api/entities/{id_or_name}"),
     ("GET", "/api/quotes"),
@@ -142,7 +143,7 @@ pub fn router(store_dir: &Path, options: &ServerOptions) -> Result<Router, Serve
     let api = Router::new()
         .route("/api/search", get(routes::search))
         .route("/api/docs", get(routes::documents))
-        .route("/api/docs/{id}", get(routes::document))
+        .route("/api/docs/{id}", get(routes::document).delete(routes::delete_document))
         .route("/api/docs/{id}/raw", get(routes::document_raw))
         .route("/api/entities", get(routes::entities))
         .route("/api/entities/{id_or_name}", get(routes::entity))

@@ -127,6 +127,21 @@ fn to_value<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
 
 // ---------------------------------------------------------------- documents
 
+/// Deletes one document (and what the views took from it). Needs the
+/// bearer token, like every write; 404 for an unknown id.
+pub(crate) async fn delete_document(
+    State(state): State<AppState>,
+    Segment(id): Segment<String>,
+    headers: HeaderMap,
+) -> Answer {
+    authorize(&state, &headers)?;
+    let deletion = state.stores.write(move |store| Ok(store.delete(std::slice::from_ref(&id))?)).await?;
+    if deletion.deleted.is_empty() {
+        return Err(ApiError::not_found(format!("no document with id {:?}", deletion.missing.join(", "))));
+    }
+    to_json(&deletion)
+}
+
 pub(crate) async fn document(State(state): State<AppState>, Segment(id): Segment<String>) -> Answer {
     state
         .stores

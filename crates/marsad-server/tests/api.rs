@@ -367,6 +367,45 @@ async fn writes_need_a_configured_token() {
     assert!(message.contains("--token") && message.contains("MARSAD_TOKEN"), "{message}");
 }
 
+/// `DELETE /api/docs/{id}`: a write (the token), then the document is gone
+/// from every reader handle, and a second delete is 404.
+#[tokio::test]
+async fn deleting_a_document_needs_the_token_and_removes_it_everywhere() {
+    let f = fixture(Some("s3cret"));
+    let delete = |token: Option<&str>| {
+        let mut builder = Request::builder().method("DELETE").uri("/api/docs/t3");
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        builder.body(Body::empty()).unwrap()
+    };
+    for token in [None, Some("wrong")] {
+        let (status, body, _) = call(&f.app, delete(token)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token:?}");
+        assert_error(&serde_json::from_slice(&body).unwrap(), status);
+    }
+    let (status, _) = get(&f.app, "/api/docs/t3").await;
+    assert_eq!(status, StatusCode::OK);
+    let trade = format!("/api/search?q={}", encode("التبادل"));
+    let (_, found) = get(&f.app, &trade).await;
+    assert_eq!(found["hits"][0]["doc"], "t3", "{found}");
+    let (status, body, _) = call(&f.app, delete(Some("s3cret"))).await;
+    let answer: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer, serde_json::json!({ "deleted": ["t3"], "missing": [] }));
+    for _ in 0..4 {
+        let (status, _) = get(&f.app, "/api/docs/t3").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, found) = get(&f.app, &trade).await;
+        assert_eq!(found["total"], 0, "{found}");
+    }
+    let (_, entities) = get(&f.app, "/api/entities").await;
+    assert!(!entities.to_string().contains("\"t3\""), "{entities}");
+    let (status, body, _) = call(&f.app, delete(Some("s3cret"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error(&serde_json::from_slice(&body).unwrap(), status);
+}
+
 #[tokio::test]
 async fn writes_with_the_token_are_searchable_at_once() {
     let f = fixture(Some("s3cret"));

@@ -263,6 +263,51 @@ impl Store {
         Ok(written.report)
     }
 
+    /// Deletes documents by id, with what the caller keeps beside each
+    /// (`rows(tx, id)`, inside the same transaction): one batch under a new
+    /// generation, recorded with a negative document count so that a crash
+    /// before the index commit makes the next [`Store::open`] rebuild the
+    /// index instead of keeping the deleted documents searchable. Exact
+    /// duplicates recorded against a deleted document go with it. Returns
+    /// the ids that were stored (unknown ids are left out, not an error).
+    pub fn delete_documents(
+        &mut self,
+        ids: &[String],
+        rows: &mut dyn FnMut(&Connection, &str) -> Result<(), StoreError>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.writer()?;
+        let started_at = now();
+        let tx = self.db.transaction()?;
+        let generation: i64 = tx.query_row("SELECT COALESCE(MAX(generation), 0) + 1 FROM batches", [], |r| r.get(0))?;
+        let mut deleted = Vec::new();
+        for id in ids {
+            let n = tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?.execute([id])?;
+            if n == 0 || deleted.contains(id) {
+                continue;
+            }
+            tx.prepare_cached("DELETE FROM removals WHERE doc_id = ?1")?.execute([id])?;
+            tx.prepare_cached("DELETE FROM duplicates WHERE duplicate_of = ?1")?.execute([id])?;
+            rows(&tx, id)?;
+            deleted.push(id.clone());
+        }
+        if deleted.is_empty() {
+            return Ok(deleted);
+        }
+        tx.execute(
+            "INSERT INTO batches (generation, started_at, committed_at, docs) VALUES (?1, ?2, ?3, ?4)",
+            params![generation, started_at, now(), -(deleted.len() as i64)],
+        )?;
+        tx.commit()?;
+        let fields = self.fields;
+        let writer = self.writer()?;
+        for id in &deleted {
+            writer.delete_term(Term::from_field_text(fields.id, id));
+        }
+        // Whatever was waiting for a commit goes in with the deletion.
+        self.commit_index(generation)?;
+        Ok(deleted)
+    }
+
     /// Re-creates the index from the database. Returns the documents indexed.
     pub fn rebuild_index(&mut self) -> Result<usize, StoreError> {
         let fields = self.fields;
@@ -284,6 +329,16 @@ impl Store {
             let state = IndexState::load(&store.index)?;
             let (generation, documents) = database_state(&store.db)?;
             if created || state.layout != index::LAYOUT || state.generation > generation {
+                return Ok(Repair::Rebuild);
+            }
+            // A deletion the index has not seen: rebuilding is the one
+            // repair that cannot leave a deleted document searchable.
+            let deletions: bool = store.db.query_row(
+                "SELECT EXISTS (SELECT 1 FROM batches WHERE generation > ?1 AND docs < 0)",
+                [state.generation],
+                |r| r.get(0),
+            )?;
+            if deletions {
                 return Ok(Repair::Rebuild);
             }
             let pending: i64 = store.db.query_row(

@@ -25,8 +25,9 @@
 //! `update` adds the refresh's new documents in date order (so the earlier
 //! article is the one a later copy is compared against) through
 //! `SqlTables`, which keeps the current slice's bucket entries in memory
-//! and writes them sorted. A document whose content changed, or a saved row
-//! that no longer decodes, makes the appended history wrong; then, and only
+//! and writes them sorted. A document whose content changed or that was
+//! deleted, or a saved row that no longer decodes, makes the appended
+//! history wrong; then, and only
 //! then, the index is rebuilt from scratch over the stored documents.
 //!
 //! # Groups, regrouped where pairs land
@@ -96,6 +97,11 @@ pub(crate) fn update(db: &Connection, pending: &[String], carry: &mut ReuseCarry
             let Some((hash, date)) =
                 current.query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))).optional()?
             else {
+                // A deleted document: later documents were compared with
+                // it, so the history is made again without it.
+                if indexed.query_row([id], |r| r.get::<_, String>(0)).optional()?.is_some() {
+                    rebuild = true;
+                }
                 continue;
             };
             match indexed.query_row([id], |r| r.get::<_, String>(0)).optional()? {
