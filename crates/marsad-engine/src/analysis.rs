@@ -13,8 +13,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use marsad_extract::{DocumentAnalysis, DocumentInput, SpeakerKind};
 use marsad_ingest::CleanDocument;
+use marsad_store::tables::analyses::{self, AnalysisRows, EntityRow, QuoteRow, RelationRow};
 use marsad_store::StoreError;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::rows::{decode, encode};
 use crate::Engine;
@@ -66,11 +67,7 @@ fn analyze_guarded(input: &DocumentInput<'_>) -> DocumentAnalysis {
 /// Removes a deleted document's analysis inside the caller's transaction
 /// and marks it for the views, which take back what it gave.
 pub(crate) fn delete_analysis(db: &Connection, id: &str) -> Result<(), StoreError> {
-    for table in ["analyses", "doc_entities", "doc_quotes", "doc_events", "doc_relations"] {
-        db.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
-    }
-    db.prepare_cached("INSERT OR IGNORE INTO view_pending (doc_id) VALUES (?1)")?.execute([id])?;
-    Ok(())
+    analyses::delete(db, id)
 }
 
 /// Writes one document's analysis (replacing any previous one) inside the
@@ -82,20 +79,14 @@ pub(crate) fn write_analysis(
     text: &str,
     analysis: &DocumentAnalysis,
 ) -> Result<(), StoreError> {
-    for table in ["analyses", "doc_entities", "doc_quotes", "doc_events", "doc_relations"] {
-        db.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
-    }
-    // The views take it in at their next refresh.
-    db.prepare_cached("INSERT OR IGNORE INTO view_pending (doc_id) VALUES (?1)")?.execute([id])?;
-    // Sentences are recomputed on load (cheap, and a third of the JSON).
-    let stored = DocumentAnalysis { sentences: Vec::new(), ..analysis.clone() };
-    let json = encode(&stored)?;
-    db.prepare_cached("INSERT INTO analyses (doc_id, version, json) VALUES (?1, ?2, ?3)")?.execute(params![
-        id,
-        ANALYSIS_VERSION,
-        json
-    ])?;
+    analyses::write(db, id, date, &rows_of(analysis, text)?)
+}
 
+/// The rows of an analysis: the whole of it encoded (sentences left out:
+/// recomputed on load, cheap, and a third of the JSON), and per entity,
+/// quote, event and relation what the views read.
+fn rows_of<'a>(analysis: &'a DocumentAnalysis, text: &'a str) -> Result<AnalysisRows<'a>, StoreError> {
+    let stored = DocumentAnalysis { sentences: Vec::new(), ..analysis.clone() };
     let mut sentences_of: Vec<Vec<usize>> = vec![Vec::new(); analysis.entities.len()];
     for m in &analysis.mentions {
         if let Some(s) = sentences_of.get_mut(m.entity) {
@@ -104,64 +95,51 @@ pub(crate) fn write_analysis(
             }
         }
     }
-    {
-        let mut add = db.prepare_cached(
-            "INSERT INTO doc_entities (doc_id, local, type, name, variants, roles, mentions, sentences)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for (local, e) in analysis.entities.iter().enumerate() {
-            add.execute(params![
-                id,
-                local as i64,
-                e.entity_type.as_str(),
-                e.name,
-                encode(&e.variants)?,
-                encode(&e.roles)?,
-                e.mentions as i64,
-                encode(&sentences_of[local])?,
-            ])?;
-        }
-    }
-    {
-        let mut add = db.prepare_cached(
-            r#"INSERT INTO doc_quotes (doc_id, seq, speaker_local, speaker_text, speaker_key, speaker_kind,
-                   text, direct, verb, continuation, sentence, "start", "end", doc_date)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"#,
-        )?;
-        for (seq, q) in analysis.quotes.iter().enumerate() {
-            let sentence = analysis.sentences.get(q.sentence).and_then(|r| text.get(r.clone())).unwrap_or("").trim();
-            add.execute(params![
-                id,
-                seq as i64,
-                q.speaker.map(|s| s as i64),
-                q.speaker_text,
-                marsad_text::normalize_key(&q.speaker_text),
-                speaker_kind_str(q.speaker_kind),
-                q.text,
-                q.direct,
-                q.verb,
-                q.continuation,
-                sentence,
-                q.span.start as i64,
-                q.span.end as i64,
-                date,
-            ])?;
-        }
-    }
-    {
-        let mut add = db.prepare_cached("INSERT INTO doc_events (doc_id, seq, json) VALUES (?1, ?2, ?3)")?;
-        for (seq, e) in analysis.events.iter().enumerate() {
-            add.execute(params![id, seq as i64, encode(e)?])?;
-        }
-    }
-    {
-        let mut add =
-            db.prepare_cached("INSERT INTO doc_relations (doc_id, source, target, kind) VALUES (?1, ?2, ?3, ?4)")?;
-        for r in &analysis.relations {
-            add.execute(params![id, r.source as i64, r.target as i64, r.kind.as_str()])?;
-        }
-    }
-    Ok(())
+    let entities = analysis
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(local, e)| {
+            Ok(EntityRow {
+                local,
+                entity_type: e.entity_type.as_str(),
+                name: &e.name,
+                variants_json: encode(&e.variants)?,
+                roles_json: encode(&e.roles)?,
+                mentions: e.mentions,
+                sentences_json: encode(&sentences_of[local])?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let quotes = analysis
+        .quotes
+        .iter()
+        .map(|q| QuoteRow {
+            speaker_local: q.speaker,
+            speaker_text: &q.speaker_text,
+            speaker_key: marsad_text::normalize_key(&q.speaker_text),
+            speaker_kind: speaker_kind_str(q.speaker_kind),
+            text: &q.text,
+            direct: q.direct,
+            verb: q.verb.as_deref(),
+            continuation: q.continuation,
+            sentence: analysis.sentences.get(q.sentence).and_then(|r| text.get(r.clone())).unwrap_or("").trim(),
+            start: q.span.start,
+            end: q.span.end,
+        })
+        .collect();
+    Ok(AnalysisRows {
+        version: ANALYSIS_VERSION,
+        json: encode(&stored)?,
+        entities,
+        quotes,
+        events_json: analysis.events.iter().map(encode).collect::<Result<_, _>>()?,
+        relations: analysis
+            .relations
+            .iter()
+            .map(|r| RelationRow { source: r.source, target: r.target, kind: r.kind.as_str() })
+            .collect(),
+    })
 }
 
 fn speaker_kind_str(kind: SpeakerKind) -> &'static str {
@@ -178,15 +156,7 @@ impl Engine {
     /// The stored analysis of a document (sentences recomputed from its
     /// text), if it has one.
     pub fn analysis(&self, id: &str) -> Result<Option<DocumentAnalysis>, StoreError> {
-        let row: Option<(String, String)> = self
-            .db()
-            .query_row(
-                "SELECT a.json, d.text FROM analyses a JOIN documents d ON d.id = a.doc_id WHERE a.doc_id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((json, text)) = row else {
+        let Some((json, text)) = analyses::read(self.db(), id)? else {
             return Ok(None);
         };
         let mut analysis: DocumentAnalysis = decode(&json, "analysis")?;
@@ -196,13 +166,7 @@ impl Engine {
 
     /// Documents whose analysis is missing or older than this build's.
     pub fn stale_analyses(&self) -> Result<usize, StoreError> {
-        // Two counts over narrow tables (an index for documents), not a
-        // join that would read every document row.
-        let documents: i64 = self.db().query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
-        let current: i64 =
-            self.db()
-                .query_row("SELECT COUNT(*) FROM analyses WHERE version = ?1", [ANALYSIS_VERSION], |r| r.get(0))?;
-        Ok((documents - current).max(0) as usize)
+        analyses::stale(self.db(), ANALYSIS_VERSION)
     }
 
     /// Re-runs the extractors on stored documents (`all`, or only those
@@ -210,30 +174,13 @@ impl Engine {
     /// `progress` gets (done, total). Returns the documents analyzed.
     pub fn reanalyze(&mut self, all: bool, mut progress: impl FnMut(usize, usize)) -> Result<usize, StoreError> {
         self.store.lock_writer()?;
-        let sql = if all {
-            "SELECT d.id FROM documents d ORDER BY d.id"
-        } else {
-            "SELECT d.id FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id
-             WHERE a.doc_id IS NULL OR a.version <> ?1 ORDER BY d.id"
-        };
-        let ids: Vec<String> = {
-            let mut stmt = self.db().prepare(sql)?;
-            let rows = if all {
-                stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?
-            } else {
-                stmt.query_map([ANALYSIS_VERSION], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?
-            };
-            rows
-        };
+        let ids = analyses::to_redo(self.db(), ANALYSIS_VERSION, all)?;
         let total = ids.len();
         for (n, chunk) in ids.chunks(500).enumerate() {
             let mut loaded = Vec::with_capacity(chunk.len());
-            {
-                let mut stmt = self.db().prepare_cached("SELECT text, title, date FROM documents WHERE id = ?1")?;
-                for id in chunk {
-                    let (text, title, date): (String, Option<String>, Option<String>) =
-                        stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                    loaded.push((id.clone(), text, title, date));
+            for id in chunk {
+                if let Some(input) = analyses::input_of(self.db(), id)? {
+                    loaded.push((id.clone(), input.text, input.title, input.date));
                 }
             }
             let analyses = analyze_parallel(&loaded);

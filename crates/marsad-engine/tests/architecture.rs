@@ -199,3 +199,30 @@ fn one_union_find_and_one_worker_policy() {
     }
     assert!(broken.is_empty(), "a second union-find or thread policy:\n{}", broken.join("\n"));
 }
+
+/// The store's table modules (`marsad_store::tables`, one per table
+/// family) never use one another: each holds the SQL of its own tables.
+#[test]
+fn table_modules_never_use_each_other() {
+    let dir = workspace().join("crates/marsad-store/src/tables");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let modules: Vec<String> = files
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|m| m != "mod")
+        .collect();
+    assert!(!modules.is_empty(), "no table modules under {}", dir.display());
+    let mut broken = Vec::new();
+    for path in &files {
+        let own = path.file_stem().unwrap().to_string_lossy().into_owned();
+        for (n, line) in code_lines(path) {
+            for other in modules.iter().filter(|m| **m != own) {
+                if line.contains(&format!("super::{other}")) || line.contains(&format!("tables::{other}")) {
+                    broken.push(format!("{}:{n}: {line}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "a table module uses another:\n{}", broken.join("\n"));
+}

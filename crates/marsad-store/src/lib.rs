@@ -31,6 +31,7 @@ mod query;
 mod records;
 mod search;
 mod store;
+pub mod tables;
 mod title;
 mod tokenizer;
 
