@@ -1,6 +1,7 @@
 //! The actor graph, pruned for reading.
 
 use marsad_extract::corpus::{Graph, GraphEdge, GraphNode};
+use marsad_store::tables::graph;
 use marsad_store::StoreError;
 
 use crate::requests::GraphOptions;
@@ -25,24 +26,14 @@ impl Engine {
         }
         let kept: std::collections::HashSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
         let mut edges = Vec::new();
-        {
-            let mut stmt = self.db().prepare(
-                "SELECT source, target, weight, kinds FROM graph_edges
-                 WHERE weight >= ?1 OR kinds <> '[]'",
-            )?;
-            let rows = stmt.query_map([options.min_weight as i64], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
-            })?;
-            for row in rows {
-                let (source, target, weight, kinds) = row?;
-                if kept.contains(source.as_str()) && kept.contains(target.as_str()) {
-                    edges.push(GraphEdge {
-                        source,
-                        target,
-                        weight: weight.max(0) as usize,
-                        kinds: decode(&kinds, "edge kinds")?,
-                    });
-                }
+        for row in graph::edges(self.db(), options.min_weight as i64)? {
+            if kept.contains(row.source.as_str()) && kept.contains(row.target.as_str()) {
+                edges.push(GraphEdge {
+                    source: row.source,
+                    target: row.target,
+                    weight: row.weight.max(0) as usize,
+                    kinds: decode(&row.kinds_json, "edge kinds")?,
+                });
             }
         }
         edges.sort_by(|a, b| {

@@ -13,9 +13,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use marsad_extract::corpus::{self, DocGraphInput};
 use marsad_extract::Relation;
-use rusqlite::{params, Connection, OptionalExtension};
+use marsad_store::tables::{analyses, graph};
+use rusqlite::Connection;
 
-use crate::rows::{bump, decode, encode, refs_of};
+use crate::rows::{decode, encode, refs_of};
 use marsad_store::StoreError;
 
 /// One document's edge: source, target (ids, sorted), weight, kinds.
@@ -35,61 +36,36 @@ pub(crate) fn update(db: &Connection, changed: &BTreeSet<String>) -> Result<(), 
         }
     };
     for doc in changed {
-        let old: Option<String> = db
-            .prepare_cached("SELECT edges FROM graph_docs WHERE doc_id = ?1")?
-            .query_row([doc], |r| r.get(0))
-            .optional()?;
-        if let Some(old) = old {
+        if let Some(old) = graph::doc_edges(db, doc)? {
             let edges: Vec<DocEdge> = decode(&old, "document edges")?;
             add(&edges, -1);
-            db.prepare_cached("DELETE FROM graph_docs WHERE doc_id = ?1")?.execute([doc])?;
         }
         let edges = edges_of(db, doc)?;
-        if edges.is_empty() {
-            continue;
-        }
         add(&edges, 1);
-        db.prepare_cached("INSERT INTO graph_docs (doc_id, edges) VALUES (?1, ?2)")?
-            .execute(params![doc, encode(&edges)?])?;
+        let json = if edges.is_empty() { None } else { Some(encode(&edges)?) };
+        graph::set_doc_edges(db, doc, json.as_deref())?;
     }
     // Pairs whose kinds changed, and pairs that lost something (they may
     // be left with nothing); on a batch of new documents, few of either.
     let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
     for ((source, target), w) in weights {
-        db.prepare_cached(
-            "INSERT INTO graph_edges (source, target, weight, kinds) VALUES (?1, ?2, ?3, '[]')
-             ON CONFLICT DO UPDATE SET weight = weight + excluded.weight",
-        )?
-        .execute(params![source, target, w])?;
+        graph::add_weight(db, &source, &target, w)?;
         if w < 0 {
             pairs.insert((source, target));
         }
     }
     for ((source, target, kind), d) in kinds {
         if d != 0 {
-            bump(db, "graph_edge_kinds", &["source", "target", "kind"], &[&source, &target, &kind], d)?;
+            graph::add_kind(db, &source, &target, &kind, d)?;
             pairs.insert((source, target));
         }
     }
     // Kinds, and edges left with nothing.
     for (source, target) in pairs {
-        let kinds: Vec<String> = db
-            .prepare_cached("SELECT kind FROM graph_edge_kinds WHERE source = ?1 AND target = ?2 ORDER BY kind")?
-            .query_map([&source, &target], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let weight: Option<i64> = db
-            .prepare_cached("SELECT weight FROM graph_edges WHERE source = ?1 AND target = ?2")?
-            .query_row([&source, &target], |r| r.get(0))
-            .optional()?;
-        match weight {
-            Some(w) if w <= 0 && kinds.is_empty() => {
-                db.prepare_cached("DELETE FROM graph_edges WHERE source = ?1 AND target = ?2")?
-                    .execute([&source, &target])?;
-            }
-            Some(_) => {
-                db.prepare_cached("UPDATE graph_edges SET kinds = ?3 WHERE source = ?1 AND target = ?2")?
-                    .execute(params![source, target, encode(&kinds)?])?;
-            }
+        let kinds = graph::kinds(db, &source, &target)?;
+        match graph::weight(db, &source, &target)? {
+            Some(w) if w <= 0 && kinds.is_empty() => graph::delete_edge(db, &source, &target)?,
+            Some(_) => graph::set_kinds(db, &source, &target, &encode(&kinds)?)?,
             None => {}
         }
     }
@@ -103,21 +79,12 @@ fn edges_of(db: &Connection, doc: &str) -> Result<Vec<DocEdge>, StoreError> {
         return Ok(Vec::new());
     }
     let mut sentences: Vec<Vec<usize>> = vec![Vec::new(); refs.len()];
-    {
-        let mut stmt = db.prepare_cached("SELECT local, sentences FROM doc_entities WHERE doc_id = ?1")?;
-        let rows = stmt.query_map([doc], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (local, json) = row?;
-            if let Some(slot) = sentences.get_mut(local.max(0) as usize) {
-                *slot = decode(&json, "sentences")?;
-            }
+    for (local, json) in analyses::entity_sentences(db, doc)? {
+        if let Some(slot) = sentences.get_mut(local.max(0) as usize) {
+            *slot = decode(&json, "sentences")?;
         }
     }
-    let rows: Vec<(i64, i64, String)> = db
-        .prepare_cached("SELECT source, target, kind FROM doc_relations WHERE doc_id = ?1")?
-        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    let relations = rows
+    let relations = analyses::relations(db, doc)?
         .into_iter()
         .map(|(source, target, kind)| {
             Ok(Relation {

@@ -213,3 +213,20 @@ pub fn input_of(db: &Connection, doc: &str) -> Result<Option<AnalysisInput>, Sto
         .query_row([doc], |r| Ok(AnalysisInput { text: r.get(0)?, title: r.get(1)?, date: r.get(2)? }))
         .optional()?)
 }
+
+/// Each local entity of `doc` with the sentences that mention it (a JSON
+/// list of indexes), by local index.
+pub fn entity_sentences(db: &Connection, doc: &str) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(db
+        .prepare_cached("SELECT local, sentences FROM doc_entities WHERE doc_id = ?1")?
+        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// The relations `doc` states: (source local, target local, kind key).
+pub fn relations(db: &Connection, doc: &str) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    Ok(db
+        .prepare_cached("SELECT source, target, kind FROM doc_relations WHERE doc_id = ?1")?
+        .query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?)
+}

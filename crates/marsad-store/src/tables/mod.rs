@@ -8,7 +8,9 @@
 //! in [`crate::migrations`].
 //!
 //! This is where the engine's SQL moves, table family by table family; the
-//! per-document analysis tables came first. The corpus views' tables are
-//! still written by the engine's refresh modules through [`crate::Store::db`].
+//! per-document analysis tables came first, then the graph's. The other
+//! corpus views' tables are still written by the engine's refresh modules
+//! through [`crate::Store::db`].
 
 pub mod analyses;
+pub mod graph;
